@@ -1,0 +1,24 @@
+// Package codec is dictdb's value model: it turns the values callers put in
+// records into a small closed set of normalized kinds, and defines equality,
+// a total order and hashing over them. Later it also holds the file formats.
+//
+// # Guarantees
+//
+// Normalized values are one of: nil, bool, int64, float64 (finite), string,
+// []byte, time.Time (UTC, no monotonic reading), []any and map[string]any,
+// nested at most MaxDepth levels. Every other Go value is rejected with an
+// error that wraps ErrUnsupportedValue and names the field path and Go type.
+//
+// Equality is numeric across int64 and float64 (1 == 1.0), never between bool
+// and numbers, and deep for lists and maps. Compare is a total order that
+// agrees with Equal:
+//
+//	null < bool < number < string < bytes < time < list < map
+//
+// and Hash agrees with Equal: equal values hash alike.
+//
+// # Concurrency
+//
+// Every function here is pure and safe for concurrent use. Normalized values
+// handed to the rest of dictdb are never mutated after normalization.
+package codec

@@ -1,0 +1,171 @@
+package dictdb
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+
+	"github.com/dictdb-go/dictdb/mvcc"
+	"github.com/dictdb-go/dictdb/snapshot"
+	"github.com/dictdb-go/dictdb/tbl"
+)
+
+// A DB is an in-memory database of named tables. It is safe for concurrent
+// use by any number of goroutines; see the package documentation for the
+// guarantees.
+type DB struct {
+	store *mvcc.Store[*tbl.Table]
+	log   *slog.Logger
+}
+
+// An Option configures a DB.
+type Option func(*DB)
+
+// WithLogger makes the DB log table-level events (creation, drops, restores)
+// to l at debug and info levels. The default is silent: dictdb never writes
+// to stderr by itself.
+func WithLogger(l *slog.Logger) Option {
+	return func(db *DB) {
+		if l != nil {
+			db.log = l
+		}
+	}
+}
+
+// New returns an empty database.
+func New(opts ...Option) *DB {
+	db := &DB{store: mvcc.New[*tbl.Table](), log: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(db)
+	}
+	db.log.Debug("Initialized an empty DictDB instance.")
+	return db
+}
+
+// A TableOption configures a table at creation.
+type TableOption func(*tableConfig)
+
+type tableConfig struct {
+	pk     string
+	schema []tbl.Column
+	hasSch bool
+}
+
+// PrimaryKey names the primary-key field (default "id"). Its values must be
+// integers or strings; a record without one gets the next auto key.
+func PrimaryKey(field string) TableOption {
+	return func(c *tableConfig) { c.pk = field }
+}
+
+// WithSchema gives the table a schema: every listed field is required and
+// non-null, of its type, and no other field is allowed. If the primary key
+// is not listed it is added as an Int column, as the Python DictDB does.
+func WithSchema(cols ...Column) TableOption {
+	return func(c *tableConfig) { c.schema, c.hasSch = slices.Clone(cols), true }
+}
+
+// Col returns a schema column.
+func Col(name string, t Type) Column { return Column{Name: name, Type: t} }
+
+// CreateTable creates an empty table and returns its handle. It fails with
+// ErrTableExists if the name is taken, and ErrInvalidRecord for an empty
+// name, an empty primary-key name or a bad schema.
+func (db *DB) CreateTable(name string, opts ...TableOption) (*Table, error) {
+	t, err := newTable(name, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.addTable(t); err != nil {
+		return nil, err
+	}
+	db.log.Info("Created table.", "table", name, "pk", t.PrimaryKey())
+	return &Table{db: db, name: name, id: t.ID()}, nil
+}
+
+// newTable builds an empty table version from its options.
+func newTable(name string, opts []TableOption) (*tbl.Table, error) {
+	cfg := tableConfig{pk: "id"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if name == "" {
+		return nil, &tbl.Error{Err: ErrInvalidRecord, Msg: "table names must not be empty"}
+	}
+	var schema *tbl.Schema
+	if cfg.hasSch {
+		s, err := tbl.NewSchema(cfg.pk, cfg.schema)
+		if err != nil {
+			return nil, err
+		}
+		schema = s
+	}
+	return tbl.New(name, cfg.pk, schema)
+}
+
+// addTable publishes a new table version under its name, failing if the
+// name is taken.
+func (db *DB) addTable(t *tbl.Table) error {
+	_, err := db.store.Write([]string{t.Name()}, func(r *mvcc.Root[*tbl.Table]) ([]mvcc.Change[*tbl.Table], error) {
+		if _, exists := r.Table(t.Name()); exists {
+			return nil, mvcc.Exists(t.Name())
+		}
+		return []mvcc.Change[*tbl.Table]{{Name: t.Name(), Value: t}}, nil
+	})
+	return err
+}
+
+// Table returns a handle on the named table, or an error wrapping
+// ErrTableNotFound. A handle stays bound to the table it was obtained for:
+// if that table is dropped, the handle's calls fail with ErrTableNotFound
+// even if a new table of the same name is created later.
+func (db *DB) Table(name string) (*Table, error) {
+	t, ok := db.store.Load().Table(name)
+	if !ok {
+		return nil, mvcc.NotFound(name)
+	}
+	return &Table{db: db, name: name, id: t.ID()}, nil
+}
+
+// DropTable removes the named table, or fails with ErrTableNotFound.
+// Snapshots taken before the drop still see the table.
+func (db *DB) DropTable(name string) error {
+	_, err := db.store.Write([]string{name}, func(r *mvcc.Root[*tbl.Table]) ([]mvcc.Change[*tbl.Table], error) {
+		if _, exists := r.Table(name); !exists {
+			return nil, mvcc.NotFound(name)
+		}
+		return []mvcc.Change[*tbl.Table]{{Name: name, Drop: true}}, nil
+	})
+	if err == nil {
+		db.log.Info("Dropped table.", "table", name)
+	}
+	return err
+}
+
+// TableNames returns the names of the tables in sorted order.
+func (db *DB) TableNames() []string { return db.store.Load().Names() }
+
+// Snapshot returns a consistent, read-only view of every table as of now, in
+// constant time. It never blocks and never changes.
+func (db *DB) Snapshot() *Snapshot { return snapshot.Of(db.store.Load()) }
+
+// Seq returns the sequence number of the latest commit.
+func (db *DB) Seq() uint64 { return db.store.Load().Seq() }
+
+// Restore puts the whole database back to the state of snap, atomically:
+// tables created since snap are dropped, tables dropped since come back, and
+// every table holds exactly its rows as of snap. Handles obtained before
+// stay bound to their tables: a handle on a table that snap restores works
+// again. Restore waits for running writers of every table involved and
+// produces a new commit.
+func (db *DB) Restore(snap *Snapshot) error {
+	if snap == nil {
+		return &tbl.Error{Err: ErrInvalidRecord, Msg: "Restore needs a snapshot"}
+	}
+	db.store.Replace(snap.Root())
+	db.log.Info("Restored database.", "seq", snap.Seq())
+	return nil
+}
+
+// logEnabled reports whether debug logging is on, to keep hot paths free
+// of logging cost.
+func (db *DB) logEnabled() bool { return db.log.Enabled(context.Background(), slog.LevelDebug) }

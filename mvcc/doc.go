@@ -1,0 +1,24 @@
+// Package mvcc publishes immutable versions of named tables through one
+// atomic root and serializes writers per table. It knows nothing of records:
+// a table version is any immutable value T.
+//
+// # Guarantees
+//
+// A Root is immutable: a commit sequence number and the current version of
+// every table. Store.Load is one atomic load; it never blocks and is never
+// blocked, so readers take no lock at all.
+//
+// Writers lock the tables they name, in sorted order (so two writers can
+// never deadlock), build new versions privately, and publish them with one
+// compare-and-swap of the root: the linearization point of every write. If
+// the swap fails because a writer of another table committed first, only the
+// root is re-assembled: the locked tables cannot have changed. Writers of
+// different tables never wait for each other.
+//
+// A write whose function returns an error or panics publishes nothing.
+//
+// # Lifetimes
+//
+// A Root and the versions it holds stay valid for as long as anyone refers
+// to them, and become garbage once no one does.
+package mvcc

@@ -1,0 +1,34 @@
+package mvcc
+
+import "errors"
+
+// Errors about named tables. The dictdb package re-exports them.
+var (
+	// ErrTableExists is returned when creating a table whose name is taken.
+	ErrTableExists = errors.New("table exists")
+	// ErrTableNotFound is returned when a named table does not exist.
+	ErrTableNotFound = errors.New("table not found")
+)
+
+// A TableError names the table an error concerns. It wraps ErrTableExists or
+// ErrTableNotFound, with the Python DictDB's message.
+type TableError struct {
+	Err   error
+	Table string
+}
+
+func (e *TableError) Error() string {
+	if e.Err == ErrTableExists {
+		return "Table '" + e.Table + "' already exists."
+	}
+	return "Table '" + e.Table + "' does not exist."
+}
+
+// Unwrap returns the sentinel.
+func (e *TableError) Unwrap() error { return e.Err }
+
+// NotFound returns the error for a missing table.
+func NotFound(table string) error { return &TableError{Err: ErrTableNotFound, Table: table} }
+
+// Exists returns the error for a table name already in use.
+func Exists(table string) error { return &TableError{Err: ErrTableExists, Table: table} }

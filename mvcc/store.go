@@ -1,0 +1,170 @@
+package mvcc
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// A Root is one immutable state of the whole store: a commit sequence number
+// and the current version of every table.
+type Root[T any] struct {
+	seq    uint64
+	tables map[string]T // never mutated after publication
+}
+
+// Seq returns the sequence number of the commit that produced r. The empty
+// store is 0; every commit adds one.
+func (r *Root[T]) Seq() uint64 { return r.seq }
+
+// Table returns the version of the named table.
+func (r *Root[T]) Table(name string) (T, bool) {
+	v, ok := r.tables[name]
+	return v, ok
+}
+
+// Names returns the table names in sorted order.
+func (r *Root[T]) Names() []string { return slices.Sorted(maps.Keys(r.tables)) }
+
+// Len returns the number of tables.
+func (r *Root[T]) Len() int { return len(r.tables) }
+
+// A Change replaces (or, with Drop, removes) one table's version.
+type Change[T any] struct {
+	Name  string
+	Value T
+	Drop  bool
+}
+
+// apply returns a new root: r with changes applied and the next sequence.
+func (r *Root[T]) apply(changes []Change[T]) *Root[T] {
+	next := &Root[T]{seq: r.seq + 1, tables: make(map[string]T, len(r.tables)+1)}
+	maps.Copy(next.tables, r.tables)
+	for _, c := range changes {
+		if c.Drop {
+			delete(next.tables, c.Name)
+		} else {
+			next.tables[c.Name] = c.Value
+		}
+	}
+	return next
+}
+
+// A Store holds the current Root and the per-table writer locks. It is safe
+// for concurrent use. The zero Store is not usable; call New.
+type Store[T any] struct {
+	root atomic.Pointer[Root[T]]
+
+	mu    sync.Mutex             // guards locks
+	locks map[string]*sync.Mutex // one writer lock per table name, created on demand
+
+	// beforePublish, if set, runs after a write's function succeeded and
+	// before its compare-and-swap, while the table locks are held. Tests
+	// use it to park a writer mid-commit.
+	beforePublish func(names []string)
+}
+
+// New returns an empty store at sequence 0.
+func New[T any]() *Store[T] {
+	s := &Store[T]{locks: map[string]*sync.Mutex{}}
+	s.root.Store(&Root[T]{tables: map[string]T{}})
+	return s
+}
+
+// Load returns the current root: one atomic load, never blocking.
+func (s *Store[T]) Load() *Root[T] { return s.root.Load() }
+
+func (s *Store[T]) lockFor(name string) *sync.Mutex {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, ok := s.locks[name]
+	if !ok {
+		l = new(sync.Mutex)
+		s.locks[name] = l
+	}
+	return l
+}
+
+// Write locks the named tables in sorted order and calls fn with the current
+// root. fn returns the changes to publish; it may only change tables it
+// named. If fn returns an error (or panics) nothing is published and the
+// root is unchanged. Otherwise the changes are published with one
+// compare-and-swap and Write returns the new root. A write with no changes
+// publishes nothing and returns the root fn saw.
+func (s *Store[T]) Write(names []string, fn func(*Root[T]) ([]Change[T], error)) (*Root[T], error) {
+	names = slices.Clone(names)
+	slices.Sort(names)
+	names = slices.Compact(names)
+	for _, n := range names {
+		l := s.lockFor(n)
+		l.Lock()
+		defer l.Unlock()
+	}
+	cur := s.root.Load()
+	changes, err := fn(cur)
+	if err != nil {
+		return cur, err
+	}
+	if len(changes) == 0 {
+		return cur, nil
+	}
+	for _, c := range changes {
+		if _, ok := slices.BinarySearch(names, c.Name); !ok {
+			panic("mvcc: a write changed table " + c.Name + " that it did not lock")
+		}
+	}
+	if s.beforePublish != nil {
+		s.beforePublish(names)
+	}
+	for {
+		next := cur.apply(changes)
+		if s.root.CompareAndSwap(cur, next) {
+			return next, nil
+		}
+		cur = s.root.Load() // another table committed; ours cannot have changed
+	}
+}
+
+// errRetry makes Replace start over when a table appeared between reading
+// the table names and locking them.
+var errRetry = errors.New("mvcc: retry")
+
+// Replace publishes next's tables as the whole new state, atomically, with a
+// new sequence number: tables absent from next are dropped, the others set
+// to next's versions. It locks every table of the current root and of next
+// first, so it waits for running writers and excludes new ones meanwhile.
+func (s *Store[T]) Replace(next *Root[T]) *Root[T] {
+	for {
+		names := append(s.root.Load().Names(), next.Names()...)
+		locked := make(map[string]bool, len(names))
+		for _, n := range names {
+			locked[n] = true
+		}
+		got, err := s.Write(names, func(r *Root[T]) ([]Change[T], error) {
+			var changes []Change[T]
+			for n := range r.tables {
+				if !locked[n] {
+					return nil, errRetry
+				}
+				if _, keep := next.tables[n]; !keep {
+					changes = append(changes, Change[T]{Name: n, Drop: true})
+				}
+			}
+			for n, v := range next.tables {
+				changes = append(changes, Change[T]{Name: n, Value: v})
+			}
+			return changes, nil
+		})
+		if err == nil {
+			return got
+		}
+	}
+}
+
+// SetBeforePublish installs a hook that runs inside every successful write,
+// after its function returned and before its compare-and-swap, while the
+// table locks are held. It exists for tests that need to park a writer
+// mid-commit; pass nil to remove it. Set it before any concurrent use.
+func (s *Store[T]) SetBeforePublish(hook func(names []string)) { s.beforePublish = hook }

@@ -1,0 +1,212 @@
+package dictdb
+
+import (
+	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/mvcc"
+	"github.com/dictdb-go/dictdb/snapshot"
+	"github.com/dictdb-go/dictdb/tbl"
+)
+
+// A Table is a handle on one table of a DB. Reads see the latest committed
+// version and never block; writes lock this table only, build the next
+// version privately and publish it atomically, so a failed write changes
+// nothing. A Table is safe for concurrent use.
+type Table struct {
+	db   *DB
+	name string
+	id   uint64 // the identity of the table this handle is bound to
+}
+
+// Name returns the table name.
+func (t *Table) Name() string { return t.name }
+
+// version returns the current version of this handle's table.
+func (t *Table) version() (*tbl.Table, error) {
+	v, ok := t.db.store.Load().Table(t.name)
+	if !ok || v.ID() != t.id {
+		return nil, mvcc.NotFound(t.name)
+	}
+	return v, nil
+}
+
+// Snapshot returns a read-only view of the table as it is now, in constant
+// time: the long-running-query recipe. Later writes never affect it.
+func (t *Table) Snapshot() (*View, error) {
+	v, err := t.version()
+	if err != nil {
+		return nil, err
+	}
+	return snapshot.NewView(v), nil
+}
+
+// dropped is what a handle on a dropped table reads: no rows.
+var dropped, _ = tbl.New("", "id", nil)
+
+// view returns a view of the current version; a dropped table reads as an
+// empty table.
+func (t *Table) view() *View {
+	v, err := t.version()
+	if err != nil {
+		return snapshot.NewView(dropped)
+	}
+	return snapshot.NewView(v)
+}
+
+// write runs one single-table write: fn gets the current version and
+// returns the next one (or an error, which publishes nothing).
+func (t *Table) write(fn func(cur *tbl.Table) (*tbl.Table, error)) error {
+	_, err := t.db.store.Write([]string{t.name}, func(r *mvcc.Root[*tbl.Table]) ([]mvcc.Change[*tbl.Table], error) {
+		cur, ok := r.Table(t.name)
+		if !ok || cur.ID() != t.id {
+			return nil, mvcc.NotFound(t.name)
+		}
+		next, err := fn(cur)
+		if err != nil || next == cur {
+			return nil, err
+		}
+		return []mvcc.Change[*tbl.Table]{{Name: t.name, Value: next}}, nil
+	})
+	return err
+}
+
+// Insert adds rec and returns its primary key (int64 or string). A record
+// without the primary-key field (or with a nil one) gets the next auto key:
+// one more than the largest integer key the table ever held. The caller's
+// map is copied, never kept or modified.
+//
+// Insert fails, storing nothing, with ErrInvalidRecord (nil or empty rec),
+// ErrUnsupportedValue, ErrInvalidKey, ErrDuplicateKey or ErrSchema.
+func (t *Table) Insert(rec Record) (any, error) {
+	var key codec.Key
+	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, key, err = cur.Insert(rec)
+		return next, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return key.Value(), nil
+}
+
+// InsertMany adds all recs, or none: any bad record or duplicate key (also
+// within the batch) fails the whole call. It returns the keys in order.
+func (t *Table) InsertMany(recs []Record) ([]any, error) {
+	var keys []codec.Key
+	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, keys, err = cur.InsertMany(recs)
+		return next, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return keyValues(keys), nil
+}
+
+// Upsert inserts rec or, if its key exists, applies the conflict policy:
+// OnConflictUpdate merges rec's fields into the stored record (others are
+// kept), OnConflictIgnore leaves it, OnConflictError fails with
+// ErrDuplicateKey. The merged record is validated before anything is
+// published. It returns the key and what happened.
+func (t *Table) Upsert(rec Record, on Conflict) (any, Action, error) {
+	var key codec.Key
+	var action Action
+	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, key, action, err = cur.Upsert(rec, on)
+		return next, err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return key.Value(), action, nil
+}
+
+// Update merges changes into every record matching where (nil: all) and
+// returns how many changed. All or nothing: it fails, changing nothing, if
+// no record matches (ErrNotFound, count 0), if changes would alter a primary
+// key (ErrPrimaryKeyChange), or if any merged record breaks the schema.
+func (t *Table) Update(changes Record, where cond.Cond) (int, error) {
+	var n int
+	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, n, err = cur.Update(changes, where)
+		return next, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// Delete removes every record matching where (nil: all) and returns how many.
+// It fails with ErrNotFound (count 0) if nothing matches.
+func (t *Table) Delete(where cond.Cond) (int, error) {
+	var n int
+	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, n, err = cur.Delete(where)
+		return next, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// Get returns a deep copy of the record under key (an integer or a string).
+func (t *Table) Get(key any) (Record, bool) { return t.view().Get(key) }
+
+// GetRow returns the stored record under key as a read-only Row, without
+// copying: the zero-copy read path.
+func (t *Table) GetRow(key any) (Row, bool) { return t.view().GetRow(key) }
+
+// Select runs q against the latest version and returns deep copies of the
+// result records, which the caller owns.
+func (t *Table) Select(q Query) ([]Record, error) {
+	v, err := t.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	return v.Select(q)
+}
+
+// Rows runs q and returns read-only rows without copying them.
+func (t *Table) Rows(q Query) ([]Row, error) {
+	v, err := t.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	return v.Rows(q)
+}
+
+// Count returns the number of records, in constant time (0 once dropped).
+func (t *Table) Count() int { return t.view().Count() }
+
+// CountWhere returns the number of records matching where.
+func (t *Table) CountWhere(where cond.Cond) (int, error) {
+	v, err := t.Snapshot()
+	if err != nil {
+		return 0, err
+	}
+	return v.CountWhere(where)
+}
+
+// All returns deep copies of every record in primary-key order.
+func (t *Table) All() []Record { return t.view().All() }
+
+// Copy returns a map from primary key to a deep copy of each record.
+func (t *Table) Copy() map[any]Record { return t.view().Copy() }
+
+// Columns returns the schema's fields in order or, without a schema, the
+// sorted union of all records' fields.
+func (t *Table) Columns() []string { return t.view().Columns() }
+
+// PrimaryKey returns the primary-key field name.
+func (t *Table) PrimaryKey() string {
+	v, err := t.version()
+	if err != nil {
+		return ""
+	}
+	return v.PrimaryKey()
+}
+
+// SchemaFields returns the schema's fields in order, or nil without one.
+func (t *Table) SchemaFields() []string { return t.view().SchemaFields() }

@@ -1,0 +1,46 @@
+package tbl
+
+import (
+	"fmt"
+	"maps"
+
+	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/internal/invariants"
+)
+
+// checkInvariants verifies a freshly built version when the invariants build
+// tag is on: every row carries its own key, no integer key reaches the next
+// auto key, and every row satisfies the schema. It panics on a violation,
+// which is always a bug in dictdb.
+func checkInvariants(t *Table) {
+	if !invariants.Enabled {
+		return
+	}
+	if err := Verify(t); err != nil {
+		panic(err)
+	}
+}
+
+// Verify checks a table version's internal consistency and returns the first
+// problem found. It is O(rows) and meant for tests and the verify command.
+func Verify(t *Table) error {
+	n := 0
+	for k, r := range t.All() {
+		n++
+		if v, ok := r.m[t.pk]; !ok || !codec.Equal(v, k.Value()) {
+			return fmt.Errorf("tbl: row %v of %q holds primary key %v", k, t.name, v)
+		}
+		if i, ok := k.Int(); ok && i >= t.nextID && t.nextID != 1<<63-1 {
+			return fmt.Errorf("tbl: key %d of %q is not below the next auto key %d", i, t.name, t.nextID)
+		}
+		if t.schema != nil {
+			if err := t.schema.validate(t.name, maps.Clone(r.m)); err != nil {
+				return fmt.Errorf("tbl: row %v of %q breaks the schema: %w", k, t.name, err)
+			}
+		}
+	}
+	if n != t.rows.Len() {
+		return fmt.Errorf("tbl: %q iterates %d rows but counts %d", t.name, n, t.rows.Len())
+	}
+	return nil
+}

@@ -1,0 +1,279 @@
+package tbl
+
+import (
+	"container/heap"
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"strings"
+
+	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/cond"
+)
+
+// A Query selects rows. The zero Query selects every row in primary-key
+// order.
+//
+// The steps run in SQL order: filter by Where, sort by OrderBy (rows with
+// equal sort keys stay in primary-key order), project Columns, remove
+// duplicates if Distinct, then skip Offset rows and return at most Limit.
+type Query struct {
+	// Where filters rows; nil matches every row.
+	Where cond.Cond
+	// OrderBy lists sort fields, each optionally prefixed by "-" for
+	// descending order. Values sort in the total order of the codec
+	// package: null and missing values first ascending, last descending.
+	OrderBy []string
+	// Limit is the maximum number of rows; 0 means no limit.
+	Limit int
+	// Offset is the number of rows to skip first.
+	Offset int
+	// Columns projects each row onto these output fields; empty means
+	// whole records. A missing field projects as nil.
+	Columns []Projection
+	// Distinct drops rows equal to an earlier row (after projection),
+	// before Offset and Limit apply.
+	Distinct bool
+}
+
+// A Projection is one output column: the output name and the field it reads.
+type Projection struct {
+	Alias string // the output field name
+	Field string // the record field read
+}
+
+type orderKey struct {
+	field string
+	desc  bool
+}
+
+// plan is a compiled Query.
+type plan struct {
+	match    cond.Matcher
+	order    []orderKey
+	limit    int
+	offset   int
+	cols     []Projection
+	distinct bool
+}
+
+func invalid(format string, args ...any) error {
+	return &cond.QueryError{Msg: fmt.Sprintf(format, args...)}
+}
+
+func compileQuery(q Query) (*plan, error) {
+	if q.Limit < 0 {
+		return nil, invalid("Limit must not be negative, got %d", q.Limit)
+	}
+	if q.Offset < 0 {
+		return nil, invalid("Offset must not be negative, got %d", q.Offset)
+	}
+	p := &plan{limit: q.Limit, offset: q.Offset, distinct: q.Distinct}
+	var err error
+	if p.match, err = cond.Compile(q.Where); err != nil {
+		return nil, err
+	}
+	for _, s := range q.OrderBy {
+		k := orderKey{field: s}
+		if strings.HasPrefix(s, "-") {
+			k = orderKey{field: s[1:], desc: true}
+		}
+		if k.field == "" || strings.HasPrefix(k.field, "-") {
+			return nil, invalid("bad OrderBy entry %q: want a field name, optionally prefixed by -", s)
+		}
+		p.order = append(p.order, k)
+	}
+	seen := map[string]bool{}
+	for _, c := range q.Columns {
+		if c.Alias == "" || c.Field == "" {
+			return nil, invalid("bad column %q=%q: names must not be empty", c.Alias, c.Field)
+		}
+		if seen[c.Alias] {
+			return nil, invalid("column %q appears twice", c.Alias)
+		}
+		seen[c.Alias] = true
+	}
+	p.cols = q.Columns
+	return p, nil
+}
+
+// Select runs q and returns the result rows. Without Columns the rows are
+// the stored records themselves (shared, read-only); with Columns they are
+// new records sharing the stored values.
+func (t *Table) Select(q Query) ([]Row, error) {
+	p, err := compileQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	var out []Row
+	t.run(p, q.Where, func(r Row) bool {
+		out = append(out, r)
+		return true
+	})
+	return out, nil
+}
+
+// Count returns the number of rows matching where, in constant time when
+// where is nil.
+func (t *Table) Count(where cond.Cond) (int, error) {
+	if where == nil {
+		return t.rows.Len(), nil
+	}
+	match, err := cond.Compile(where)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range t.candidates(where) {
+		if match(r.m) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// run executes a compiled plan, calling emit for each result row in order
+// until emit returns false.
+func (t *Table) run(p *plan, where cond.Cond, emit func(Row) bool) {
+	out := newSink(p, emit)
+	if len(p.order) == 0 {
+		for _, r := range t.candidates(where) {
+			if p.match(r.m) && !out.push(r) {
+				return
+			}
+		}
+		return
+	}
+	var sorted []sortRow
+	if k := p.offset + p.limit; p.limit > 0 && !p.distinct && k < t.rows.Len()/4 {
+		sorted = t.topK(p, where, k)
+	} else {
+		for _, r := range t.candidates(where) {
+			if p.match(r.m) {
+				sorted = append(sorted, p.sortRow(r, len(sorted)))
+			}
+		}
+		slices.SortFunc(sorted, p.compare)
+	}
+	for _, s := range sorted {
+		if !out.push(s.row) {
+			return
+		}
+	}
+}
+
+// sortRow is a matched row with its extracted sort keys and its position in
+// primary-key order, the final tie-breaker that makes the sort stable.
+type sortRow struct {
+	keys []any
+	seq  int
+	row  Row
+}
+
+func (p *plan) sortRow(r Row, seq int) sortRow {
+	keys := make([]any, len(p.order))
+	for i, o := range p.order {
+		keys[i] = r.m[o.field]
+	}
+	return sortRow{keys: keys, seq: seq, row: r}
+}
+
+func (p *plan) compare(a, b sortRow) int {
+	for i, o := range p.order {
+		c := codec.Compare(a.keys[i], b.keys[i])
+		if o.desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return a.seq - b.seq
+}
+
+// topK returns the first k matching rows in sort order, keeping only k rows
+// in a bounded max-heap instead of sorting every match.
+func (t *Table) topK(p *plan, where cond.Cond, k int) []sortRow {
+	h := &rowHeap{p: p}
+	seq := 0
+	for _, r := range t.candidates(where) {
+		if !p.match(r.m) {
+			continue
+		}
+		s := p.sortRow(r, seq)
+		seq++
+		if len(h.rows) < k {
+			heap.Push(h, s)
+		} else if p.compare(s, h.rows[0]) < 0 {
+			h.rows[0] = s
+			heap.Fix(h, 0)
+		}
+	}
+	slices.SortFunc(h.rows, p.compare)
+	return h.rows
+}
+
+// rowHeap is a max-heap under the plan's order: the root is the worst row.
+type rowHeap struct {
+	p    *plan
+	rows []sortRow
+}
+
+func (h *rowHeap) Len() int           { return len(h.rows) }
+func (h *rowHeap) Less(i, j int) bool { return h.p.compare(h.rows[i], h.rows[j]) > 0 }
+func (h *rowHeap) Swap(i, j int)      { h.rows[i], h.rows[j] = h.rows[j], h.rows[i] }
+func (h *rowHeap) Push(x any)         { h.rows = append(h.rows, x.(sortRow)) }
+func (h *rowHeap) Pop() any {
+	x := h.rows[len(h.rows)-1]
+	h.rows = h.rows[:len(h.rows)-1]
+	return x
+}
+
+// sink applies projection, distinct, offset and limit to rows arriving in
+// final order.
+type sink struct {
+	p       *plan
+	emit    func(Row) bool
+	skipped int
+	taken   int
+	seen    map[uint64][]map[string]any
+}
+
+var distinctSeed = maphash.MakeSeed()
+
+func newSink(p *plan, emit func(Row) bool) *sink {
+	s := &sink{p: p, emit: emit}
+	if p.distinct {
+		s.seen = map[uint64][]map[string]any{}
+	}
+	return s
+}
+
+// push offers one row and reports whether more rows are wanted.
+func (s *sink) push(r Row) bool {
+	if len(s.p.cols) > 0 {
+		m := make(map[string]any, len(s.p.cols))
+		for _, c := range s.p.cols {
+			m[c.Alias] = r.m[c.Field]
+		}
+		r = Row{m}
+	}
+	if s.seen != nil {
+		h := codec.HashValue(distinctSeed, r.m)
+		for _, prev := range s.seen[h] {
+			if codec.Equal(prev, r.m) {
+				return true
+			}
+		}
+		s.seen[h] = append(s.seen[h], r.m)
+	}
+	if s.skipped < s.p.offset {
+		s.skipped++
+		return true
+	}
+	if !s.emit(r) {
+		return false
+	}
+	s.taken++
+	return s.p.limit == 0 || s.taken < s.p.limit
+}

@@ -1,0 +1,144 @@
+package tbl
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/dictdb-go/dictdb/codec"
+)
+
+// A Type is a schema field type. The names are those the Python DictDB
+// writes in its files.
+type Type uint8
+
+// The schema field types.
+const (
+	Int   Type = iota + 1 // int64; bool does not pass
+	Float                 // float64; an integer passes and is stored as float64
+	Str                   // string
+	Bool                  // bool
+	List                  // []any
+	Dict                  // map[string]any
+)
+
+var typeNames = map[Type]string{Int: "int", Float: "float", Str: "str", Bool: "bool", List: "list", Dict: "dict"}
+
+// String returns the type's file name: int, float, str, bool, list or dict.
+func (t Type) String() string {
+	if n, ok := typeNames[t]; ok {
+		return n
+	}
+	return fmt.Sprintf("Type(%d)", uint8(t))
+}
+
+// ParseType returns the Type named name (int, float, str, bool, list, dict).
+func ParseType(name string) (Type, bool) {
+	for t, n := range typeNames {
+		if n == name {
+			return t, true
+		}
+	}
+	return 0, false
+}
+
+// A Column of a schema: a field name and its type.
+type Column struct {
+	Name string
+	Type Type
+}
+
+// A Schema is an ordered list of required, non-null fields. Records may hold
+// no other field. A Schema is immutable once given to a table.
+type Schema struct {
+	cols  []Column
+	index map[string]Type
+}
+
+// NewSchema checks cols (non-empty distinct names, known types) and returns
+// the schema. If pk is not among them it is appended as an Int column, as
+// the Python DictDB does.
+func NewSchema(pk string, cols []Column) (*Schema, error) {
+	s := &Schema{index: make(map[string]Type, len(cols)+1)}
+	for _, c := range cols {
+		if c.Name == "" {
+			return nil, errorf(ErrInvalidRecord, "", "", nil, "schema field names must not be empty")
+		}
+		if _, ok := typeNames[c.Type]; !ok {
+			return nil, errorf(ErrInvalidRecord, "", c.Name, nil, "schema field '%s' has unknown type %v", c.Name, c.Type)
+		}
+		if _, dup := s.index[c.Name]; dup {
+			return nil, errorf(ErrInvalidRecord, "", c.Name, nil, "schema field '%s' appears twice", c.Name)
+		}
+		s.cols = append(s.cols, c)
+		s.index[c.Name] = c.Type
+	}
+	if _, ok := s.index[pk]; !ok {
+		s.cols = append(s.cols, Column{Name: pk, Type: Int})
+		s.index[pk] = Int
+	}
+	return s, nil
+}
+
+// Columns returns a copy of the schema's columns in order.
+func (s *Schema) Columns() []Column { return slices.Clone(s.cols) }
+
+// Names returns the field names in schema order.
+func (s *Schema) Names() []string {
+	names := make([]string, len(s.cols))
+	for i, c := range s.cols {
+		names[i] = c.Name
+	}
+	return names
+}
+
+// Type returns the type of field name.
+func (s *Schema) Type(name string) (Type, bool) {
+	t, ok := s.index[name]
+	return t, ok
+}
+
+// validate checks a normalized record and converts integers in Float fields
+// to float64, in place (rec must be private to the caller). It reports the
+// first problem in the Python DictDB's order: schema fields in order (missing,
+// then wrong type), then extra fields in sorted order.
+func (s *Schema) validate(table string, rec map[string]any) error {
+	for _, c := range s.cols {
+		v, ok := rec[c.Name]
+		if !ok {
+			return errorf(ErrSchema, table, c.Name, nil, "Missing field '%s' as defined in schema.", c.Name)
+		}
+		if !s.accepts(c.Type, v) {
+			return errorf(ErrSchema, table, c.Name, nil, "Field '%s' expects type '%s', got '%s'.", c.Name, c.Type, codec.TypeName(v))
+		}
+		if i, isInt := v.(int64); isInt && c.Type == Float {
+			rec[c.Name] = float64(i)
+		}
+	}
+	if len(rec) > len(s.cols) {
+		for _, k := range slices.Sorted(maps.Keys(rec)) {
+			if _, ok := s.index[k]; !ok {
+				return errorf(ErrSchema, table, k, nil, "Field '%s' is not defined in the schema.", k)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Schema) accepts(t Type, v any) bool {
+	switch v.(type) {
+	case int64:
+		return t == Int || t == Float
+	case float64:
+		return t == Float
+	case string:
+		return t == Str
+	case bool:
+		return t == Bool
+	case []any:
+		return t == List
+	case map[string]any:
+		return t == Dict
+	}
+	return false
+}

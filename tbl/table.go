@@ -1,0 +1,421 @@
+package tbl
+
+import (
+	"fmt"
+	"iter"
+	"maps"
+	"math"
+	"slices"
+	"sync/atomic"
+
+	"github.com/benbjohnson/immutable"
+
+	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/cond"
+)
+
+// A Table is one immutable version of a table: its rows in primary-key
+// order, its schema and its next auto key. Every write method returns a new
+// version and leaves the receiver untouched, so a published *Table can be
+// read by any number of goroutines without locks.
+type Table struct {
+	id     uint64
+	name   string
+	pk     string
+	schema *Schema
+	rows   *immutable.SortedMap[codec.Key, Row]
+	nextID int64 // the next auto key; never reused
+}
+
+var tableIDs atomic.Uint64
+
+// New returns an empty table. pk names the primary-key field; schema may be
+// nil. Every table gets a process-unique ID, kept by all its versions.
+func New(name, pk string, schema *Schema) (*Table, error) {
+	if pk == "" {
+		return nil, errorf(ErrInvalidRecord, name, "", nil, "the primary key field name must not be empty")
+	}
+	return &Table{
+		id:     tableIDs.Add(1),
+		name:   name,
+		pk:     pk,
+		schema: schema,
+		rows:   immutable.NewSortedMap[codec.Key, Row](codec.KeyComparer{}),
+		nextID: 1,
+	}, nil
+}
+
+// ID returns the identity shared by every version of this table.
+func (t *Table) ID() uint64 { return t.id }
+
+// Name returns the table name.
+func (t *Table) Name() string { return t.name }
+
+// PrimaryKey returns the primary-key field name.
+func (t *Table) PrimaryKey() string { return t.pk }
+
+// Schema returns the schema, or nil.
+func (t *Table) Schema() *Schema { return t.schema }
+
+// NextID returns the key the next auto-keyed insert will get.
+func (t *Table) NextID() int64 { return t.nextID }
+
+// Len returns the number of rows, in constant time.
+func (t *Table) Len() int { return t.rows.Len() }
+
+// Get returns the row stored under the primary-key value key (an integer or
+// a string of any Go type dictdb accepts).
+func (t *Table) Get(key any) (Row, bool) {
+	v, err := codec.Normalize(t.pk, key)
+	if err != nil {
+		return Row{}, false
+	}
+	k, ok := codec.KeyOf(v)
+	if !ok {
+		return Row{}, false
+	}
+	return t.rows.Get(k)
+}
+
+// GetKey returns the row stored under k.
+func (t *Table) GetKey(k codec.Key) (Row, bool) { return t.rows.Get(k) }
+
+// All iterates over the rows in primary-key order.
+func (t *Table) All() iter.Seq2[codec.Key, Row] {
+	return func(yield func(codec.Key, Row) bool) {
+		it := t.rows.Iterator()
+		for !it.Done() {
+			k, r, _ := it.Next()
+			if !yield(k, r) {
+				return
+			}
+		}
+	}
+}
+
+// Columns returns the schema's field names in order or, without a schema,
+// the sorted union of every row's fields.
+func (t *Table) Columns() []string {
+	if t.schema != nil {
+		return t.schema.Names()
+	}
+	seen := map[string]struct{}{}
+	for _, r := range t.All() {
+		for k := range r.m {
+			seen[k] = struct{}{}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for k := range maps.Keys(seen) {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// WithRows returns a version of t holding no rows but keeping its next auto
+// key, for Delete of everything.
+func (t *Table) withoutRows() *Table {
+	n := *t
+	n.rows = immutable.NewSortedMap[codec.Key, Row](codec.KeyComparer{})
+	return &n
+}
+
+// recordKey extracts the primary key of a normalized record. An absent or
+// nil key means "assign the next auto key".
+func (t *Table) recordKey(rec map[string]any) (k codec.Key, auto bool, err error) {
+	v, present := rec[t.pk]
+	if !present || v == nil {
+		return codec.Key{}, true, nil
+	}
+	k, ok := codec.KeyOf(v)
+	if !ok {
+		return codec.Key{}, false, errorf(ErrInvalidKey, t.name, t.pk, v,
+			"primary key '%s' must be an integer or a string, got %s", t.pk, codec.TypeName(v))
+	}
+	return k, false, nil
+}
+
+// autoKey returns the next auto key, skipping nothing: keys below nextID may
+// exist, keys at or above it never do, except after the int64 range ran out.
+func (t *Table) autoKey(e *edit) (codec.Key, error) {
+	k := codec.IntKey(e.nextID)
+	if _, exists := e.get(k); exists {
+		return k, errorf(ErrDuplicateKey, t.name, t.pk, e.nextID, "auto keys of table '%s' are exhausted", t.name)
+	}
+	return k, nil
+}
+
+// normalizeRecord validates and copies a caller's record.
+func (t *Table) normalizeRecord(rec map[string]any) (map[string]any, error) {
+	if len(rec) == 0 {
+		return nil, errorf(ErrInvalidRecord, t.name, "", nil, "a record must have at least one field")
+	}
+	return codec.NormalizeRecord(rec)
+}
+
+// prepareInsert turns a caller's record into the row to store and its key.
+func (t *Table) prepareInsert(e *edit, rec map[string]any) (codec.Key, map[string]any, error) {
+	m, err := t.normalizeRecord(rec)
+	if err != nil {
+		return codec.Key{}, nil, err
+	}
+	k, auto, err := t.recordKey(m)
+	if err != nil {
+		return k, nil, err
+	}
+	if auto {
+		if k, err = t.autoKey(e); err != nil {
+			return k, nil, err
+		}
+	}
+	m[t.pk] = k.Value()
+	if _, exists := e.get(k); exists {
+		return k, nil, duplicateKey(t.name, k)
+	}
+	if t.schema != nil {
+		if err := t.schema.validate(t.name, m); err != nil {
+			return k, nil, err
+		}
+	}
+	return k, m, nil
+}
+
+// Insert returns a version with rec added, and rec's key. The caller's map is
+// copied, never retained or modified.
+func (t *Table) Insert(rec map[string]any) (*Table, codec.Key, error) {
+	e := t.edit()
+	k, m, err := t.prepareInsert(e, rec)
+	if err != nil {
+		return t, k, err
+	}
+	e.put(k, Row{m})
+	return e.done(), k, nil
+}
+
+// InsertMany returns a version with all recs added, and their keys in order;
+// on any error (a bad record, a duplicate key, inside the batch too) it
+// returns t unchanged and an error naming the failing record's position.
+func (t *Table) InsertMany(recs []map[string]any) (*Table, []codec.Key, error) {
+	e := t.edit()
+	if t.rows.Len() == 0 {
+		e.bulk()
+	}
+	keys := make([]codec.Key, 0, len(recs))
+	for i, rec := range recs {
+		k, m, err := t.prepareInsert(e, rec)
+		if err != nil {
+			return t, nil, fmt.Errorf("record %d: %w", i, err)
+		}
+		e.put(k, Row{m})
+		keys = append(keys, k)
+	}
+	return e.done(), keys, nil
+}
+
+// Action says what Upsert did.
+type Action uint8
+
+// The outcomes of Upsert.
+const (
+	Inserted Action = iota + 1
+	Updated
+	Ignored
+)
+
+// String returns "inserted", "updated" or "ignored".
+func (a Action) String() string {
+	switch a {
+	case Inserted:
+		return "inserted"
+	case Updated:
+		return "updated"
+	case Ignored:
+		return "ignored"
+	}
+	return fmt.Sprintf("Action(%d)", uint8(a))
+}
+
+// Conflict says what Upsert does when the key already exists.
+type Conflict uint8
+
+// The conflict policies of Upsert.
+const (
+	OnConflictUpdate Conflict = iota // merge the record into the stored one
+	OnConflictIgnore                 // keep the stored record
+	OnConflictError                  // fail with ErrDuplicateKey
+)
+
+// Upsert inserts rec, or, if its key exists, applies the conflict policy.
+// The update policy merges rec's fields into the stored record (fields not
+// in rec are kept) and validates the merged record before anything changes.
+func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Action, error) {
+	if on > OnConflictError {
+		return t, codec.Key{}, 0, errorf(ErrInvalidRecord, t.name, "", nil, "unknown conflict policy %d", on)
+	}
+	m, err := t.normalizeRecord(rec)
+	if err != nil {
+		return t, codec.Key{}, 0, err
+	}
+	k, auto, err := t.recordKey(m)
+	if err != nil {
+		return t, k, 0, err
+	}
+	old, exists := t.rows.Get(k)
+	if auto || !exists {
+		n, k, err := t.Insert(m)
+		return n, k, Inserted, err
+	}
+	switch on {
+	case OnConflictIgnore:
+		return t, k, Ignored, nil
+	case OnConflictError:
+		return t, k, 0, duplicateKey(t.name, k)
+	}
+	merged := maps.Clone(old.m)
+	maps.Copy(merged, m)
+	merged[t.pk] = k.Value()
+	if t.schema != nil {
+		if err := t.schema.validate(t.name, merged); err != nil {
+			return t, k, 0, err
+		}
+	}
+	e := t.edit()
+	e.put(k, Row{merged})
+	return e.done(), k, Updated, nil
+}
+
+// Update merges changes into every row matching where (nil matches all) and
+// returns the new version and the number of rows changed. It fails, changing
+// nothing, if no row matches (ErrNotFound), if changes would alter a primary
+// key (ErrPrimaryKeyChange) or if any merged row breaks the schema.
+func (t *Table) Update(changes map[string]any, where cond.Cond) (*Table, int, error) {
+	ch, err := t.normalizeRecord(changes)
+	if err != nil {
+		return t, 0, err
+	}
+	match, err := cond.Compile(where)
+	if err != nil {
+		return t, 0, err
+	}
+	newPK, setsPK := ch[t.pk]
+	e := t.edit()
+	n := 0
+	for k, old := range t.candidates(where) {
+		if !match(old.m) {
+			continue
+		}
+		if setsPK && !codec.Equal(newPK, k.Value()) {
+			return t, 0, errorf(ErrPrimaryKeyChange, t.name, t.pk, k.Value(),
+				"cannot change primary key '%s' of record '%v' in table '%s'", t.pk, k, t.name)
+		}
+		merged := maps.Clone(old.m)
+		maps.Copy(merged, ch)
+		merged[t.pk] = k.Value()
+		if t.schema != nil {
+			if err := t.schema.validate(t.name, merged); err != nil {
+				return t, 0, err
+			}
+		}
+		e.put(k, Row{merged})
+		n++
+	}
+	if n == 0 {
+		return t, 0, errorf(ErrNotFound, t.name, "", nil, "No records match the update criteria in table '%s'.", t.name)
+	}
+	return e.done(), n, nil
+}
+
+// Delete removes every row matching where (nil matches all) and returns the
+// new version and the count. It fails with ErrNotFound if nothing matches.
+func (t *Table) Delete(where cond.Cond) (*Table, int, error) {
+	match, err := cond.Compile(where)
+	if err != nil {
+		return t, 0, err
+	}
+	if where == nil && t.rows.Len() > 0 {
+		return t.withoutRows(), t.rows.Len(), nil
+	}
+	e := t.edit()
+	n := 0
+	for k, old := range t.candidates(where) {
+		if match(old.m) {
+			e.remove(k)
+			n++
+		}
+	}
+	if n == 0 {
+		return t, 0, errorf(ErrNotFound, t.name, "", nil, "No records match the deletion criteria in table '%s'.", t.name)
+	}
+	return e.done(), n, nil
+}
+
+// candidates iterates, in primary-key order, over a superset of the rows
+// matching where. The caller still applies the full condition.
+func (t *Table) candidates(where cond.Cond) iter.Seq2[codec.Key, Row] {
+	_ = where
+	return t.All()
+}
+
+// An edit is a private next version under construction. Its maps are owned
+// by the edit until done publishes them as a new *Table.
+type edit struct {
+	base    *Table
+	rows    *immutable.SortedMap[codec.Key, Row]
+	builder *immutable.SortedMapBuilder[codec.Key, Row] // set in bulk mode
+	nextID  int64
+}
+
+func (t *Table) edit() *edit {
+	return &edit{base: t, rows: t.rows, nextID: t.nextID}
+}
+
+// bulk switches an edit of an empty table to a builder, which mutates in
+// place instead of copying paths: valid only because nothing else can see it.
+func (e *edit) bulk() {
+	e.builder = immutable.NewSortedMapBuilder[codec.Key, Row](codec.KeyComparer{})
+}
+
+// get reads the edit's current state.
+func (e *edit) get(k codec.Key) (Row, bool) {
+	if e.builder != nil {
+		return e.builder.Get(k)
+	}
+	return e.rows.Get(k)
+}
+
+func (e *edit) put(k codec.Key, r Row) {
+	if e.builder != nil {
+		e.builder.Set(k, r)
+	} else {
+		e.rows = e.rows.Set(k, r)
+	}
+	if i, ok := k.Int(); ok && i >= e.nextID {
+		if i == math.MaxInt64 {
+			e.nextID = math.MaxInt64
+		} else {
+			e.nextID = i + 1
+		}
+	}
+}
+
+func (e *edit) remove(k codec.Key) {
+	if e.builder != nil {
+		e.builder.Delete(k)
+	} else {
+		e.rows = e.rows.Delete(k)
+	}
+}
+
+func (e *edit) done() *Table {
+	n := *e.base
+	if e.builder != nil {
+		n.rows = e.builder.Map()
+		e.builder = nil
+	} else {
+		n.rows = e.rows
+	}
+	n.nextID = e.nextID
+	checkInvariants(&n)
+	return &n
+}

@@ -1,0 +1,259 @@
+package dictdb
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/mvcc"
+	"github.com/dictdb-go/dictdb/snapshot"
+	"github.com/dictdb-go/dictdb/tbl"
+)
+
+var (
+	// ErrTableNotInTx is returned when a transaction touches a table it did
+	// not name.
+	ErrTableNotInTx = errors.New("table not named by the transaction")
+	// ErrTxDone is returned when a Tx or TxTable is used after its Update
+	// returned.
+	ErrTxDone = errors.New("transaction has ended")
+)
+
+// A Tx is a read-write transaction over the tables named in DB.Update. Its
+// reads see its own writes; nothing is visible to anyone else until Update
+// commits. A Tx must only be used by the goroutine running the Update
+// function, and only until that function returns.
+type Tx struct {
+	names  []string // sorted
+	staged map[string]*tbl.Table
+	done   bool
+}
+
+// Update runs fn in a transaction over the named tables. It locks them in
+// sorted order (so transactions never deadlock), waits for their running
+// writers, and gives fn a Tx. If fn returns nil, all its writes are
+// published with one compare-and-swap: readers see all of them or none. If
+// fn returns an error or panics, nothing is published (the panic continues
+// after the locks are released). Tables need not exist yet if fn creates
+// them with Tx.CreateTable.
+func (db *DB) Update(tables []string, fn func(tx *Tx) error) error {
+	if len(tables) == 0 {
+		return &tbl.Error{Err: ErrInvalidRecord, Msg: "Update needs at least one table name"}
+	}
+	tx := &Tx{names: slices.Compact(slices.Sorted(slices.Values(tables)))}
+	defer func() { tx.done = true }()
+	_, err := db.store.Write(tx.names, func(r *mvcc.Root[*tbl.Table]) ([]mvcc.Change[*tbl.Table], error) {
+		tx.staged = make(map[string]*tbl.Table, len(tx.names))
+		for _, n := range tx.names {
+			if v, ok := r.Table(n); ok {
+				tx.staged[n] = v
+			}
+		}
+		if err := fn(tx); err != nil {
+			return nil, err
+		}
+		var changes []mvcc.Change[*tbl.Table]
+		for _, n := range tx.names {
+			before, existed := r.Table(n)
+			after, exists := tx.staged[n]
+			switch {
+			case exists && (!existed || after != before):
+				changes = append(changes, mvcc.Change[*tbl.Table]{Name: n, Value: after})
+			case existed && !exists:
+				changes = append(changes, mvcc.Change[*tbl.Table]{Name: n, Drop: true})
+			}
+		}
+		return changes, nil
+	})
+	return err
+}
+
+// View runs fn with a snapshot of the whole database: read-only work on one
+// consistent state. It returns fn's error.
+func (db *DB) View(fn func(snap *Snapshot) error) error { return fn(db.Snapshot()) }
+
+func (tx *Tx) check(name string) error {
+	if tx.done {
+		return ErrTxDone
+	}
+	if _, ok := slices.BinarySearch(tx.names, name); !ok {
+		return fmt.Errorf("table '%s': %w", name, ErrTableNotInTx)
+	}
+	return nil
+}
+
+// Table returns the transaction's handle on a table it named.
+func (tx *Tx) Table(name string) (*TxTable, error) {
+	if err := tx.check(name); err != nil {
+		return nil, err
+	}
+	if _, ok := tx.staged[name]; !ok {
+		return nil, mvcc.NotFound(name)
+	}
+	return &TxTable{tx: tx, name: name}, nil
+}
+
+// CreateTable creates a table inside the transaction; the name must be one
+// the transaction named. It is published with the rest of the transaction.
+func (tx *Tx) CreateTable(name string, opts ...TableOption) (*TxTable, error) {
+	if err := tx.check(name); err != nil {
+		return nil, err
+	}
+	if _, ok := tx.staged[name]; ok {
+		return nil, mvcc.Exists(name)
+	}
+	t, err := newTable(name, opts)
+	if err != nil {
+		return nil, err
+	}
+	tx.staged[name] = t
+	return &TxTable{tx: tx, name: name}, nil
+}
+
+// DropTable drops a table inside the transaction.
+func (tx *Tx) DropTable(name string) error {
+	if err := tx.check(name); err != nil {
+		return err
+	}
+	if _, ok := tx.staged[name]; !ok {
+		return mvcc.NotFound(name)
+	}
+	delete(tx.staged, name)
+	return nil
+}
+
+// A TxTable is a table inside a transaction: the write API of Table, and
+// the read API of View over the transaction's staged version.
+type TxTable struct {
+	tx   *Tx
+	name string
+}
+
+func (t *TxTable) cur() (*tbl.Table, error) {
+	if err := t.tx.check(t.name); err != nil {
+		return nil, err
+	}
+	v, ok := t.tx.staged[t.name]
+	if !ok {
+		return nil, mvcc.NotFound(t.name)
+	}
+	return v, nil
+}
+
+func (t *TxTable) stage(next *tbl.Table, err error) error {
+	if err == nil {
+		t.tx.staged[t.name] = next
+	}
+	return err
+}
+
+// View returns a read-only view of the table as staged so far.
+func (t *TxTable) View() (*View, error) {
+	v, err := t.cur()
+	if err != nil {
+		return nil, err
+	}
+	return snapshot.NewView(v), nil
+}
+
+// Insert is Table.Insert inside the transaction.
+func (t *TxTable) Insert(rec Record) (any, error) {
+	cur, err := t.cur()
+	if err != nil {
+		return nil, err
+	}
+	next, k, err := cur.Insert(rec)
+	if err := t.stage(next, err); err != nil {
+		return nil, err
+	}
+	return k.Value(), nil
+}
+
+// InsertMany is Table.InsertMany inside the transaction.
+func (t *TxTable) InsertMany(recs []Record) ([]any, error) {
+	cur, err := t.cur()
+	if err != nil {
+		return nil, err
+	}
+	next, keys, err := cur.InsertMany(recs)
+	if err := t.stage(next, err); err != nil {
+		return nil, err
+	}
+	return keyValues(keys), nil
+}
+
+// Upsert is Table.Upsert inside the transaction.
+func (t *TxTable) Upsert(rec Record, on Conflict) (any, Action, error) {
+	cur, err := t.cur()
+	if err != nil {
+		return nil, 0, err
+	}
+	next, k, a, err := cur.Upsert(rec, on)
+	if err := t.stage(next, err); err != nil {
+		return nil, 0, err
+	}
+	return k.Value(), a, nil
+}
+
+// Update is Table.Update inside the transaction.
+func (t *TxTable) Update(changes Record, where cond.Cond) (int, error) {
+	cur, err := t.cur()
+	if err != nil {
+		return 0, err
+	}
+	next, n, err := cur.Update(changes, where)
+	if err := t.stage(next, err); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// Delete is Table.Delete inside the transaction.
+func (t *TxTable) Delete(where cond.Cond) (int, error) {
+	cur, err := t.cur()
+	if err != nil {
+		return 0, err
+	}
+	next, n, err := cur.Delete(where)
+	if err := t.stage(next, err); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// Get returns a deep copy of the staged record under key.
+func (t *TxTable) Get(key any) (Record, bool) {
+	v, err := t.View()
+	if err != nil {
+		return nil, false
+	}
+	return v.Get(key)
+}
+
+// Select runs q against the staged version.
+func (t *TxTable) Select(q Query) ([]Record, error) {
+	v, err := t.View()
+	if err != nil {
+		return nil, err
+	}
+	return v.Select(q)
+}
+
+// Count returns the staged number of records.
+func (t *TxTable) Count() int {
+	v, err := t.View()
+	if err != nil {
+		return 0
+	}
+	return v.Count()
+}
+
+func keyValues(keys []codec.Key) []any {
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = k.Value()
+	}
+	return out
+}
