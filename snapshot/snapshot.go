@@ -162,3 +162,9 @@ func (v *View) Keys() []any {
 	return out
 }
 
+
+// Explain describes how Select would run q on this version.
+func (v *View) Explain(q tbl.Query) (string, error) { return v.t.Explain(q) }
+
+// Indexes returns the index definitions in creation order.
+func (v *View) Indexes() []tbl.IndexDef { return v.t.Indexes() }

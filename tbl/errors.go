@@ -24,6 +24,10 @@ var (
 	// ErrInvalidRecord is returned for a nil or empty record, and for
 	// invalid table definitions.
 	ErrInvalidRecord = errors.New("invalid record")
+	// ErrInvalidIndex is returned for a bad index definition: an empty or
+	// primary-key field, an unknown kind, a field indexed with another
+	// kind, or dropping an index that does not exist.
+	ErrInvalidIndex = errors.New("invalid index")
 )
 
 // An Error carries the table, field and key a failure concerns. It wraps

@@ -3,6 +3,7 @@ package tbl
 import (
 	"fmt"
 	"maps"
+	"reflect"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/internal/invariants"
@@ -42,5 +43,24 @@ func Verify(t *Table) error {
 	if n != t.rows.Len() {
 		return fmt.Errorf("tbl: %q iterates %d rows but counts %d", t.name, n, t.rows.Len())
 	}
+	for _, x := range t.indexes {
+		if x.Len() != n {
+			return fmt.Errorf("tbl: index %q of %q has %d entries for %d rows", x.Def().Field, t.name, x.Len(), n)
+		}
+		for e := range x.Ascend() {
+			r, ok := t.rows.Get(e.Key)
+			if !ok || !sameMap(r.m, e.Row.m) || !codec.Equal(r.m[x.Def().Field], e.Value) {
+				return fmt.Errorf("tbl: index %q of %q holds a stale entry for key %v", x.Def().Field, t.name, e.Key)
+			}
+			if other, clash := x.Conflict(e.Value, e.Key); clash {
+				return fmt.Errorf("tbl: unique index %q of %q holds %v twice (keys %v, %v)", x.Def().Field, t.name, e.Value, e.Key, other)
+			}
+		}
+	}
 	return nil
+}
+
+// sameMap reports whether two maps are the same map object.
+func sameMap(a, b map[string]any) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"fmt"
 	"hash/maphash"
+	"iter"
 	"slices"
 	"strings"
 
@@ -136,8 +137,17 @@ func (t *Table) Count(where cond.Cond) (int, error) {
 // until emit returns false.
 func (t *Table) run(p *plan, where cond.Cond, emit func(Row) bool) {
 	out := newSink(p, emit)
+	a := t.choose(where)
 	if len(p.order) == 0 {
-		for _, r := range t.candidates(where) {
+		for _, r := range a.rows {
+			if p.match(r.m) && !out.push(r) {
+				return
+			}
+		}
+		return
+	}
+	if rows, _, ok := t.orderedSource(p.order); ok && (p.limit > 0 || a.scan) {
+		for _, r := range rows {
 			if p.match(r.m) && !out.push(r) {
 				return
 			}
@@ -146,9 +156,9 @@ func (t *Table) run(p *plan, where cond.Cond, emit func(Row) bool) {
 	}
 	var sorted []sortRow
 	if k := p.offset + p.limit; p.limit > 0 && !p.distinct && k < t.rows.Len()/4 {
-		sorted = t.topK(p, where, k)
+		sorted = topK(p, a.rows, k)
 	} else {
-		for _, r := range t.candidates(where) {
+		for _, r := range a.rows {
 			if p.match(r.m) {
 				sorted = append(sorted, p.sortRow(r, len(sorted)))
 			}
@@ -193,10 +203,10 @@ func (p *plan) compare(a, b sortRow) int {
 
 // topK returns the first k matching rows in sort order, keeping only k rows
 // in a bounded max-heap instead of sorting every match.
-func (t *Table) topK(p *plan, where cond.Cond, k int) []sortRow {
+func topK(p *plan, rows iter.Seq2[codec.Key, Row], k int) []sortRow {
 	h := &rowHeap{p: p}
 	seq := 0
-	for _, r := range t.candidates(where) {
+	for _, r := range rows {
 		if !p.match(r.m) {
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/idx"
 )
 
 // A Table is one immutable version of a table: its rows in primary-key
@@ -23,8 +24,9 @@ type Table struct {
 	name   string
 	pk     string
 	schema *Schema
-	rows   *immutable.SortedMap[codec.Key, Row]
-	nextID int64 // the next auto key; never reused
+	rows    *immutable.SortedMap[codec.Key, Row]
+	nextID  int64              // the next auto key; never reused
+	indexes []*idx.Index[Row] // in creation order
 }
 
 var tableIDs atomic.Uint64
@@ -113,11 +115,15 @@ func (t *Table) Columns() []string {
 	return out
 }
 
-// WithRows returns a version of t holding no rows but keeping its next auto
+// withoutRows returns a version of t holding no rows but keeping its next auto
 // key, for Delete of everything.
 func (t *Table) withoutRows() *Table {
 	n := *t
 	n.rows = immutable.NewSortedMap[codec.Key, Row](codec.KeyComparer{})
+	n.indexes = make([]*idx.Index[Row], len(t.indexes))
+	for i, x := range t.indexes {
+		n.indexes[i] = idx.New[Row](x.Def())
+	}
 	return &n
 }
 
@@ -189,7 +195,9 @@ func (t *Table) Insert(rec map[string]any) (*Table, codec.Key, error) {
 	if err != nil {
 		return t, k, err
 	}
-	e.put(k, Row{m})
+	if err := e.put(k, Row{m}); err != nil {
+		return t, k, err
+	}
 	return e.done(), k, nil
 }
 
@@ -207,7 +215,9 @@ func (t *Table) InsertMany(recs []map[string]any) (*Table, []codec.Key, error) {
 		if err != nil {
 			return t, nil, fmt.Errorf("record %d: %w", i, err)
 		}
-		e.put(k, Row{m})
+		if err := e.put(k, Row{m}); err != nil {
+			return t, nil, fmt.Errorf("record %d: %w", i, err)
+		}
 		keys = append(keys, k)
 	}
 	return e.done(), keys, nil
@@ -281,7 +291,9 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 		}
 	}
 	e := t.edit()
-	e.put(k, Row{merged})
+	if err := e.put(k, Row{merged}); err != nil {
+		return t, k, 0, err
+	}
 	return e.done(), k, Updated, nil
 }
 
@@ -317,7 +329,9 @@ func (t *Table) Update(changes map[string]any, where cond.Cond) (*Table, int, er
 				return t, 0, err
 			}
 		}
-		e.put(k, Row{merged})
+		if err := e.put(k, Row{merged}); err != nil {
+			return t, 0, err
+		}
 		n++
 	}
 	if n == 0 {
@@ -350,30 +364,30 @@ func (t *Table) Delete(where cond.Cond) (*Table, int, error) {
 	return e.done(), n, nil
 }
 
-// candidates iterates, in primary-key order, over a superset of the rows
-// matching where. The caller still applies the full condition.
-func (t *Table) candidates(where cond.Cond) iter.Seq2[codec.Key, Row] {
-	_ = where
-	return t.All()
-}
-
 // An edit is a private next version under construction. Its maps are owned
 // by the edit until done publishes them as a new *Table.
 type edit struct {
-	base    *Table
-	rows    *immutable.SortedMap[codec.Key, Row]
-	builder *immutable.SortedMapBuilder[codec.Key, Row] // set in bulk mode
-	nextID  int64
+	base     *Table
+	rows     *immutable.SortedMap[codec.Key, Row]
+	indexes  []*idx.Index[Row]
+	builder  *immutable.SortedMapBuilder[codec.Key, Row] // set in bulk mode
+	builders []*idx.Builder[Row]                          // set in bulk mode
+	nextID   int64
 }
 
 func (t *Table) edit() *edit {
-	return &edit{base: t, rows: t.rows, nextID: t.nextID}
+	return &edit{base: t, rows: t.rows, indexes: slices.Clone(t.indexes), nextID: t.nextID}
 }
 
-// bulk switches an edit of an empty table to a builder, which mutates in
-// place instead of copying paths: valid only because nothing else can see it.
+// bulk switches an edit of an empty table to builders, which mutate in
+// place instead of copying paths: valid only because nothing else can see
+// them.
 func (e *edit) bulk() {
 	e.builder = immutable.NewSortedMapBuilder[codec.Key, Row](codec.KeyComparer{})
+	e.builders = make([]*idx.Builder[Row], len(e.indexes))
+	for i, x := range e.indexes {
+		e.builders[i] = idx.NewBuilder[Row](x.Def())
+	}
 }
 
 // get reads the edit's current state.
@@ -384,7 +398,38 @@ func (e *edit) get(k codec.Key) (Row, bool) {
 	return e.rows.Get(k)
 }
 
-func (e *edit) put(k codec.Key, r Row) {
+// put stores r under k, maintaining every index. It fails, before changing
+// anything, if a unique index already holds r's value for another key.
+func (e *edit) put(k codec.Key, r Row) error {
+	old, hadOld := e.get(k)
+	for i, x := range e.indexes {
+		def := x.Def()
+		if !def.Unique {
+			continue
+		}
+		v := r.m[def.Field]
+		var other codec.Key
+		var clash bool
+		if e.builder != nil {
+			other, clash = e.builders[i].Conflict(v, k)
+		} else {
+			other, clash = x.Conflict(v, k)
+		}
+		if clash {
+			return errorf(ErrDuplicateKey, e.base.name, def.Field, v,
+				"Duplicate value '%v' for unique index '%s' in table '%s' (held by record '%v').",
+				v, def.Field, e.base.name, other)
+		}
+	}
+	for i, x := range e.indexes {
+		f := x.Def().Field
+		ov := old.m[f]
+		if e.builder != nil {
+			e.builders[i].Put(ov, hadOld, r.m[f], k, r)
+		} else {
+			e.indexes[i] = x.Put(ov, hadOld, r.m[f], k, r)
+		}
+	}
 	if e.builder != nil {
 		e.builder.Set(k, r)
 	} else {
@@ -397,9 +442,23 @@ func (e *edit) put(k codec.Key, r Row) {
 			e.nextID = i + 1
 		}
 	}
+	return nil
 }
 
+// remove deletes the row under k and its index entries.
 func (e *edit) remove(k codec.Key) {
+	old, ok := e.get(k)
+	if !ok {
+		return
+	}
+	for i, x := range e.indexes {
+		v := old.m[x.Def().Field]
+		if e.builder != nil {
+			e.builders[i].Remove(v, k)
+		} else {
+			e.indexes[i] = x.Remove(v, k)
+		}
+	}
 	if e.builder != nil {
 		e.builder.Delete(k)
 	} else {
@@ -409,13 +468,14 @@ func (e *edit) remove(k codec.Key) {
 
 func (e *edit) done() *Table {
 	n := *e.base
+	n.rows, n.indexes, n.nextID = e.rows, e.indexes, e.nextID
 	if e.builder != nil {
 		n.rows = e.builder.Map()
-		e.builder = nil
-	} else {
-		n.rows = e.rows
+		for i, b := range e.builders {
+			n.indexes[i] = b.Index()
+		}
+		e.builder, e.builders = nil, nil
 	}
-	n.nextID = e.nextID
 	checkInvariants(&n)
 	return &n
 }

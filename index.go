@@ -1,0 +1,99 @@
+package dictdb
+
+import (
+	"github.com/dictdb-go/dictdb/idx"
+	"github.com/dictdb-go/dictdb/tbl"
+)
+
+// IndexKind is the kind of a secondary index.
+type IndexKind = idx.Kind
+
+// The index kinds.
+const (
+	// HashIndex serves equality and In conditions.
+	HashIndex = idx.Hash
+	// SortedIndex serves equality, In, ranges (<, <=, >, >=, Between),
+	// prefixes (StartsWith, Like with a literal prefix) and OrderBy.
+	SortedIndex = idx.Sorted
+)
+
+// IndexDef describes an index: its field, kind and uniqueness.
+type IndexDef = idx.Def
+
+// An IndexOption modifies an index definition.
+type IndexOption func(*IndexDef)
+
+// Unique makes an index reject a second record with an equal non-null value
+// (ErrDuplicateKey naming the index and value) on every write path. Any
+// number of records may hold null or miss the field.
+func Unique() IndexOption { return func(d *IndexDef) { d.Unique = true } }
+
+// ErrInvalidIndex is returned for a bad index definition or a missing index.
+var ErrInvalidIndex = tbl.ErrInvalidIndex
+
+func indexDef(field string, kind IndexKind, opts []IndexOption) IndexDef {
+	d := IndexDef{Field: field, Kind: kind}
+	for _, o := range opts {
+		o(&d)
+	}
+	return d
+}
+
+// CreateIndex indexes field, filling the index from every record in the same
+// commit. Creating the same index again is a no-op. It fails, changing
+// nothing, with ErrInvalidIndex (empty or primary-key field, unknown kind,
+// field already indexed with another kind) or ErrDuplicateKey (a unique
+// index over existing duplicates).
+func (t *Table) CreateIndex(field string, kind IndexKind, opts ...IndexOption) error {
+	d := indexDef(field, kind, opts)
+	return t.write(func(cur *tbl.Table) (*tbl.Table, error) { return cur.CreateIndex(d) })
+}
+
+// DropIndex removes the index on field, or fails with ErrInvalidIndex.
+func (t *Table) DropIndex(field string) error {
+	return t.write(func(cur *tbl.Table) (*tbl.Table, error) { return cur.DropIndex(field) })
+}
+
+// Indexes returns the table's index definitions in creation order.
+func (t *Table) Indexes() []IndexDef { return t.view().Version().Indexes() }
+
+// IndexedFields returns the indexed field names in creation order.
+func (t *Table) IndexedFields() []string {
+	defs := t.Indexes()
+	out := make([]string, len(defs))
+	for i, d := range defs {
+		out[i] = d.Field
+	}
+	return out
+}
+
+// HasIndex reports whether field has a secondary index.
+func (t *Table) HasIndex(field string) bool { return t.view().Version().HasIndex(field) }
+
+// Explain describes how Select would run q: the index or key range used and
+// its estimated rows, the residual filter, and the sort strategy.
+func (t *Table) Explain(q Query) (string, error) {
+	v, err := t.Snapshot()
+	if err != nil {
+		return "", err
+	}
+	return v.Explain(q)
+}
+
+// CreateIndex is Table.CreateIndex inside the transaction.
+func (t *TxTable) CreateIndex(field string, kind IndexKind, opts ...IndexOption) error {
+	cur, err := t.cur()
+	if err != nil {
+		return err
+	}
+	return t.stage(cur.CreateIndex(indexDef(field, kind, opts)))
+}
+
+// DropIndex is Table.DropIndex inside the transaction.
+func (t *TxTable) DropIndex(field string) error {
+	cur, err := t.cur()
+	if err != nil {
+		return err
+	}
+	return t.stage(cur.DropIndex(field))
+}

@@ -1,0 +1,88 @@
+package tbl
+
+import (
+	"slices"
+
+	"github.com/dictdb-go/dictdb/idx"
+)
+
+// IndexDef defines an index; see idx.Def.
+type IndexDef = idx.Def
+
+// Indexes returns the definitions of the table's indexes in creation order.
+func (t *Table) Indexes() []IndexDef {
+	out := make([]IndexDef, len(t.indexes))
+	for i, x := range t.indexes {
+		out[i] = x.Def()
+	}
+	return out
+}
+
+// HasIndex reports whether field has a secondary index.
+func (t *Table) HasIndex(field string) bool { return t.index(field) != nil }
+
+func (t *Table) index(field string) *idx.Index[Row] {
+	i := slices.IndexFunc(t.indexes, func(x *idx.Index[Row]) bool { return x.Def().Field == field })
+	if i < 0 {
+		return nil
+	}
+	return t.indexes[i]
+}
+
+// CreateIndex returns a version with a new index on d.Field, filled from
+// every row in the same step. Creating an index that exists with the same
+// kind and uniqueness returns t unchanged. It fails, changing nothing, for an
+// empty field, an unknown kind, the primary-key field (always indexed), a
+// field indexed with another kind, or a unique index over duplicate values
+// (ErrDuplicateKey naming the value).
+func (t *Table) CreateIndex(d IndexDef) (*Table, error) {
+	switch {
+	case d.Field == "":
+		return t, errorf(ErrInvalidIndex, t.name, "", nil, "index field names must not be empty")
+	case d.Kind != idx.Hash && d.Kind != idx.Sorted:
+		return t, errorf(ErrInvalidIndex, t.name, d.Field, nil, "Unsupported index type. Use 'hash' or 'sorted'.")
+	case d.Field == t.pk:
+		return t, errorf(ErrInvalidIndex, t.name, d.Field, nil,
+			"field '%s' is the primary key of table '%s', which is always indexed", d.Field, t.name)
+	}
+	if x := t.index(d.Field); x != nil {
+		if x.Def() == d {
+			return t, nil
+		}
+		return t, errorf(ErrInvalidIndex, t.name, d.Field, nil,
+			"field '%s' of table '%s' already has a %s index", d.Field, t.name, describe(x.Def()))
+	}
+	b := idx.NewBuilder[Row](d)
+	for k, r := range t.All() {
+		v := r.m[d.Field]
+		if other, clash := b.Conflict(v, k); clash {
+			return t, errorf(ErrDuplicateKey, t.name, d.Field, v,
+				"Cannot create unique index '%s' on table '%s': records '%v' and '%v' both hold '%v'.",
+				d.Field, t.name, other, k, v)
+		}
+		b.Put(nil, false, v, k, r)
+	}
+	n := *t
+	n.indexes = append(slices.Clip(t.indexes), b.Index())
+	checkInvariants(&n)
+	return &n, nil
+}
+
+// DropIndex returns a version without the index on field, or fails with
+// ErrInvalidIndex if there is none.
+func (t *Table) DropIndex(field string) (*Table, error) {
+	i := slices.IndexFunc(t.indexes, func(x *idx.Index[Row]) bool { return x.Def().Field == field })
+	if i < 0 {
+		return t, errorf(ErrInvalidIndex, t.name, field, nil, "table '%s' has no index on field '%s'", t.name, field)
+	}
+	n := *t
+	n.indexes = slices.Delete(slices.Clone(t.indexes), i, i+1)
+	return &n, nil
+}
+
+func describe(d IndexDef) string {
+	if d.Unique {
+		return "unique " + d.Kind.String()
+	}
+	return d.Kind.String()
+}

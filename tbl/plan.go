@@ -1,0 +1,395 @@
+package tbl
+
+import (
+	"fmt"
+	"iter"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/idx"
+)
+
+// The planner picks how a query reaches its candidate rows. It only ever
+// narrows a conjunction: each candidate source yields a superset of the rows
+// matching one top-level conjunct, and the whole condition is always applied
+// to every candidate, so a plan can change speed but never results. OR and
+// NOT are never narrowed. Candidates always come out in primary-key order.
+
+// access is a chosen way to reach candidate rows.
+type access struct {
+	desc string                    // for Explain
+	est  int                       // estimated candidate count
+	rows iter.Seq2[codec.Key, Row] // candidates, in primary-key order
+	scan bool                      // a full scan
+}
+
+// candidates iterates, in primary-key order, over a superset of the rows
+// matching where.
+func (t *Table) candidates(where cond.Cond) iter.Seq2[codec.Key, Row] {
+	return t.choose(where).rows
+}
+
+// choose returns the cheapest access for where: the usable conjunct with the
+// smallest estimated count, or a full scan.
+func (t *Table) choose(where cond.Cond) access {
+	best := access{desc: "full scan", est: t.rows.Len(), rows: t.All(), scan: true}
+	for _, c := range cond.Conjuncts(where) {
+		p, ok := c.(*cond.Pred)
+		if !ok {
+			continue
+		}
+		var a access
+		switch {
+		case p.Field == t.pk:
+			a, ok = t.pkAccess(p, best.est)
+		case t.index(p.Field) != nil:
+			a, ok = t.indexAccess(t.index(p.Field), p, best.est)
+		default:
+			continue
+		}
+		if ok && a.est < best.est {
+			best = a
+		}
+	}
+	return best
+}
+
+// empty is the access for a conjunct that no row can satisfy.
+func empty(desc string) access {
+	return access{desc: desc + " (matches nothing)", rows: func(func(codec.Key, Row) bool) {}}
+}
+
+// pkAccess serves a predicate on the primary key.
+func (t *Table) pkAccess(p *cond.Pred, limit int) (access, bool) {
+	desc := "primary key " + p.String()
+	switch p.Op {
+	case cond.EqOp, cond.InOp:
+		var keys []codec.Key
+		for _, v := range p.Args {
+			if k, ok := codec.KeyOf(v); ok {
+				keys = append(keys, k)
+			}
+		}
+		slices.SortFunc(keys, codec.CompareKeys)
+		keys = slices.Compact(keys)
+		return access{desc: desc, est: len(keys), rows: func(yield func(codec.Key, Row) bool) {
+			for _, k := range keys {
+				if r, ok := t.rows.Get(k); ok && !yield(k, r) {
+					return
+				}
+			}
+		}}, true
+	}
+	r, ok, none := rangeOf(p)
+	if none {
+		return empty(desc), true
+	}
+	if !ok {
+		return access{}, false
+	}
+	rows := t.pkScan(r)
+	n := 0
+	for range rows {
+		if n++; n > limit {
+			break
+		}
+	}
+	return access{desc: desc, est: n, rows: rows}, true
+}
+
+// pkScan iterates over the rows whose key lies in r.
+func (t *Table) pkScan(r idx.Range) iter.Seq2[codec.Key, Row] {
+	var start codec.Key
+	switch lo := r.Lo.(type) {
+	case string:
+		start = codec.StringKey(lo)
+	case int64:
+		start = codec.IntKey(lo)
+	case float64:
+		switch {
+		case lo < math.MinInt64:
+			start = codec.IntKey(math.MinInt64)
+		case lo >= math.MaxInt64:
+			return func(func(codec.Key, Row) bool) {}
+		default:
+			start = codec.IntKey(int64(math.Floor(lo)))
+		}
+	default: // keys are integers and strings only
+		return func(func(codec.Key, Row) bool) {}
+	}
+	kind := codec.KindOf(r.Lo)
+	return func(yield func(codec.Key, Row) bool) {
+		it := t.rows.Iterator()
+		it.Seek(start)
+		for !it.Done() {
+			k, row, _ := it.Next()
+			v := k.Value()
+			if codec.KindOf(v) != kind {
+				return
+			}
+			if r.Prefix {
+				if !strings.HasPrefix(v.(string), r.Lo.(string)) {
+					return
+				}
+			} else if r.Hi != nil {
+				if c := codec.Compare(v, r.Hi); c > 0 || (c == 0 && !r.HiIncl) {
+					return
+				}
+			}
+			if !yield(k, row) {
+				return
+			}
+		}
+	}
+}
+
+// rangeOf turns a range predicate into an index range. ok is false if the
+// predicate is not a range; none is true if it can match nothing.
+func rangeOf(p *cond.Pred) (r idx.Range, ok, none bool) {
+	arg := func(i int) any {
+		if i < len(p.Args) {
+			return p.Args[i]
+		}
+		return nil
+	}
+	v := arg(0)
+	switch p.Op {
+	case cond.GtOp, cond.GteOp:
+		if v == nil {
+			return r, true, true
+		}
+		return idx.Range{Lo: v, LoIncl: p.Op == cond.GteOp}, true, false
+	case cond.LtOp, cond.LteOp:
+		lo, ok := smallest(v)
+		if v == nil {
+			return r, true, true
+		}
+		if !ok {
+			return r, false, false
+		}
+		return idx.Range{Lo: lo, LoIncl: true, Hi: v, HiIncl: p.Op == cond.LteOp}, true, false
+	case cond.BetweenOp:
+		lo, hi := arg(0), arg(1)
+		if lo == nil || hi == nil || codec.KindOf(lo) != codec.KindOf(hi) || codec.Compare(lo, hi) > 0 {
+			return r, true, true
+		}
+		return idx.Range{Lo: lo, LoIncl: true, Hi: hi, HiIncl: true}, true, false
+	case cond.StartsWithOp:
+		s, _ := v.(string)
+		return idx.Range{Lo: s, LoIncl: true, Prefix: true}, true, false
+	case cond.LikeOp:
+		s, _ := v.(string)
+		prefix, exact := cond.LikePrefix(s, p.Escape)
+		if exact {
+			return idx.Range{Lo: prefix, LoIncl: true, Hi: prefix, HiIncl: true}, true, false
+		}
+		if prefix == "" {
+			return r, false, false
+		}
+		return idx.Range{Lo: prefix, LoIncl: true, Prefix: true}, true, false
+	}
+	return r, false, false
+}
+
+// smallest returns the smallest value of v's kind, for ranges without a
+// lower bound; ok is false for kinds without one we can name.
+func smallest(v any) (any, bool) {
+	switch v.(type) {
+	case int64, float64:
+		return math.Inf(-1), true
+	case string:
+		return "", true
+	case bool:
+		return false, true
+	case []byte:
+		return []byte{}, true
+	case []any:
+		return []any{}, true
+	}
+	return nil, false
+}
+
+// indexAccess serves a predicate through a secondary index: equality and In
+// through any index, ranges and prefixes through sorted ones.
+func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access, bool) {
+	desc := fmt.Sprintf("%s index on %s for %s", describe(x.Def()), x.Def().Field, p.String())
+	var seqs []iter.Seq[idx.Entry[Row]]
+	switch p.Op {
+	case cond.EqOp:
+		seqs = append(seqs, x.Equal(p.Args[0]))
+	case cond.InOp:
+		var vals []any
+		for _, v := range p.Args {
+			if !slices.ContainsFunc(vals, func(w any) bool { return codec.Equal(v, w) }) {
+				vals = append(vals, v)
+			}
+		}
+		for _, v := range vals {
+			seqs = append(seqs, x.Equal(v))
+		}
+	default:
+		if x.Def().Kind != idx.Sorted {
+			return access{}, false
+		}
+		r, ok, none := rangeOf(p)
+		if none {
+			return empty(desc), true
+		}
+		if !ok {
+			return access{}, false
+		}
+		seqs = append(seqs, x.Scan(r))
+	}
+	est := 0
+	for _, s := range seqs {
+		est += idx.Count(s, limit-est+1)
+		if est > limit {
+			return access{}, false
+		}
+	}
+	if len(seqs) == 1 && p.Op == cond.EqOp {
+		// One value: entries already come in primary-key order.
+		return access{desc: desc, est: est, rows: func(yield func(codec.Key, Row) bool) {
+			for e := range seqs[0] {
+				if !yield(e.Key, e.Row) {
+					return
+				}
+			}
+		}}, true
+	}
+	return access{desc: desc, est: est, rows: func(yield func(codec.Key, Row) bool) {
+		entries := make([]idx.Entry[Row], 0, est)
+		for _, s := range seqs {
+			for e := range s {
+				entries = append(entries, e)
+			}
+		}
+		slices.SortFunc(entries, func(a, b idx.Entry[Row]) int { return codec.CompareKeys(a.Key, b.Key) })
+		for _, e := range entries {
+			if !yield(e.Key, e.Row) {
+				return
+			}
+		}
+	}}, true
+}
+
+// orderedSource returns the rows in the order of a single-key OrderBy, when
+// the primary key or a sorted index provides it, with ties in primary-key
+// order. ok is false when no such order is available.
+func (t *Table) orderedSource(order []orderKey) (rows iter.Seq2[codec.Key, Row], desc string, ok bool) {
+	if len(order) != 1 {
+		return nil, "", false
+	}
+	o := order[0]
+	if o.field == t.pk {
+		if !o.desc {
+			return t.All(), "primary-key order", true
+		}
+		return func(yield func(codec.Key, Row) bool) {
+			it := t.rows.Iterator()
+			it.Last()
+			for !it.Done() {
+				k, r, _ := it.Prev()
+				if !yield(k, r) {
+					return
+				}
+			}
+		}, "reverse primary-key order", true
+	}
+	x := t.index(o.field)
+	if x == nil || x.Def().Kind != idx.Sorted {
+		return nil, "", false
+	}
+	if !o.desc {
+		return func(yield func(codec.Key, Row) bool) {
+			for e := range x.Ascend() {
+				if !yield(e.Key, e.Row) {
+					return
+				}
+			}
+		}, "sorted index on " + o.field, true
+	}
+	// Descending values, but equal values keep ascending primary-key order:
+	// buffer each run of equal values and emit it reversed.
+	return func(yield func(codec.Key, Row) bool) {
+		var run []idx.Entry[Row]
+		flush := func() bool {
+			for i := len(run) - 1; i >= 0; i-- {
+				if !yield(run[i].Key, run[i].Row) {
+					return false
+				}
+			}
+			run = run[:0]
+			return true
+		}
+		for e := range x.Descend() {
+			if len(run) > 0 && !codec.Equal(run[0].Value, e.Value) && !flush() {
+				return
+			}
+			run = append(run, e)
+		}
+		flush()
+	}, "sorted index on " + o.field + " (descending)", true
+}
+
+// Explain describes how Select would run q: the access path with its
+// estimated rows, the residual filter, and the sort strategy.
+func (t *Table) Explain(q Query) (string, error) {
+	p, err := compileQuery(q)
+	if err != nil {
+		return "", err
+	}
+	a := t.choose(q.Where)
+	var b strings.Builder
+	fmt.Fprintf(&b, "table %s (%d rows)\n", t.name, t.rows.Len())
+	fmt.Fprintf(&b, "access: %s, estimated rows %d\n", a.desc, a.est)
+	if q.Where != nil {
+		fmt.Fprintf(&b, "filter: %s\n", q.Where.String())
+	}
+	switch strat := t.sortStrategy(p, a); {
+	case strat != "":
+		fmt.Fprintf(&b, "order: %s\n", strat)
+	}
+	if p.distinct {
+		b.WriteString("distinct: yes\n")
+	}
+	if p.limit > 0 || p.offset > 0 {
+		fmt.Fprintf(&b, "offset %d, limit %d\n", p.offset, p.limit)
+	}
+	return b.String(), nil
+}
+
+// sortStrategy names how rows get their order; it mirrors run.
+func (t *Table) sortStrategy(p *plan, a access) string {
+	if len(p.order) == 0 {
+		return "primary-key order"
+	}
+	if _, desc, ok := t.orderedSource(p.order); ok && (p.limit > 0 || a.scan) {
+		return "streamed in " + desc + stopNote(p)
+	}
+	if p.limit > 0 && !p.distinct {
+		return fmt.Sprintf("top-%d selection by %s", p.offset+p.limit, orderString(p.order))
+	}
+	return "sort by " + orderString(p.order)
+}
+
+func stopNote(p *plan) string {
+	if p.limit > 0 {
+		return fmt.Sprintf(", stopping after %d rows", p.offset+p.limit)
+	}
+	return ""
+}
+
+func orderString(order []orderKey) string {
+	parts := make([]string, len(order))
+	for i, o := range order {
+		parts[i] = o.field
+		if o.desc {
+			parts[i] = "-" + o.field
+		}
+	}
+	return strings.Join(parts, ", ")
+}
