@@ -1,0 +1,116 @@
+package snapshot
+
+import (
+	"iter"
+	"reflect"
+	"slices"
+
+	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/tbl"
+)
+
+// A TableDelta lists what changed in one table between two snapshots:
+// every row inserted or changed (its whole new version) and every key
+// deleted, each in primary-key order, with nothing repeated.
+type TableDelta struct {
+	Name    string
+	Upserts []tbl.Row
+	Deletes []any // primary keys: int64 or string
+	// Created is set when the table did not exist (or was a different
+	// table of the same name) in the older snapshot; Upserts then holds
+	// every row.
+	Created bool
+	// Dropped is set when the table is gone from the newer snapshot.
+	Dropped bool
+}
+
+// Empty reports whether the delta changes nothing.
+func (d TableDelta) Empty() bool {
+	return len(d.Upserts) == 0 && len(d.Deletes) == 0 && !d.Created && !d.Dropped
+}
+
+// A Delta is what changed between two snapshots, table by table in name
+// order. Applying it to the older snapshot's data gives the newer one.
+type Delta struct {
+	FromSeq, ToSeq uint64
+	Tables         []TableDelta
+}
+
+// Diff returns the changes from snapshot from to snapshot to. Rows are
+// compared by identity: a row is reported as upserted exactly when a write
+// replaced it, which is O(rows) pointer comparisons and never a deep
+// comparison of values.
+func Diff(from, to *Snapshot) Delta {
+	d := Delta{FromSeq: from.Seq(), ToSeq: to.Seq()}
+	names := map[string]bool{}
+	for _, n := range from.TableNames() {
+		names[n] = true
+	}
+	for _, n := range to.TableNames() {
+		names[n] = true
+	}
+	for _, name := range sortedKeys(names) {
+		old, hadOld := from.root.Table(name)
+		cur, hasCur := to.root.Table(name)
+		var td TableDelta
+		switch {
+		case hadOld && !hasCur:
+			td = TableDelta{Name: name, Dropped: true}
+		case !hadOld || old.ID() != cur.ID():
+			td = TableDelta{Name: name, Created: true}
+			for _, r := range cur.All() {
+				td.Upserts = append(td.Upserts, r)
+			}
+		case old == cur:
+			continue
+		default:
+			td = diffTable(old, cur)
+		}
+		if !td.Empty() {
+			d.Tables = append(d.Tables, td)
+		}
+	}
+	return d
+}
+
+// diffTable merges the two versions' rows in key order.
+func diffTable(old, cur *tbl.Table) TableDelta {
+	td := TableDelta{Name: cur.Name()}
+	nextA, stopA := iter.Pull2(old.All())
+	defer stopA()
+	nextB, stopB := iter.Pull2(cur.All())
+	defer stopB()
+	ka, ra, okA := nextA()
+	kb, rb, okB := nextB()
+	for okA || okB {
+		switch {
+		case !okB || (okA && codec.CompareKeys(ka, kb) < 0):
+			td.Deletes = append(td.Deletes, ka.Value())
+			ka, ra, okA = nextA()
+		case !okA || codec.CompareKeys(ka, kb) > 0:
+			td.Upserts = append(td.Upserts, rb)
+			kb, rb, okB = nextB()
+		default:
+			if !sameRow(ra, rb) {
+				td.Upserts = append(td.Upserts, rb)
+			}
+			ka, ra, okA = nextA()
+			kb, rb, okB = nextB()
+		}
+	}
+	return td
+}
+
+// sameRow reports whether two rows are the same stored record.
+func sameRow(a, b tbl.Row) bool {
+	return reflect.ValueOf(a.Raw()).UnsafePointer() == reflect.ValueOf(b.Raw()).UnsafePointer()
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
