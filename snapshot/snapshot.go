@@ -162,7 +162,6 @@ func (v *View) Keys() []any {
 	return out
 }
 
-
 // Explain describes how Select would run q on this version.
 func (v *View) Explain(q tbl.Query) (string, error) { return v.t.Explain(q) }
 

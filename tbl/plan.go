@@ -1,6 +1,7 @@
 package tbl
 
 import (
+	"container/heap"
 	"fmt"
 	"iter"
 	"math"
@@ -54,7 +55,126 @@ func (t *Table) choose(where cond.Cond) access {
 			best = a
 		}
 	}
+	for field, r := range mergedRanges(cond.Conjuncts(where)) {
+		var a access
+		var ok bool
+		if field == t.pk {
+			a, ok = t.pkRangeAccess(field, r, best.est)
+		} else if x := t.index(field); x != nil && x.Def().Kind == idx.Sorted {
+			a, ok = t.rangeAccess(x, r, best.est)
+		}
+		if ok && a.est < best.est {
+			best = a
+		}
+	}
 	return best
+}
+
+// mergedRanges intersects, per field, the range conjuncts (<, <=, >, >=,
+// Between) of one kind, so that "age >= 30 AND age < 35" reads one range
+// instead of the more selective half. Fields with fewer than two range
+// conjuncts are left to the single-conjunct plans.
+func mergedRanges(conjuncts []cond.Cond) map[string]idx.Range {
+	byField := map[string][]idx.Range{}
+	for _, c := range conjuncts {
+		p, ok := c.(*cond.Pred)
+		if !ok {
+			continue
+		}
+		switch p.Op {
+		case cond.LtOp, cond.LteOp, cond.GtOp, cond.GteOp, cond.BetweenOp:
+		default:
+			continue
+		}
+		if r, ok, none := rangeOf(p); ok && !none {
+			byField[p.Field] = append(byField[p.Field], r)
+		}
+	}
+	out := map[string]idx.Range{}
+	for field, rs := range byField {
+		if len(rs) < 2 {
+			continue
+		}
+		m, ok := rs[0], true
+		for _, r := range rs[1:] {
+			if m, ok = intersect(m, r); !ok {
+				break
+			}
+		}
+		if ok {
+			out[field] = m
+		}
+	}
+	return out
+}
+
+// intersect returns the intersection of two ranges over the same kind; ok
+// is false when the kinds differ (the conjunction then matches nothing, and
+// the single-conjunct plans are just as good).
+func intersect(a, b idx.Range) (idx.Range, bool) {
+	if codec.KindOf(a.Lo) != codec.KindOf(b.Lo) {
+		return a, false
+	}
+	// The lower bound: the larger one; if equal, exclusive wins.
+	switch c := codec.Compare(a.Lo, b.Lo); {
+	case c < 0:
+		a.Lo, a.LoIncl = b.Lo, b.LoIncl
+	case c == 0:
+		a.LoIncl = a.LoIncl && b.LoIncl
+	}
+	// The upper bound: the smaller one (nil is unbounded).
+	switch {
+	case a.Hi == nil:
+		a.Hi, a.HiIncl = b.Hi, b.HiIncl
+	case b.Hi != nil:
+		switch c := codec.Compare(a.Hi, b.Hi); {
+		case c > 0:
+			a.Hi, a.HiIncl = b.Hi, b.HiIncl
+		case c == 0:
+			a.HiIncl = a.HiIncl && b.HiIncl
+		}
+	}
+	return a, true
+}
+
+// describeRange prints a range in interval notation.
+func describeRange(r idx.Range) string {
+	lo, hi := "(", ")"
+	if r.LoIncl {
+		lo = "["
+	}
+	if r.HiIncl {
+		hi = "]"
+	}
+	h := "..."
+	if r.Hi != nil {
+		h = cond.Field("x").Eq(r.Hi).(*cond.Pred).String()[len("x = "):]
+	}
+	l := cond.Field("x").Eq(r.Lo).(*cond.Pred).String()[len("x = "):]
+	return lo + l + ", " + h + hi
+}
+
+// pkRangeAccess serves an intersected range on the primary key.
+func (t *Table) pkRangeAccess(field string, r idx.Range, limit int) (access, bool) {
+	rows := t.pkScan(r)
+	n := 0
+	for range rows {
+		if n++; n > limit {
+			return access{}, false
+		}
+	}
+	return access{desc: "primary key " + field + " in " + describeRange(r), est: n, rows: rows}, true
+}
+
+// rangeAccess serves an intersected range through a sorted index.
+func (t *Table) rangeAccess(x *idx.Index[Row], r idx.Range, limit int) (access, bool) {
+	seq := x.Scan(r)
+	est := idx.Count(seq, limit+1)
+	if est > limit {
+		return access{}, false
+	}
+	desc := fmt.Sprintf("%s index on %s for range %s", describe(x.Def()), x.Def().Field, describeRange(r))
+	return access{desc: desc, est: est, rows: inKeyOrder([]iter.Seq[idx.Entry[Row]]{seq}, est)}, true
 }
 
 // empty is the access for a conjunct that no row can satisfy.
@@ -260,20 +380,72 @@ func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access,
 			}
 		}}, true
 	}
-	return access{desc: desc, est: est, rows: func(yield func(codec.Key, Row) bool) {
-		entries := make([]idx.Entry[Row], 0, est)
+	return access{desc: desc, est: est, rows: inKeyOrder(seqs, est)}, true
+}
+
+// inKeyOrder yields the entries of seqs in primary-key order. Each seq
+// yields runs of equal values, and each run is already in key order, so the
+// runs are merged rather than sorted: O(n log runs).
+func inKeyOrder(seqs []iter.Seq[idx.Entry[Row]], sizeHint int) iter.Seq2[codec.Key, Row] {
+	return func(yield func(codec.Key, Row) bool) {
+		entries := make([]idx.Entry[Row], 0, sizeHint)
+		var runs []int // start of each run of equal values
 		for _, s := range seqs {
 			for e := range s {
+				if len(runs) == 0 || len(entries) == runs[len(runs)-1] || !codec.Equal(entries[len(entries)-1].Value, e.Value) || codec.CompareKeys(entries[len(entries)-1].Key, e.Key) > 0 {
+					runs = append(runs, len(entries))
+				}
 				entries = append(entries, e)
 			}
 		}
-		slices.SortFunc(entries, func(a, b idx.Entry[Row]) int { return codec.CompareKeys(a.Key, b.Key) })
-		for _, e := range entries {
+		if len(runs) <= 1 {
+			for _, e := range entries {
+				if !yield(e.Key, e.Row) {
+					return
+				}
+			}
+			return
+		}
+		h := &runHeap{entries: entries}
+		for i, start := range runs {
+			end := len(entries)
+			if i+1 < len(runs) {
+				end = runs[i+1]
+			}
+			h.cur = append(h.cur, [2]int{start, end})
+		}
+		heap.Init(h)
+		for h.Len() > 0 {
+			c := &h.cur[0]
+			e := entries[c[0]]
 			if !yield(e.Key, e.Row) {
 				return
 			}
+			if c[0]++; c[0] == c[1] {
+				heap.Pop(h)
+			} else {
+				heap.Fix(h, 0)
+			}
 		}
-	}}, true
+	}
+}
+
+// runHeap orders run cursors ([next, end) index pairs) by their next key.
+type runHeap struct {
+	entries []idx.Entry[Row]
+	cur     [][2]int
+}
+
+func (h *runHeap) Len() int { return len(h.cur) }
+func (h *runHeap) Less(i, j int) bool {
+	return codec.CompareKeys(h.entries[h.cur[i][0]].Key, h.entries[h.cur[j][0]].Key) < 0
+}
+func (h *runHeap) Swap(i, j int) { h.cur[i], h.cur[j] = h.cur[j], h.cur[i] }
+func (h *runHeap) Push(x any)    { h.cur = append(h.cur, x.([2]int)) }
+func (h *runHeap) Pop() any {
+	x := h.cur[len(h.cur)-1]
+	h.cur = h.cur[:len(h.cur)-1]
+	return x
 }
 
 // orderedSource returns the rows in the order of a single-key OrderBy, when

@@ -20,12 +20,12 @@ import (
 // version and leaves the receiver untouched, so a published *Table can be
 // read by any number of goroutines without locks.
 type Table struct {
-	id     uint64
-	name   string
-	pk     string
-	schema *Schema
+	id      uint64
+	name    string
+	pk      string
+	schema  *Schema
 	rows    *immutable.SortedMap[codec.Key, Row]
-	nextID  int64              // the next auto key; never reused
+	nextID  int64             // the next auto key; never reused
 	indexes []*idx.Index[Row] // in creation order
 }
 
@@ -371,7 +371,7 @@ type edit struct {
 	rows     *immutable.SortedMap[codec.Key, Row]
 	indexes  []*idx.Index[Row]
 	builder  *immutable.SortedMapBuilder[codec.Key, Row] // set in bulk mode
-	builders []*idx.Builder[Row]                          // set in bulk mode
+	builders []*idx.Builder[Row]                         // set in bulk mode
 	nextID   int64
 }
 
