@@ -101,12 +101,13 @@ func (tx *Tx) CreateTable(name string, opts ...TableOption) (*TxTable, error) {
 	if err := tx.check(name); err != nil {
 		return nil, err
 	}
-	if _, ok := tx.staged[name]; ok {
-		return nil, mvcc.Exists(name)
-	}
+	// Validate the definition first, as DB.CreateTable does.
 	t, err := newTable(name, opts)
 	if err != nil {
 		return nil, err
+	}
+	if _, ok := tx.staged[name]; ok {
+		return nil, mvcc.Exists(name)
 	}
 	tx.staged[name] = t
 	return &TxTable{tx: tx, name: name}, nil

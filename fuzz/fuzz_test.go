@@ -1,0 +1,175 @@
+package fuzz
+
+import (
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/dictdb-go/dictdb"
+)
+
+// check runs ops on the model and on the real database and fails t with a
+// readable diff if their histories differ.
+func check(t *testing.T, ops []Op) {
+	t.Helper()
+	want := Run(NewModel(), ops)
+	r := NewReal(Config{})
+	got := Run(r, ops)
+	if d := Diff("model", want, "dictdb", got); d != "" {
+		t.Fatalf("%s\nprogram:\n%s", d, fmtProgram(ops))
+	}
+}
+
+func fmtProgram(ops []Op) string {
+	var b strings.Builder
+	for i, o := range ops {
+		b.WriteString(strconv.Itoa(i) + ": " + o.String() + "\n")
+	}
+	return b.String()
+}
+
+// metaConfigs are the configurations a program must give identical
+// histories under.
+var metaConfigs = []Config{
+	{Name: "hash", Index: dictdb.HashIndex},
+	{Name: "sorted", Index: dictdb.SortedIndex},
+	{Name: "mixed", Index: dictdb.SortedIndex, Mixed: true},
+	{Name: "snap1", SnapEvery: 1},
+	{Name: "snap3-sorted", SnapEvery: 3, Index: dictdb.SortedIndex},
+	{Name: "saveload3", SaveLoadEvery: 3},
+	{Name: "saveload5-hash", SaveLoadEvery: 5, Index: dictdb.HashIndex},
+}
+
+// metamorphic strips what the configurations would change: index
+// operations (a configuration's own indexes would clash with them) and the
+// listing of indexed fields.
+func metamorphic(ops []Op) []Op {
+	var out []Op
+	for _, o := range ops {
+		switch o.Kind {
+		case KCreateIndex, KDropIndex:
+			continue
+		case KColumns:
+			o.Kind = KCount
+		case KTx:
+			o.Sub = metamorphic(o.Sub)
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+func checkMeta(t *testing.T, ops []Op) {
+	t.Helper()
+	ops = metamorphic(ops)
+	base := Run(NewReal(Config{}), ops)
+	for _, cfg := range metaConfigs {
+		if cfg.SaveLoadEvery > 0 && roundTrip == nil {
+			continue
+		}
+		r := NewReal(cfg)
+		got := Run(r, ops)
+		if d := Diff("plain", base, cfg.Name, got); d != "" {
+			t.Fatalf("config %s: %s\nprogram:\n%s", cfg.Name, d, fmtProgram(ops))
+		}
+		if len(r.Problems) > 0 {
+			t.Fatalf("config %s: %s\nprogram:\n%s", cfg.Name, strings.Join(r.Problems, "\n"), fmtProgram(ops))
+		}
+	}
+}
+
+// FuzzOps compares the database with the reference model on programs
+// decoded from the fuzz input.
+func FuzzOps(f *testing.F) {
+	for _, s := range seeds() {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		check(t, Decode(data))
+	})
+}
+
+// FuzzMetamorphic runs one program under several configurations of the
+// database that must not change any result.
+func FuzzMetamorphic(f *testing.F) {
+	for _, s := range seeds() {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkMeta(t, Decode(data))
+	})
+}
+
+func seeds() [][]byte {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var out [][]byte
+	for range 8 {
+		out = append(out, randomBytes(rng, 256))
+	}
+	return out
+}
+
+func randomBytes(rng *rand.Rand, n int) []byte {
+	b := make([]byte, rng.IntN(n)+n/4)
+	for i := range b {
+		b[i] = byte(rng.Uint32())
+	}
+	return b
+}
+
+// TestRandomPrograms runs random programs from a logged seed against the
+// model and under the metamorphic configurations. DICTDB_SEED overrides
+// the seed; DICTDB_PROGRAMS the number of programs.
+func TestRandomPrograms(t *testing.T) {
+	seed := rand.Uint64()
+	if s := os.Getenv("DICTDB_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("DICTDB_SEED: %v", err)
+		}
+		seed = v
+	}
+	n := 200
+	if s := os.Getenv("DICTDB_PROGRAMS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			t.Fatalf("DICTDB_PROGRAMS: %v", err)
+		}
+		n = v
+	}
+	if testing.Short() {
+		n = 40
+	}
+	t.Logf("seed %d (rerun with DICTDB_SEED=%d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, 0))
+	for i := range n {
+		data := randomBytes(rng, 600)
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			defer func() {
+				if t.Failed() {
+					t.Logf("seed %d program %d; input %q", seed, i, data)
+				}
+			}()
+			ops := Decode(data)
+			check(t, ops)
+			checkMeta(t, ops)
+		})
+	}
+}
+
+// TestDecodeTotal checks that every input decodes, deterministically, into
+// a bounded program.
+func TestDecodeTotal(t *testing.T) {
+	inputs := [][]byte{nil, {}, {0}, {255}, []byte(strings.Repeat("\xff", 10000)), []byte(strings.Repeat("\x00", 10000))}
+	for _, in := range inputs {
+		a, b := Decode(in), Decode(in)
+		if len(a) > MaxOps {
+			t.Fatalf("%d ops", len(a))
+		}
+		if fmtProgram(a) != fmtProgram(b) {
+			t.Fatal("Decode is not deterministic")
+		}
+	}
+}
