@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/dictdb-go/dictdb/codec"
-	"github.com/dictdb-go/dictdb/idx"
 	"github.com/dictdb-go/dictdb/mvcc"
 	"github.com/dictdb-go/dictdb/snapshot"
 	"github.com/dictdb-go/dictdb/tbl"
@@ -638,39 +637,4 @@ func nextIDOf(d *codec.TableDump) int64 {
 		return 0
 	}
 	return d.NextID
-}
-
-// tableFromDump builds an empty table version, with its schema and indexes,
-// from dumped metadata.
-func tableFromDump(d *codec.TableDump) (*tbl.Table, error) {
-	var schema *tbl.Schema
-	if d.Schema != nil {
-		cols := make([]tbl.Column, len(d.Schema))
-		for i, f := range d.Schema {
-			typ, ok := tbl.ParseType(f.Type)
-			if !ok {
-				return nil, fmt.Errorf("Unsupported type in schema: %s", f.Type)
-			}
-			cols[i] = tbl.Column{Name: f.Name, Type: typ}
-		}
-		s, err := tbl.NewSchema(d.PrimaryKey, cols)
-		if err != nil {
-			return nil, err
-		}
-		schema = s
-	}
-	t, err := tbl.New(d.Name, d.PrimaryKey, schema)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range d.Indexes {
-		kind, ok := idx.ParseKind(x.Kind)
-		if !ok {
-			return nil, fmt.Errorf("index '%s' has unknown kind '%s'", x.Field, x.Kind)
-		}
-		if t, err = t.CreateIndex(idx.Def{Field: x.Field, Kind: kind, Unique: x.Unique}); err != nil {
-			return nil, err
-		}
-	}
-	return t, nil
 }

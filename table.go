@@ -152,11 +152,23 @@ func (t *Table) Delete(where cond.Cond) (int, error) {
 }
 
 // Get returns a deep copy of the record under key (an integer or a string).
-func (t *Table) Get(key any) (Record, bool) { return t.view().Get(key) }
+func (t *Table) Get(key any) (Record, bool) {
+	r, ok := t.GetRow(key)
+	if !ok {
+		return nil, false
+	}
+	return r.Map(), true
+}
 
 // GetRow returns the stored record under key as a read-only Row, without
 // copying: the zero-copy read path.
-func (t *Table) GetRow(key any) (Row, bool) { return t.view().GetRow(key) }
+func (t *Table) GetRow(key any) (Row, bool) {
+	v, err := t.version()
+	if err != nil {
+		return Row{}, false
+	}
+	return v.Get(key)
+}
 
 // Select runs q against the latest version and returns deep copies of the
 // result records, which the caller owns.
@@ -178,7 +190,13 @@ func (t *Table) Rows(q Query) ([]Row, error) {
 }
 
 // Count returns the number of records, in constant time (0 once dropped).
-func (t *Table) Count() int { return t.view().Count() }
+func (t *Table) Count() int {
+	v, err := t.version()
+	if err != nil {
+		return 0
+	}
+	return v.Len()
+}
 
 // CountWhere returns the number of records matching where.
 func (t *Table) CountWhere(where cond.Cond) (int, error) {

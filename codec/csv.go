@@ -1,0 +1,407 @@
+package codec
+
+// CSV reading and writing, as the Python DictDB does it (catalogue section
+// 15), with the decisions of DESIGN.md section 5.
+//
+// # Differences from the Python DictDB
+//
+//   - Blank lines are skipped (Python turns one into a record of empty
+//     strings).
+//   - Numbers are parsed with Go's strict strconv rules: no surrounding
+//     spaces, no digit underscores ("1_000"), no "nan"/"inf"/"Infinity"
+//     and no hexadecimal floats; such cells stay strings. An integer that
+//     does not fit in int64 is not an int (its column may become float).
+//   - A schema conversion to list or dict keeps the string (Python would
+//     call list("abc") or fail).
+//   - Inside quoted fields "\r\n" is read as "\n" (Go's encoding/csv).
+//   - Quotes are lenient, as Python's are: a quote inside an unquoted field
+//     is kept, an unterminated quoted field runs to the end of the input;
+//     text after a closing quote keeps that quote ("b"c gives b"c where
+//     Python gives bc).
+//   - A leading UTF-8 byte-order mark is skipped.
+//
+// Values are written as Python's str() renders them: None as an empty
+// cell, True/False, floats as repr (100.0, 1e-07), lists and maps as
+// Python's repr ([1, 2], {'k': 1}, keys sorted). dictdb's extra kinds have
+// no Python form: time.Time is written in RFC 3339 and []byte in base64.
+// Lines end with "\r\n"; a field is quoted only when it holds the
+// delimiter, a double quote, '\r' or '\n' (quotes doubled), and a row that
+// is one empty field is written as "".
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// CSVReadOptions configures ReadCSV.
+type CSVReadOptions struct {
+	// Comma is the field delimiter; 0 means ','.
+	Comma rune
+	// NoHeader treats the first row as data; columns are then named col_0,
+	// col_1, ... after the first row's width.
+	NoHeader bool
+	// Schema, if not empty, converts the listed columns to their types
+	// (and turns type inference off): "" becomes nil except for str; int
+	// and float parse strictly; bool accepts true/1/yes and false/0/no in
+	// any case. A cell that does not convert keeps its string.
+	Schema []SchemaField
+	// NoInference keeps every cell a string when there is no schema.
+	// Otherwise each column becomes the narrowest of int, float and str
+	// that holds all its non-empty cells, and empty cells of int and float
+	// columns become nil.
+	NoInference bool
+}
+
+// ValidComma reports whether r can delimit CSV fields.
+func ValidComma(r rune) bool {
+	return r != 0 && r != '"' && r != '\r' && r != '\n' && r != utf8.RuneError && utf8.ValidRune(r)
+}
+
+// ReadCSV reads a whole CSV file and returns its column names (duplicates
+// kept, in header order) and its records (for a duplicated name the last
+// cell wins). Rows shorter than the header are padded with "", longer ones
+// truncated. An empty input gives no columns and no records. A malformed
+// file gives a *CorruptError with the line.
+func ReadCSV(r io.Reader, opts CSVReadOptions) ([]string, []map[string]any, error) {
+	comma := opts.Comma
+	if comma == 0 {
+		comma = ','
+	}
+	if !ValidComma(comma) {
+		return nil, nil, fmt.Errorf("codec: invalid CSV delimiter %q", comma)
+	}
+	for _, f := range opts.Schema {
+		if f.Name == "" || !validSchemaType(f.Type) {
+			return nil, nil, fmt.Errorf("codec: bad schema field %q of type %q", f.Name, f.Type)
+		}
+	}
+	br := bufio.NewReader(r)
+	if p, _ := br.Peek(3); bytes.Equal(p, []byte{0xef, 0xbb, 0xbf}) {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = comma
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	var cols []string
+	var rows [][]string
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, nil, &CorruptError{Format: "csv", Offset: -1, Line: pe.Line, Msg: pe.Err.Error()}
+			}
+			return nil, nil, err
+		}
+		if cols == nil {
+			if opts.NoHeader {
+				cols = make([]string, len(row))
+				for i := range cols {
+					cols[i] = "col_" + strconv.Itoa(i)
+				}
+			} else {
+				cols = append([]string{}, row...)
+				continue
+			}
+		}
+		cells := make([]string, len(cols))
+		copy(cells, row)
+		rows = append(rows, cells)
+	}
+	if cols == nil {
+		return []string{}, []map[string]any{}, nil
+	}
+	recs := make([]map[string]any, len(rows))
+	for i, row := range rows {
+		m := make(map[string]any, len(cols))
+		for j, c := range cols {
+			m[c] = row[j]
+		}
+		recs[i] = m
+	}
+	switch {
+	case len(opts.Schema) > 0:
+		applySchema(recs, opts.Schema)
+	case !opts.NoInference && len(recs) > 0:
+		applySchema(recs, InferTypes(cols, recs))
+	}
+	return cols, recs, nil
+}
+
+// InferTypes returns, for each distinct column, the narrowest of int, float
+// and str holding every non-empty string cell (an all-empty column is int).
+func InferTypes(cols []string, recs []map[string]any) []SchemaField {
+	var out []SchemaField
+	seen := map[string]bool{}
+	for _, c := range cols {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		typ := "int"
+		for _, r := range recs {
+			s, ok := r[c].(string)
+			if !ok || s == "" {
+				continue
+			}
+			if typ == "int" {
+				if _, ok := parseCSVInt(s); ok {
+					continue
+				}
+				typ = "float"
+			}
+			if _, ok := parseCSVFloat(s); !ok {
+				typ = "str"
+				break
+			}
+		}
+		out = append(out, SchemaField{Name: c, Type: typ})
+	}
+	return out
+}
+
+// applySchema converts, in place, the string cells of the schema's columns.
+func applySchema(recs []map[string]any, schema []SchemaField) {
+	for _, f := range schema {
+		if f.Type == "str" {
+			continue
+		}
+		for _, r := range recs {
+			s, ok := r[f.Name].(string)
+			if !ok {
+				continue
+			}
+			if v, ok := ConvertCSV(s, f.Type); ok {
+				r[f.Name] = v
+			}
+		}
+	}
+}
+
+// ConvertCSV converts a cell to a schema type (int, float, str, bool, list,
+// dict): "" is nil for every type but str. ok is false when the cell does
+// not convert, and the caller keeps the string.
+func ConvertCSV(s, typ string) (any, bool) {
+	if typ == "str" {
+		return s, true
+	}
+	if s == "" {
+		return nil, true
+	}
+	switch typ {
+	case "int":
+		i, ok := parseCSVInt(s)
+		return i, ok
+	case "float":
+		f, ok := parseCSVFloat(s)
+		return f, ok
+	case "bool":
+		switch strings.ToLower(s) {
+		case "true", "1", "yes":
+			return true, true
+		case "false", "0", "no":
+			return false, true
+		}
+	}
+	return nil, false
+}
+
+func parseCSVInt(s string) (int64, bool) {
+	i, err := strconv.ParseInt(s, 10, 64)
+	return i, err == nil
+}
+
+// parseCSVFloat accepts decimal floats only: no hexadecimal, underscores,
+// NaN or infinities.
+func parseCSVFloat(s string) (float64, bool) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '.', c == 'e', c == 'E', c == '+', c == '-':
+		default:
+			return 0, false
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, false
+	}
+	return f, true
+}
+
+// A CSVWriter writes rows in the Python csv module's default dialect:
+// "\r\n" line ends and minimal quoting.
+type CSVWriter struct {
+	w     *bufio.Writer
+	comma rune
+	buf   []byte
+	err   error
+}
+
+// NewCSVWriter returns a CSV writer onto w with delimiter comma (0 means
+// ','). It fails for a delimiter that cannot delimit (see ValidComma).
+func NewCSVWriter(w io.Writer, comma rune) (*CSVWriter, error) {
+	if comma == 0 {
+		comma = ','
+	}
+	if !ValidComma(comma) {
+		return nil, fmt.Errorf("codec: invalid CSV delimiter %q", comma)
+	}
+	return &CSVWriter{w: bufio.NewWriterSize(w, 32<<10), comma: comma}, nil
+}
+
+// WriteRow writes one row.
+func (c *CSVWriter) WriteRow(fields []string) error {
+	if c.err != nil {
+		return c.err
+	}
+	b := c.buf[:0]
+	if len(fields) == 1 && fields[0] == "" {
+		b = append(b, '"', '"')
+	}
+	for i, f := range fields {
+		if i > 0 {
+			b = utf8.AppendRune(b, c.comma)
+		}
+		if strings.ContainsRune(f, c.comma) || strings.ContainsAny(f, "\"\r\n") {
+			b = append(b, '"')
+			b = append(b, strings.ReplaceAll(f, `"`, `""`)...)
+			b = append(b, '"')
+		} else {
+			b = append(b, f...)
+		}
+	}
+	b = append(b, '\r', '\n')
+	c.buf = b
+	if _, err := c.w.Write(b); err != nil {
+		c.err = err
+	}
+	return c.err
+}
+
+// Flush writes any buffered data to the underlying writer.
+func (c *CSVWriter) Flush() error {
+	if c.err != nil {
+		return c.err
+	}
+	c.err = c.w.Flush()
+	return c.err
+}
+
+// FormatCSV renders a normalized value as Python's str() does (see the
+// notes above).
+func FormatCSV(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []byte:
+		return base64.StdEncoding.EncodeToString(x)
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano)
+	}
+	return string(AppendPyRepr(nil, v))
+}
+
+// AppendPyRepr appends Python's repr() of a normalized value: None, True,
+// 42, 2.0, 'text', [1, 'a'], {'k': 1} (map keys sorted). dictdb's extra
+// kinds are written as the repr of their string form: time.Time in RFC 3339,
+// []byte in base64.
+func AppendPyRepr(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "None"...)
+	case bool:
+		if x {
+			return append(b, "True"...)
+		}
+		return append(b, "False"...)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case float64:
+		switch {
+		case math.IsNaN(x):
+			return append(b, "nan"...)
+		case math.IsInf(x, 1):
+			return append(b, "inf"...)
+		case math.IsInf(x, -1):
+			return append(b, "-inf"...)
+		}
+		return AppendPyFloat(b, x)
+	case string:
+		return appendPyStrRepr(b, x)
+	case []byte, time.Time:
+		return appendPyStrRepr(b, FormatCSV(x))
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = AppendPyRepr(b, e)
+		}
+		return append(b, ']')
+	case map[string]any:
+		b = append(b, '{')
+		for i, k := range sortedKeys(x) {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = appendPyStrRepr(b, k)
+			b = append(b, ": "...)
+			b = AppendPyRepr(b, x[k])
+		}
+		return append(b, '}')
+	}
+	return fmt.Appendf(b, "%v", v)
+}
+
+// appendPyStrRepr appends Python's repr of a string: single quotes unless
+// the string holds a single quote and no double quote.
+func appendPyStrRepr(b []byte, s string) []byte {
+	q := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		q = '"'
+	}
+	b = append(b, q)
+	for _, r := range s {
+		switch {
+		case r == rune(q) || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r == '\n':
+			b = append(b, '\\', 'n')
+		case r == '\r':
+			b = append(b, '\\', 'r')
+		case r == '\t':
+			b = append(b, '\\', 't')
+		case r < 0x80 && (r < 0x20 || r == 0x7f), r >= 0x80 && !unicode.IsPrint(r):
+			switch {
+			case r < 0x100:
+				b = fmt.Appendf(b, `\x%02x`, r)
+			case r < 0x10000:
+				b = fmt.Appendf(b, `\u%04x`, r)
+			default:
+				b = fmt.Appendf(b, `\U%08x`, r)
+			}
+		default:
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return append(b, q)
+}

@@ -1,0 +1,988 @@
+package codec
+
+// The JSON file format: the Python DictDB's layout, byte for byte.
+//
+// # Layout
+//
+//	{
+//	    "tables": {
+//	        "users": {
+//	            "primary_key": "id",
+//	            "schema": {"id": "int", "name": "str"},
+//	            "next_id": 3,
+//	            "indexes": [{"field": "name", "kind": "hash", "unique": false}],
+//	            "records": [
+//	                {"id": 1, "name": "Alice"},
+//	                {"id": 2, "name": "Bob"}
+//	            ]
+//	        }
+//	    }
+//	}
+//
+// Values are written as Python's json.dumps writes them by default:
+// separators ", " and ": ", every non-ASCII character as a \uXXXX escape
+// (a surrogate pair above U+FFFF), integers as integers, floats as Python's
+// repr (2.0, 1e-07, 1e+20, 0.30000000000000004).
+//
+// "next_id" and "indexes" are dictdb's extra keys; the Python DictDB ignores
+// them. With JSONOptions.OmitExtras they are left out and the output is what
+// the Python DictDB writes for the same data, byte for byte, provided its
+// records held their fields in dictdb's order (see below).
+//
+// # What JSON loses
+//
+//   - Field order: the Python DictDB writes a record's fields in insertion
+//     order; a Go map has none, so dictdb writes the primary key first and
+//     the other fields sorted (nested maps sorted). Tables are written in
+//     name order, records in primary-key order.
+//   - time.Time is written as an RFC 3339 string (nanoseconds kept) and
+//     []byte as a standard base64 string: both load back as strings. Use the
+//     binary format to keep every kind.
+//   - Strings that are not valid UTF-8 have each bad byte written as U+FFFD.
+//
+// # Reading
+//
+// The reader streams: it holds one record at a time (plus the decoder's
+// read-ahead), not the file. Integral literals (no '.', 'e' or 'E') decode
+// to int64, other numbers to float64. NaN and Infinity (which Python can
+// write, but dictdb never stores), integers outside int64, floats outside
+// float64, nesting deeper than MaxDepth and every structural problem are
+// errors wrapping ErrCorrupt that give the line and byte offset. A leading
+// UTF-8 byte-order mark is skipped. Keys may come in any order; when a
+// table's "records" precede its "primary_key" or "schema" (never the case in
+// files either library writes) the records are held until both are known.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// JSONOptions configures a JSONWriter.
+type JSONOptions struct {
+	// OmitExtras leaves out dictdb's extra keys ("next_id", "indexes"), so
+	// that the file is exactly what the Python DictDB writes. Loading such a
+	// file recomputes the next auto key and creates no index.
+	OmitExtras bool
+}
+
+const jsonFlushAt = 32 << 10
+
+type writerState uint8
+
+const (
+	stateReady writerState = iota // between tables
+	stateTable                    // inside a table
+	stateClosed
+)
+
+// A JSONWriter streams a dump in the Python DictDB's JSON layout. It buffers
+// internally and flushes to the underlying writer as it goes and on Close.
+type JSONWriter struct {
+	w       io.Writer
+	opts    JSONOptions
+	buf     []byte
+	err     error
+	state   writerState
+	tables  int
+	records int
+	pk      string
+	keys    []string // scratch for record key order
+}
+
+var _ DumpWriter = (*JSONWriter)(nil)
+
+// NewJSONWriter returns a writer of the JSON format onto w.
+func NewJSONWriter(w io.Writer, opts JSONOptions) *JSONWriter {
+	return &JSONWriter{w: w, opts: opts, buf: append(make([]byte, 0, jsonFlushAt+4096), "{\n    \"tables\": {"...)}
+}
+
+func (j *JSONWriter) fail(err error) error {
+	if j.err == nil {
+		j.err = err
+	}
+	return err
+}
+
+func (j *JSONWriter) flush(force bool) error {
+	if j.err != nil {
+		return j.err
+	}
+	if len(j.buf) == 0 || (!force && len(j.buf) < jsonFlushAt) {
+		return nil
+	}
+	if _, err := j.w.Write(j.buf); err != nil {
+		return j.fail(err)
+	}
+	j.buf = j.buf[:0]
+	return nil
+}
+
+// BeginTable starts a table.
+func (j *JSONWriter) BeginTable(t *TableDump) error {
+	if j.err != nil {
+		return j.err
+	}
+	if j.state != stateReady {
+		return j.fail(errors.New("codec: BeginTable out of order"))
+	}
+	if err := validateDump(t); err != nil {
+		return j.fail(err)
+	}
+	b := j.buf
+	if j.tables > 0 {
+		b = append(b, ',')
+	}
+	b = append(b, "\n        "...)
+	b = appendPyString(b, t.Name)
+	b = append(b, ": {\n            \"primary_key\": "...)
+	b = appendPyString(b, t.PrimaryKey)
+	b = append(b, ",\n            \"schema\": "...)
+	if t.Schema == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '{')
+		for i, f := range t.Schema {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = appendPyString(b, f.Name)
+			b = append(b, ": "...)
+			b = appendPyString(b, f.Type)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, ",\n"...)
+	if !j.opts.OmitExtras {
+		b = append(b, "            \"next_id\": "...)
+		b = strconv.AppendInt(b, t.NextID, 10)
+		b = append(b, ",\n            \"indexes\": ["...)
+		for i, x := range t.Indexes {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, "{\"field\": "...)
+			b = appendPyString(b, x.Field)
+			b = append(b, ", \"kind\": "...)
+			b = appendPyString(b, x.Kind)
+			b = append(b, ", \"unique\": "...)
+			b = strconv.AppendBool(b, x.Unique)
+			b = append(b, '}')
+		}
+		b = append(b, "],\n"...)
+	}
+	b = append(b, "            \"records\": ["...)
+	j.buf = b
+	j.state, j.records, j.pk = stateTable, 0, t.PrimaryKey
+	j.tables++
+	return j.flush(false)
+}
+
+// WriteRecord writes one record of the current table on its own line.
+func (j *JSONWriter) WriteRecord(rec map[string]any) error {
+	if j.err != nil {
+		return j.err
+	}
+	if j.state != stateTable {
+		return j.fail(errors.New("codec: WriteRecord outside a table"))
+	}
+	start := len(j.buf)
+	if j.records > 0 {
+		j.buf = append(j.buf, ',')
+	}
+	j.buf = append(j.buf, "\n                "...)
+	b, err := j.appendRecord(j.buf, rec)
+	if err != nil {
+		j.buf = j.buf[:start]
+		return j.fail(err)
+	}
+	j.buf = b
+	j.records++
+	return j.flush(false)
+}
+
+func (j *JSONWriter) appendRecord(b []byte, rec map[string]any) ([]byte, error) {
+	j.keys = appendRecordKeys(j.keys[:0], rec, j.pk)
+	b = append(b, '{')
+	for i, k := range j.keys {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = appendPyString(b, k)
+		b = append(b, ": "...)
+		var err error
+		if b, err = appendJSONValue(b, rec[k], 1); err != nil {
+			return b, fmt.Errorf("codec: field %q: %w", k, err)
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// appendRecordKeys is RecordKeys reusing a scratch slice.
+func appendRecordKeys(keys []string, rec map[string]any, pk string) []string {
+	_, hasPK := rec[pk]
+	if hasPK {
+		keys = append(keys, pk)
+	}
+	n := len(keys)
+	for k := range rec {
+		if k != pk || !hasPK {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys[n:])
+	return keys
+}
+
+// EndTable ends the current table.
+func (j *JSONWriter) EndTable() error {
+	if j.err != nil {
+		return j.err
+	}
+	if j.state != stateTable {
+		return j.fail(errors.New("codec: EndTable outside a table"))
+	}
+	j.buf = append(j.buf, "\n            ]\n        }"...)
+	j.state = stateReady
+	return j.flush(false)
+}
+
+// Close writes the end of the file and flushes everything. It does not
+// close the underlying writer.
+func (j *JSONWriter) Close() error {
+	if j.err != nil {
+		return j.err
+	}
+	if j.state != stateReady {
+		return j.fail(errors.New("codec: Close inside a table"))
+	}
+	j.buf = append(j.buf, "\n    }\n}\n"...)
+	j.state = stateClosed
+	if err := j.flush(true); err != nil {
+		return err
+	}
+	j.err = errors.New("codec: writer is closed")
+	return nil
+}
+
+// AppendJSONValue appends v, a normalized value, as Python's json.dumps
+// would write it (see the JSON format notes above).
+func AppendJSONValue(b []byte, v any) ([]byte, error) { return appendJSONValue(b, v, 0) }
+
+func appendJSONValue(b []byte, v any, depth int) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return b, fmt.Errorf("%w: %v cannot be written", ErrUnsupportedValue, x)
+		}
+		return AppendPyFloat(b, x), nil
+	case string:
+		return appendPyString(b, x), nil
+	case []byte:
+		b = append(b, '"')
+		b = base64.StdEncoding.AppendEncode(b, x)
+		return append(b, '"'), nil
+	case time.Time:
+		b = append(b, '"')
+		b = x.UTC().AppendFormat(b, time.RFC3339Nano)
+		return append(b, '"'), nil
+	case []any:
+		if depth > MaxDepth {
+			return b, fmt.Errorf("%w: nesting deeper than %d", ErrUnsupportedValue, MaxDepth)
+		}
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			var err error
+			if b, err = appendJSONValue(b, e, depth+1); err != nil {
+				return b, err
+			}
+		}
+		return append(b, ']'), nil
+	case map[string]any:
+		if depth > MaxDepth {
+			return b, fmt.Errorf("%w: nesting deeper than %d", ErrUnsupportedValue, MaxDepth)
+		}
+		b = append(b, '{')
+		for i, k := range sortedKeys(x) {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = appendPyString(b, k)
+			b = append(b, ": "...)
+			var err error
+			if b, err = appendJSONValue(b, x[k], depth+1); err != nil {
+				return b, err
+			}
+		}
+		return append(b, '}'), nil
+	}
+	return b, fmt.Errorf("%w: Go type %T", ErrUnsupportedValue, v)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendPyString appends s as a JSON string the way Python's json.dumps
+// does with ensure_ascii: only printable ASCII is written as is.
+func appendPyString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
+			i++
+			continue
+		}
+		b = append(b, s[start:i]...)
+		size := 1
+		switch c {
+		case '"':
+			b = append(b, '\\', '"')
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		default:
+			var r rune
+			if c < utf8.RuneSelf {
+				r = rune(c)
+			} else {
+				r, size = utf8.DecodeRuneInString(s[i:])
+			}
+			if r > 0xffff {
+				r -= 0x10000
+				b = appendU4(b, 0xd800+(r>>10))
+				b = appendU4(b, 0xdc00+(r&0x3ff))
+			} else {
+				b = appendU4(b, r)
+			}
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+func appendU4(b []byte, r rune) []byte {
+	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+}
+
+// AppendPyFloat appends f as Python's repr(float) writes it: the shortest
+// decimal that reads back exactly, in positional notation with at least
+// one fractional digit ("2.0") when the decimal exponent is in [-4, 16),
+// otherwise in scientific notation with a signed, at least two-digit
+// exponent ("1e-07", "1.5e+300"). f must be finite.
+func AppendPyFloat(b []byte, f float64) []byte {
+	if f == 0 {
+		if math.Signbit(f) {
+			return append(b, "-0.0"...)
+		}
+		return append(b, "0.0"...)
+	}
+	var tmp [32]byte
+	s := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64) // [-]d[.ddd]e±dd
+	neg := s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	e := bytes.IndexByte(s, 'e')
+	mant, expPart := s[:e], s[e+1:]
+	exp, _ := strconv.Atoi(string(expPart))
+	digits := make([]byte, 0, 20)
+	digits = append(digits, mant[0])
+	if len(mant) > 2 {
+		digits = append(digits, mant[2:]...)
+	}
+	decpt := exp + 1 // value = 0.digits × 10^decpt
+	if neg {
+		b = append(b, '-')
+	}
+	if decpt > -4 && decpt <= 16 {
+		switch {
+		case decpt <= 0:
+			b = append(b, '0', '.')
+			for range -decpt {
+				b = append(b, '0')
+			}
+			b = append(b, digits...)
+		case decpt >= len(digits):
+			b = append(b, digits...)
+			for range decpt - len(digits) {
+				b = append(b, '0')
+			}
+			b = append(b, '.', '0')
+		default:
+			b = append(b, digits[:decpt]...)
+			b = append(b, '.')
+			b = append(b, digits[decpt:]...)
+		}
+		return b
+	}
+	b = append(b, digits[0])
+	if len(digits) > 1 {
+		b = append(b, '.')
+		b = append(b, digits[1:]...)
+	}
+	b = append(b, 'e')
+	if exp < 0 {
+		b = append(b, '-')
+		exp = -exp
+	} else {
+		b = append(b, '+')
+	}
+	if exp < 10 {
+		b = append(b, '0')
+	}
+	return strconv.AppendInt(b, int64(exp), 10)
+}
+
+// ---------------------------------------------------------------- reading
+
+// lineTracker counts the lines of the input the JSON decoder has consumed,
+// holding only the bytes read since the last record boundary.
+type lineTracker struct {
+	r     io.Reader
+	buf   []byte // input from offset base on
+	head  int    // buf[:head] is already counted
+	base  int64  // input offset of buf[head]
+	lines int    // newlines before base
+}
+
+func (t *lineTracker) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.buf = append(t.buf, p[:n]...)
+	return n, err
+}
+
+// commit counts the lines up to offset off and forgets the bytes before it.
+func (t *lineTracker) commit(off int64) {
+	k := int(off - t.base)
+	if k <= 0 {
+		return
+	}
+	k = min(k, len(t.buf)-t.head)
+	t.lines += bytes.Count(t.buf[t.head:t.head+k], []byte{'\n'})
+	t.head += k
+	t.base += int64(k)
+	if t.head > 64<<10 && t.head > len(t.buf)/2 {
+		t.buf = append(t.buf[:0], t.buf[t.head:]...)
+		t.head = 0
+	}
+}
+
+// end returns the offset just past the last byte read.
+func (t *lineTracker) end() int64 { return t.base + int64(len(t.buf)-t.head) }
+
+// valueFrom returns the held input from offset off on, after whitespace and
+// one ',' or ':', and the offset where that starts.
+func (t *lineTracker) valueFrom(off int64) (int64, []byte, bool) {
+	k := int(off - t.base)
+	if k < 0 || k > len(t.buf)-t.head {
+		return 0, nil, false
+	}
+	p := t.buf[t.head+k:]
+	sep := false
+	for len(p) > 0 {
+		c := p[0]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || (!sep && (c == ',' || c == ':')) {
+			sep = sep || c == ',' || c == ':'
+			p = p[1:]
+			off++
+			continue
+		}
+		break
+	}
+	return off, p, true
+}
+
+// line returns the 1-based line of offset off (at or after the last commit).
+func (t *lineTracker) line(off int64) int {
+	k := int(off - t.base)
+	k = max(0, min(k, len(t.buf)-t.head))
+	return t.lines + bytes.Count(t.buf[t.head:t.head+k], []byte{'\n'}) + 1
+}
+
+type jsonReader struct {
+	dec  *json.Decoder
+	lt   *lineTracker
+	v    Visitor
+	skew int64 // bytes skipped before the decoder's input (a byte-order mark)
+}
+
+// DecodeJSON reads a JSON dump from r and hands it to v table by table,
+// record by record. Every failure, including one returned by v, is a
+// *CorruptError wrapping ErrCorrupt that gives the line and byte offset.
+func DecodeJSON(r io.Reader, v Visitor) error {
+	if r == nil || v == nil {
+		return errors.New("codec: DecodeJSON needs a reader and a visitor")
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	var skew int64
+	if p, _ := br.Peek(3); bytes.Equal(p, []byte{0xef, 0xbb, 0xbf}) {
+		_, _ = br.Discard(3)
+		skew = 3
+	}
+	lt := &lineTracker{r: br}
+	jr := &jsonReader{lt: lt, v: v, skew: skew}
+	rest := lt
+	jr.dec = json.NewDecoder(rest)
+	jr.dec.UseNumber()
+	return jr.run()
+}
+
+func (jr *jsonReader) corrupt(off int64, err error, format string, args ...any) *CorruptError {
+	return &CorruptError{Format: "json", Offset: off + jr.skew, Line: jr.lt.line(off), Msg: fmt.Sprintf(format, args...), Err: err}
+}
+
+// fromDecodeErr turns an error of the json decoder into a *CorruptError.
+// before is the decoder's offset before the failed call. The decoder's own
+// syntax-error offsets are not absolute for values, so the failing value is
+// scanned again from its start (its bytes are still held by the line
+// tracker) to find the exact offset.
+func (jr *jsonReader) fromDecodeErr(err error, what string, before int64) *CorruptError {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		off := se.Offset
+		if start, p, ok := jr.lt.valueFrom(before); ok {
+			var v any
+			var se2 *json.SyntaxError
+			if e2 := json.NewDecoder(bytes.NewReader(p)).Decode(&v); errors.As(e2, &se2) {
+				off = start + se2.Offset - 1
+			} else if e2 != nil {
+				off = jr.lt.end()
+			}
+		}
+		return jr.corrupt(off, nil, "%s: %s", what, se.Error())
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return jr.corrupt(jr.lt.end(), nil, "%s: unexpected end of input", what)
+	}
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) {
+		return jr.corrupt(before, nil, "%s: %s", what, ute.Error())
+	}
+	return jr.corrupt(jr.lt.end(), err, "%s: read failed", what)
+}
+
+func (jr *jsonReader) token(what string) (json.Token, error) {
+	before := jr.dec.InputOffset()
+	tok, err := jr.dec.Token()
+	if err != nil {
+		return nil, jr.fromDecodeErr(err, what, before)
+	}
+	return tok, nil
+}
+
+func (jr *jsonReader) expectDelim(d json.Delim, what string) error {
+	start := jr.dec.InputOffset()
+	tok, err := jr.token(what)
+	if err != nil {
+		return err
+	}
+	if tok != d {
+		return jr.corrupt(start, nil, "%s: expected %q, found %s", what, d.String(), describeToken(tok))
+	}
+	return nil
+}
+
+func describeToken(tok json.Token) string {
+	switch x := tok.(type) {
+	case nil:
+		return "null"
+	case json.Delim:
+		return strconv.Quote(x.String())
+	case string:
+		return "string " + strconv.Quote(x)
+	case json.Number:
+		return "number " + x.String()
+	case bool:
+		return "boolean " + strconv.FormatBool(x)
+	}
+	return fmt.Sprintf("%v", tok)
+}
+
+// key reads an object key, or reports the end of the object.
+func (jr *jsonReader) key(what string) (string, bool, error) {
+	tok, err := jr.token(what)
+	if err != nil {
+		return "", false, err
+	}
+	if tok == json.Delim('}') {
+		return "", false, nil
+	}
+	k, ok := tok.(string)
+	if !ok {
+		return "", false, jr.corrupt(jr.dec.InputOffset(), nil, "%s: expected a key, found %s", what, describeToken(tok))
+	}
+	return k, true, nil
+}
+
+// skip skips one value without holding more than the decoder's buffer.
+func (jr *jsonReader) skip(what string) error {
+	depth := 0
+	for {
+		tok, err := jr.token(what)
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+func (jr *jsonReader) run() error {
+	if err := jr.expectDelim('{', "the file must hold a JSON object"); err != nil {
+		return err
+	}
+	sawTables := false
+	for {
+		k, more, err := jr.key("top-level object")
+		if err != nil {
+			return err
+		}
+		if !more {
+			break
+		}
+		if k != "tables" {
+			if err := jr.skip("key " + strconv.Quote(k)); err != nil {
+				return err
+			}
+			continue
+		}
+		sawTables = true
+		if err := jr.tables(); err != nil {
+			return err
+		}
+	}
+	end := jr.dec.InputOffset()
+	if !sawTables {
+		return jr.corrupt(end, nil, "missing key \"tables\"")
+	}
+	if tok, err := jr.dec.Token(); err != io.EOF {
+		if err != nil {
+			return jr.fromDecodeErr(err, "after the top-level object", end)
+		}
+		return jr.corrupt(end, nil, "extra data after the top-level object: %s", describeToken(tok))
+	}
+	return nil
+}
+
+func (jr *jsonReader) tables() error {
+	if err := jr.expectDelim('{', "\"tables\" must be an object"); err != nil {
+		return err
+	}
+	for {
+		name, more, err := jr.key("\"tables\"")
+		if err != nil {
+			return err
+		}
+		if !more {
+			return nil
+		}
+		if err := jr.table(name); err != nil {
+			return err
+		}
+	}
+}
+
+func (jr *jsonReader) table(name string) error {
+	what := "table " + strconv.Quote(name)
+	if name == "" {
+		return jr.corrupt(jr.dec.InputOffset(), nil, "a table name is empty")
+	}
+	if err := jr.expectDelim('{', what+" must be an object"); err != nil {
+		return err
+	}
+	t := &TableDump{Name: name}
+	var sawPK, sawSchema, sawRecords, begun bool
+	var held []map[string]any // records read before primary_key/schema
+	for {
+		k, more, err := jr.key(what)
+		if err != nil {
+			return err
+		}
+		if !more {
+			break
+		}
+		at := jr.dec.InputOffset()
+		switch k {
+		case "primary_key":
+			tok, err := jr.token(what + ": primary_key")
+			if err != nil {
+				return err
+			}
+			s, ok := tok.(string)
+			if !ok || s == "" {
+				return jr.corrupt(at, nil, "%s: primary_key must be a non-empty string, found %s", what, describeToken(tok))
+			}
+			t.PrimaryKey, sawPK = s, true
+		case "schema":
+			if err := jr.schema(t, what); err != nil {
+				return err
+			}
+			sawSchema = true
+		case "next_id":
+			tok, err := jr.token(what + ": next_id")
+			if err != nil {
+				return err
+			}
+			n, ok := tok.(json.Number)
+			i, perr := strconv.ParseInt(string(n), 10, 64)
+			if !ok || perr != nil || i < 0 {
+				return jr.corrupt(at, nil, "%s: next_id must be a non-negative integer, found %s", what, describeToken(tok))
+			}
+			t.NextID, t.HasExtras = i, true
+		case "indexes":
+			var defs []struct {
+				Field  *string `json:"field"`
+				Kind   *string `json:"kind"`
+				Unique bool    `json:"unique"`
+			}
+			if err := jr.dec.Decode(&defs); err != nil {
+				return jr.fromDecodeErr(err, what+": indexes", at)
+			}
+			t.Indexes = nil
+			for _, d := range defs {
+				if d.Field == nil || *d.Field == "" || d.Kind == nil || (*d.Kind != "hash" && *d.Kind != "sorted") {
+					return jr.corrupt(at, nil, "%s: an index needs a field and a kind \"hash\" or \"sorted\"", what)
+				}
+				t.Indexes = append(t.Indexes, IndexDump{Field: *d.Field, Kind: *d.Kind, Unique: d.Unique})
+			}
+			t.HasExtras = true
+		case "records":
+			if sawRecords {
+				return jr.corrupt(at, nil, "%s: \"records\" appears twice", what)
+			}
+			sawRecords = true
+			if err := jr.expectDelim('[', what+": records must be a list"); err != nil {
+				return err
+			}
+			for jr.dec.More() {
+				var raw any
+				before := jr.dec.InputOffset()
+				if err := jr.dec.Decode(&raw); err != nil {
+					return jr.fromDecodeErr(err, what+": record", before)
+				}
+				end := jr.dec.InputOffset()
+				m, ok := raw.(map[string]any)
+				if !ok {
+					return jr.corrupt(end, nil, "%s: a record must be an object, found %s", what, jsonKindName(raw))
+				}
+				if err := fromJSON(m, 0); err != nil {
+					return jr.corrupt(end, err, "%s: record", what)
+				}
+				if !begun && sawPK && sawSchema {
+					if err := jr.v.BeginTable(cloneDump(t)); err != nil {
+						return jr.corrupt(end, err, "%s", what)
+					}
+					begun = true
+				}
+				if begun {
+					if err := jr.v.Record(m); err != nil {
+						return jr.corrupt(end, err, "%s", what)
+					}
+				} else {
+					held = append(held, m)
+				}
+				jr.lt.commit(end)
+			}
+			if err := jr.expectDelim(']', what+": records"); err != nil {
+				return err
+			}
+		default:
+			if err := jr.skip(what + ": key " + strconv.Quote(k)); err != nil {
+				return err
+			}
+		}
+	}
+	end := jr.dec.InputOffset()
+	switch {
+	case !sawPK:
+		return jr.corrupt(end, nil, "%s: missing key \"primary_key\"", what)
+	case !sawSchema:
+		return jr.corrupt(end, nil, "%s: missing key \"schema\"", what)
+	case !sawRecords:
+		return jr.corrupt(end, nil, "%s: missing key \"records\"", what)
+	}
+	if !begun {
+		if err := jr.v.BeginTable(cloneDump(t)); err != nil {
+			return jr.corrupt(end, err, "%s", what)
+		}
+		for i, m := range held {
+			if err := jr.v.Record(m); err != nil {
+				return jr.corrupt(end, err, "%s: record %d", what, i)
+			}
+			held[i] = nil
+		}
+	}
+	if err := jr.v.EndTable(t); err != nil {
+		return jr.corrupt(end, err, "%s", what)
+	}
+	jr.lt.commit(end)
+	return nil
+}
+
+func cloneDump(t *TableDump) *TableDump {
+	c := *t
+	c.Schema = slices.Clone(t.Schema)
+	c.Indexes = slices.Clone(t.Indexes)
+	return &c
+}
+
+// schema reads "schema": null, or an object of field names to type names,
+// keeping the field order.
+func (jr *jsonReader) schema(t *TableDump, what string) error {
+	what += ": schema"
+	at := jr.dec.InputOffset()
+	tok, err := jr.token(what)
+	if err != nil {
+		return err
+	}
+	if tok == nil {
+		t.Schema = nil
+		return nil
+	}
+	if tok != json.Delim('{') {
+		return jr.corrupt(at, nil, "%s must be an object or null, found %s", what, describeToken(tok))
+	}
+	t.Schema = []SchemaField{}
+	for {
+		name, more, err := jr.key(what)
+		if err != nil {
+			return err
+		}
+		if !more {
+			return nil
+		}
+		at := jr.dec.InputOffset()
+		tok, err := jr.token(what)
+		if err != nil {
+			return err
+		}
+		typ, ok := tok.(string)
+		if !ok || !validSchemaType(typ) {
+			return jr.corrupt(at, nil, "Unsupported type in schema: %s", describeToken(tok))
+		}
+		if name == "" {
+			return jr.corrupt(at, nil, "%s: empty field name", what)
+		}
+		if slices.ContainsFunc(t.Schema, func(f SchemaField) bool { return f.Name == name }) {
+			return jr.corrupt(at, nil, "%s: field %q appears twice", what, name)
+		}
+		t.Schema = append(t.Schema, SchemaField{Name: name, Type: typ})
+	}
+}
+
+func jsonKindName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "a list"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// fromJSON converts, in place, the json.Number values of a decoded record
+// into int64 or float64, and checks the nesting depth.
+func fromJSON(m map[string]any, depth int) error {
+	if depth > MaxDepth {
+		return fmt.Errorf("%w: nesting deeper than %d", ErrUnsupportedValue, MaxDepth)
+	}
+	for k, v := range m {
+		nv, err := fromJSONValue(v, depth)
+		if err != nil {
+			return fmt.Errorf("field %q: %w", k, err)
+		}
+		m[k] = nv
+	}
+	return nil
+}
+
+func fromJSONValue(v any, depth int) (any, error) {
+	switch x := v.(type) {
+	case json.Number:
+		return parseJSONNumber(string(x))
+	case []any:
+		if depth >= MaxDepth {
+			return nil, fmt.Errorf("%w: nesting deeper than %d", ErrUnsupportedValue, MaxDepth)
+		}
+		for i, e := range x {
+			ne, err := fromJSONValue(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			x[i] = ne
+		}
+		return x, nil
+	case map[string]any:
+		if depth >= MaxDepth {
+			return nil, fmt.Errorf("%w: nesting deeper than %d", ErrUnsupportedValue, MaxDepth)
+		}
+		return x, fromJSON(x, depth+1)
+	}
+	return v, nil
+}
+
+// parseJSONNumber maps an integral literal to int64 and any other to
+// float64, as the Python DictDB's reader does (int vs float).
+func parseJSONNumber(s string) (any, error) {
+	integral := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '.' || c == 'e' || c == 'E' {
+			integral = false
+			break
+		}
+	}
+	if integral {
+		i, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%w: integer %s does not fit in int64", ErrUnsupportedValue, s)
+		}
+		return i, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) {
+		return nil, fmt.Errorf("%w: number %s does not fit in float64", ErrUnsupportedValue, s)
+	}
+	return f, nil
+}

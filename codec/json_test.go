@@ -1,0 +1,292 @@
+package codec_test
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dictdb-go/dictdb/codec"
+)
+
+var pointOne, pointTwo = 0.1, 0.2
+
+func TestAppendPyFloat(t *testing.T) {
+	// Expected strings are Python 3's repr() of the same float.
+	cases := []struct {
+		f    float64
+		want string
+	}{
+		{1.5, "1.5"}, {2.0, "2.0"}, {1e-07, "1e-07"}, {1e20, "1e+20"},
+		{pointOne + pointTwo, "0.30000000000000004"}, {1e16, "1e+16"}, {1e15, "1000000000000000.0"},
+		{0.0001, "0.0001"}, {0.00001, "1e-05"}, {123456789012345678.0, "1.2345678901234568e+17"},
+		{math.Copysign(0, -1), "-0.0"}, {0, "0.0"}, {math.MaxFloat64, "1.7976931348623157e+308"},
+		{5e-324, "5e-324"}, {100.0, "100.0"}, {12345.678, "12345.678"},
+		{9999999999999998.0, "9999999999999998.0"}, {-1.5e-10, "-1.5e-10"}, {1e22, "1e+22"},
+		{0.001, "0.001"}, {-2.5, "-2.5"}, {1e100, "1e+100"},
+	}
+	for _, c := range cases {
+		if got := string(codec.AppendPyFloat(nil, c.f)); got != c.want {
+			t.Errorf("AppendPyFloat(%v) = %q, want %q", c.f, got, c.want)
+		}
+	}
+}
+
+func TestAppendJSONValuePythonStyle(t *testing.T) {
+	cases := []struct {
+		v    any
+		want string
+	}{
+		// Python: json.dumps({"s": "é😀\x7f\x00\b/\"\\"})
+		{"é😀\x7f\x00\b/\"\\", `"\u00e9\ud83d\ude00\u007f\u0000\b/\"\\"`},
+		{"\n\r\t\f\x1f", `"\n\r\t\f\u001f"`},
+		{"bad\xffutf8", `"bad\ufffdutf8"`},
+		{[]any{int64(1), 2.0, "a", nil, true}, `[1, 2.0, "a", null, true]`},
+		{map[string]any{"b": int64(1), "a": map[string]any{}}, `{"a": {}, "b": 1}`},
+		{[]byte("hi"), `"aGk="`},
+		{time.Date(2024, 1, 2, 3, 4, 5, 6, time.UTC), `"2024-01-02T03:04:05.000000006Z"`},
+		{int64(-9223372036854775808), "-9223372036854775808"},
+	}
+	for _, c := range cases {
+		got, err := codec.AppendJSONValue(nil, c.v)
+		if err != nil || string(got) != c.want {
+			t.Errorf("AppendJSONValue(%#v) = %s, %v; want %s", c.v, got, err, c.want)
+		}
+	}
+	if _, err := codec.AppendJSONValue(nil, math.NaN()); !errors.Is(err, codec.ErrUnsupportedValue) {
+		t.Errorf("NaN: %v", err)
+	}
+}
+
+func TestJSONLayout(t *testing.T) {
+	tables := []*dumpTable{
+		{Meta: codec.TableDump{Name: "a", PrimaryKey: "id", NextID: 3, Indexes: []codec.IndexDump{{Field: "x", Kind: "sorted"}}},
+			Recs: []map[string]any{{"x": 1.0, "id": int64(1)}, {"id": int64(2), "x": "é"}}},
+		{Meta: codec.TableDump{Name: "b", PrimaryKey: "k", Schema: []codec.SchemaField{{Name: "v", Type: "float"}, {Name: "k", Type: "int"}}}},
+	}
+	var buf bytes.Buffer
+	if err := writeDump(codec.NewJSONWriter(&buf, codec.JSONOptions{}), tables); err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+    "tables": {
+        "a": {
+            "primary_key": "id",
+            "schema": null,
+            "next_id": 3,
+            "indexes": [{"field": "x", "kind": "sorted", "unique": false}],
+            "records": [
+                {"id": 1, "x": 1.0},
+                {"id": 2, "x": "\u00e9"}
+            ]
+        },
+        "b": {
+            "primary_key": "k",
+            "schema": {"v": "float", "k": "int"},
+            "next_id": 0,
+            "indexes": [],
+            "records": [
+            ]
+        }
+    }
+}
+`
+	if got := buf.String(); got != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	}
+	buf.Reset()
+	if err := writeDump(codec.NewJSONWriter(&buf, codec.JSONOptions{OmitExtras: true}), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := buf.String(), "{\n    \"tables\": {\n    }\n}\n"; got != want {
+		t.Fatalf("empty database: %q, want %q", got, want)
+	}
+}
+
+func TestDecodeJSONNumbers(t *testing.T) {
+	src := `{"tables": {"t": {"primary_key": "id", "schema": null, "records": [
+		{"id": 1, "i": -0, "f": 2.0, "e": 1e3, "E": 1E-7, "n": [1, 1.5, {"x": 3}]}]}}}`
+	c := &collector{}
+	if err := codec.DecodeJSON(strings.NewReader(src), c); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"id": int64(1), "i": int64(0), "f": 2.0, "e": 1000.0, "E": 1e-7,
+		"n": []any{int64(1), 1.5, map[string]any{"x": int64(3)}}}
+	if got := c.tables[0].Recs[0]; !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %#v, want %#v", got, want)
+	}
+	if c.tables[0].Meta.HasExtras || c.tables[0].Meta.NextID != 0 || c.tables[0].Meta.Schema != nil {
+		t.Fatalf("meta %+v", c.tables[0].Meta)
+	}
+}
+
+func TestDecodeJSONKeyOrderAndExtras(t *testing.T) {
+	// records before primary_key and schema, extras after the records,
+	// unknown keys anywhere, a byte-order mark.
+	src := "\ufeff" + `{"version": [1, {"x": 2}], "tables": {"t": {"records": [{"a": 1}], "zzz": {"q": [1]},
+		"schema": {"a": "int", "id": "int"}, "primary_key": "id", "next_id": 9,
+		"indexes": [{"field": "a", "kind": "hash", "unique": true}]}}}`
+	c := &collector{}
+	if err := codec.DecodeJSON(strings.NewReader(src), c); err != nil {
+		t.Fatal(err)
+	}
+	got := c.tables[0]
+	want := codec.TableDump{Name: "t", PrimaryKey: "id", NextID: 9, HasExtras: true,
+		Schema:  []codec.SchemaField{{Name: "a", Type: "int"}, {Name: "id", Type: "int"}},
+		Indexes: []codec.IndexDump{{Field: "a", Kind: "hash", Unique: true}}}
+	if !reflect.DeepEqual(got.Meta, want) || len(got.Recs) != 1 {
+		t.Fatalf("got %+v %v", got.Meta, got.Recs)
+	}
+}
+
+// TestDecodeJSONCorrupt covers the structural garbage of catalogue 13.3 and
+// more: every case is ErrCorrupt with a line and an offset.
+func TestDecodeJSONCorrupt(t *testing.T) {
+	cases := map[string]string{
+		"empty":             ``,
+		"null root":         `null`,
+		"list root":         `[]`,
+		"no tables":         `{}`,
+		"tables null":       `{"tables": null}`,
+		"tables list":       `{"tables": []}`,
+		"no primary key":    `{"tables": {"t": {"schema": null, "records": []}}}`,
+		"no schema":         `{"tables": {"t": {"primary_key": "id", "records": []}}}`,
+		"no records":        `{"tables": {"t": {"primary_key": "id", "schema": null}}}`,
+		"records dict":      `{"tables": {"t": {"primary_key": "id", "schema": null, "records": {}}}}`,
+		"records null":      `{"tables": {"t": {"primary_key": "id", "schema": null, "records": null}}}`,
+		"record not object": `{"tables": {"t": {"primary_key": "id", "schema": null, "records": [1]}}}`,
+		"unknown type":      `{"tables": {"t": {"primary_key": "id", "schema": {"a": "tuple"}, "records": []}}}`,
+		"pk not string":     `{"tables": {"t": {"primary_key": 5, "schema": null, "records": []}}}`,
+		"syntax":            "{\"tables\": {\"t\": {\"primary_key\": \"id\", \"schema\": null, \"records\": [\n{\"a\": tru}\n]}}}",
+		"truncated":         `{"tables": {"t": {"primary_key": "id", "schema": null, "records": [{"a": 1}`,
+		"trailing data":     `{"tables": {}} {}`,
+		"NaN":               `{"tables": {"t": {"primary_key": "id", "schema": null, "records": [{"a": NaN}]}}}`,
+		"huge int":          `{"tables": {"t": {"primary_key": "id", "schema": null, "records": [{"a": 99999999999999999999}]}}}`,
+		"huge float":        `{"tables": {"t": {"primary_key": "id", "schema": null, "records": [{"a": 1e400}]}}}`,
+		"bad next_id":       `{"tables": {"t": {"primary_key": "id", "schema": null, "next_id": 1.5, "records": []}}}`,
+		"bad index":         `{"tables": {"t": {"primary_key": "id", "schema": null, "indexes": [{"field": "a", "kind": "btree"}], "records": []}}}`,
+		"too deep":          `{"tables": {"t": {"primary_key": "id", "schema": null, "records": [{"a": ` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}]}}}`,
+	}
+	for name, src := range cases {
+		t.Run(name, func(t *testing.T) {
+			err := codec.DecodeJSON(strings.NewReader(src), &collector{})
+			var ce *codec.CorruptError
+			if !errors.Is(err, codec.ErrCorrupt) || !errors.As(err, &ce) {
+				t.Fatalf("got %v, want ErrCorrupt", err)
+			}
+			if ce.Line < 1 || ce.Offset < 0 {
+				t.Fatalf("no location: %v", err)
+			}
+		})
+	}
+}
+
+func TestDecodeJSONLineNumbers(t *testing.T) {
+	var buf bytes.Buffer
+	recs := make([]map[string]any, 50)
+	for i := range recs {
+		recs[i] = map[string]any{"id": int64(i + 1), "pad": strings.Repeat("x", 3000)}
+	}
+	if err := writeDump(codec.NewJSONWriter(&buf, codec.JSONOptions{}), []*dumpTable{{Meta: codec.TableDump{Name: "t", PrimaryKey: "id"}, Recs: recs}}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\n")
+	// Break record 40 (file line 8+40).
+	lines[47] = strings.Replace(lines[47], `"pad": "`, `"pad": x"`, 1)
+	err := codec.DecodeJSON(strings.NewReader(strings.Join(lines, "\n")), &collector{})
+	var ce *codec.CorruptError
+	if !errors.As(err, &ce) || ce.Line != 48 {
+		t.Fatalf("got %v, want an error at line 48", err)
+	}
+	// A visitor error is located too.
+	v := &failAfter{n: 10}
+	err = codec.DecodeJSON(bytes.NewReader(buf.Bytes()), v)
+	if !errors.As(err, &ce) || ce.Line != 19 || !errors.Is(err, errVisitor) {
+		t.Fatalf("got %v, want a visitor error at line 19 (the 11th record)", err)
+	}
+}
+
+var errVisitor = errors.New("visitor says no")
+
+type failAfter struct {
+	collector
+	n int
+}
+
+func (f *failAfter) Record(rec map[string]any) error {
+	if f.n--; f.n < 0 {
+		return errVisitor
+	}
+	return f.collector.Record(rec)
+}
+
+func TestDecodeJSONTruncatedEverywhere(t *testing.T) {
+	data := encode(t, formats[0], sampleTables())
+	for n := range len(data) - 1 {
+		_, err := decode(formats[0], data[:n])
+		if !errors.Is(err, codec.ErrCorrupt) {
+			t.Fatalf("truncated at %d: got %v", n, err)
+		}
+	}
+}
+
+// FuzzDecodeJSON checks that decoding never panics and that whatever
+// decodes re-encodes to a file that decodes to the same data.
+func FuzzDecodeJSON(f *testing.F) {
+	f.Add(encode(f, formats[0], sampleTables()))
+	f.Add([]byte("{\n    \"tables\": {\n    }\n}\n"))
+	f.Add([]byte(`{"tables": {"t": {"primary_key": "id", "schema": {"id": "int"}, "records": [{"id": 1}, {"a": [1.5, {"b": null}]}]}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := decode(formats[0], data)
+		if err != nil {
+			if !errors.Is(err, codec.ErrCorrupt) {
+				t.Fatalf("error without ErrCorrupt: %v", err)
+			}
+			return
+		}
+		var buf bytes.Buffer
+		if err := writeDump(codec.NewJSONWriter(&buf, codec.JSONOptions{}), got); err != nil {
+			// Only values outside the value model may fail: none decode.
+			t.Fatalf("re-encode: %v", err)
+		}
+		again, err := decode(formats[0], buf.Bytes())
+		if err != nil {
+			t.Fatalf("re-decode: %v\n%s", err, buf.Bytes())
+		}
+		if err := sameTables(again, normalizeStrings(got)); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// normalizeStrings replaces invalid UTF-8 in strings by U+FFFD, as the JSON
+// writer does (and json.Decoder already did on input).
+func normalizeStrings(tables []*dumpTable) []*dumpTable {
+	for _, t := range tables {
+		for _, r := range t.Recs {
+			for k, v := range r {
+				r[k] = fixUTF8(v)
+			}
+		}
+	}
+	return tables
+}
+
+func fixUTF8(v any) any {
+	switch x := v.(type) {
+	case string:
+		return strings.ToValidUTF8(x, "\ufffd")
+	case []any:
+		for i := range x {
+			x[i] = fixUTF8(x[i])
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = fixUTF8(e)
+		}
+	}
+	return v
+}

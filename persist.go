@@ -1,0 +1,532 @@
+package dictdb
+
+// Saving and loading whole databases.
+//
+// # Formats
+//
+// JSON is the Python DictDB's file layout (see package codec): files move
+// both ways between the two libraries. dictdb adds two keys per table that
+// the Python library ignores, "next_id" and "indexes"; PythonCompatible
+// leaves them out, making the file byte for byte what the Python DictDB
+// would write. JSON keeps int vs float but turns time.Time into an RFC 3339
+// string and []byte into a base64 string (they load back as strings), and
+// record fields are written primary key first, then sorted.
+//
+// Binary is dictdb's own format: versioned, CRC-32C checksummed blocks,
+// exact for every kind of value, several times faster to load and smaller.
+//
+// # Guarantees
+//
+//   - A save reads one snapshot (DB.Snapshot): the file is one consistent
+//     state of every table, and writers are never blocked or slowed by
+//     locks while it runs.
+//   - A save to a path is crash-safe: it writes a temporary file in the same
+//     directory, fsyncs it, renames it over the target and fsyncs the
+//     directory. If the save fails or the process dies, the previous file is
+//     intact and no temporary file is left behind (after a crash, a stray
+//     ".name.tmp*" file may remain; it is never read).
+//   - Loading never panics and allocates in proportion to the input it
+//     actually reads. A damaged file gives an error wrapping ErrCorrupt (a
+//     *CorruptError with the byte offset, and the line for JSON); records
+//     that break their table's rules (schema, duplicate keys, unique
+//     indexes) give an error wrapping both ErrCorrupt and the rule's error.
+//   - Load restores tables, primary keys, schemas, the next auto key and the
+//     indexes. A file without dictdb's extra keys (one from the Python
+//     DictDB) is loaded as the Python library loads it: every record is
+//     inserted in file order, records without a key get auto keys, schemas
+//     are checked, no index is created.
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/idx"
+	"github.com/dictdb-go/dictdb/tbl"
+)
+
+// ErrCorrupt is returned, wrapped in a *CorruptError, when a file cannot be
+// loaded: bad syntax or checksum, truncation, a structure that is not a
+// dictdb dump, or records that break their table's rules.
+var ErrCorrupt = codec.ErrCorrupt
+
+// CorruptError locates a load failure: format, byte offset and (JSON) line.
+type CorruptError = codec.CorruptError
+
+// ErrOutsideAllowedDir is returned when a path given to Save or Load
+// resolves outside the directory set with AllowedDir.
+var ErrOutsideAllowedDir = errors.New("path outside the allowed directory")
+
+// ErrInvalidFormat is returned for a Format that is not valid for the call,
+// before any file is touched.
+var ErrInvalidFormat = errors.New("invalid file format")
+
+// A PathError reports a path outside the allowed directory; it wraps
+// ErrOutsideAllowedDir. Path and Dir are the resolved absolute paths.
+type PathError struct {
+	Path, Dir string
+}
+
+func (e *PathError) Error() string {
+	return fmt.Sprintf("Path '%s' is outside the allowed directory '%s'.", e.Path, e.Dir)
+}
+
+// Unwrap returns ErrOutsideAllowedDir.
+func (e *PathError) Unwrap() error { return ErrOutsideAllowedDir }
+
+// A Format is a file format.
+type Format uint8
+
+// The file formats. The zero Format is invalid.
+const (
+	// JSON is the Python DictDB's JSON layout (plus dictdb's extra keys).
+	JSON Format = iota + 1
+	// Binary is dictdb's checksummed binary format.
+	Binary
+	// Auto, for loading only, detects the format from the content.
+	Auto
+)
+
+// String returns "json", "binary" or "auto".
+func (f Format) String() string {
+	switch f {
+	case JSON:
+		return "json"
+	case Binary:
+		return "binary"
+	case Auto:
+		return "auto"
+	}
+	return fmt.Sprintf("Format(%d)", uint8(f))
+}
+
+// ParseFormat returns the format named name, case-insensitively: "json",
+// "binary" or "auto". The Python DictDB's "pickle" has no Go counterpart:
+// use Binary.
+func ParseFormat(name string) (Format, error) {
+	switch strings.ToLower(name) {
+	case "json":
+		return JSON, nil
+	case "binary":
+		return Binary, nil
+	case "auto":
+		return Auto, nil
+	case "pickle":
+		return 0, fmt.Errorf("%w: %q is Python-only; use the binary format", ErrInvalidFormat, name)
+	}
+	return 0, fmt.Errorf("%w: unsupported file format %q; use 'json' or 'binary'", ErrInvalidFormat, name)
+}
+
+func checkFormat(f Format, load bool) error {
+	switch {
+	case f == JSON || f == Binary:
+		return nil
+	case f == Auto && load:
+		return nil
+	case f == Auto:
+		return fmt.Errorf("%w: Auto is for loading only; save as JSON or Binary", ErrInvalidFormat)
+	}
+	return fmt.Errorf("%w: %v", ErrInvalidFormat, f)
+}
+
+type saveConfig struct {
+	allowedDir string
+	omitExtras bool
+}
+
+type loadConfig struct {
+	allowedDir string
+	dbOpts     []Option
+}
+
+// A SaveOption configures Save, SaveTo and WriteSnapshot.
+type SaveOption interface{ applySave(*saveConfig) }
+
+// A LoadOption configures Load and LoadFrom. Every Option (WithLogger, ...)
+// is a LoadOption that configures the loaded DB.
+type LoadOption interface{ applyLoad(*loadConfig) }
+
+func (o Option) applyLoad(c *loadConfig) { c.dbOpts = append(c.dbOpts, o) }
+
+// A FileOption is both a SaveOption and a LoadOption.
+type FileOption struct{ allowedDir string }
+
+func (o FileOption) applySave(c *saveConfig) { c.allowedDir = o.allowedDir }
+func (o FileOption) applyLoad(c *loadConfig) { c.allowedDir = o.allowedDir }
+
+// AllowedDir restricts Save and Load to paths inside dir, as the Python
+// DictDB's allowed_dir does: both the path and dir are made absolute and
+// free of symbolic links, and the path must be dir itself or below it
+// ("allowed2/x" is not inside "allowed", nor is "allowed/../x"). Otherwise
+// the call fails with a *PathError wrapping ErrOutsideAllowedDir before
+// touching any file.
+func AllowedDir(dir string) FileOption { return FileOption{allowedDir: dir} }
+
+type saveOptionFunc func(*saveConfig)
+
+func (f saveOptionFunc) applySave(c *saveConfig) { f(c) }
+
+// PythonCompatible makes a JSON save leave out dictdb's extra keys, so that
+// the file is byte for byte what the Python DictDB writes for the same data
+// (fields in dictdb's order). Loading it back recomputes the next auto keys
+// and creates no index. It has no effect on Binary.
+func PythonCompatible() SaveOption {
+	return saveOptionFunc(func(c *saveConfig) { c.omitExtras = true })
+}
+
+// testWrapFile, when set by tests, wraps the temporary file a save writes.
+var testWrapFile func(io.Writer) io.Writer
+
+// Save writes a snapshot of the whole database to path in format f (JSON or
+// Binary), crash-safely: see the guarantees above. It never blocks writers;
+// `go db.Save(...)` runs it in the background.
+func (db *DB) Save(path string, f Format, opts ...SaveOption) error {
+	if err := checkFormat(f, false); err != nil {
+		return err
+	}
+	cfg := saveConfig{}
+	for _, o := range opts {
+		if o != nil {
+			o.applySave(&cfg)
+		}
+	}
+	target, err := checkPath(path, cfg.allowedDir)
+	if err != nil {
+		return err
+	}
+	snap := db.Snapshot()
+	err = writeFileAtomic(target, func(w io.Writer) error { return writeSnapshot(w, snap, f, cfg) })
+	if err != nil {
+		db.log.Info("Save failed.", "path", path, "format", f.String(), "err", err)
+		return err
+	}
+	db.log.Info("Saved database.", "path", path, "format", f.String(), "seq", snap.Seq())
+	return nil
+}
+
+// SaveTo writes a snapshot of the whole database to w in format f. It does
+// not close w. AllowedDir has no effect here.
+func (db *DB) SaveTo(w io.Writer, f Format, opts ...SaveOption) error {
+	return WriteSnapshot(w, db.Snapshot(), f, opts...)
+}
+
+// WriteSnapshot writes snap to w in format f: what SaveTo does, for a
+// snapshot taken earlier (a backup of a known state).
+func WriteSnapshot(w io.Writer, snap *Snapshot, f Format, opts ...SaveOption) error {
+	if err := checkFormat(f, false); err != nil {
+		return err
+	}
+	if w == nil || snap == nil {
+		return fmt.Errorf("%w: WriteSnapshot needs a writer and a snapshot", ErrInvalidRecord)
+	}
+	cfg := saveConfig{}
+	for _, o := range opts {
+		if o != nil {
+			o.applySave(&cfg)
+		}
+	}
+	return writeSnapshot(w, snap, f, cfg)
+}
+
+func writeSnapshot(w io.Writer, snap *Snapshot, f Format, cfg saveConfig) error {
+	var dw codec.DumpWriter
+	if f == JSON {
+		dw = codec.NewJSONWriter(w, codec.JSONOptions{OmitExtras: cfg.omitExtras})
+	} else {
+		dw = codec.NewBinaryWriter(w)
+	}
+	for _, name := range snap.TableNames() {
+		view, err := snap.Table(name)
+		if err != nil {
+			return err
+		}
+		t := view.Version()
+		if err := dw.BeginTable(tableDump(t)); err != nil {
+			return fmt.Errorf("save table '%s': %w", name, err)
+		}
+		for _, r := range t.All() {
+			if err := dw.WriteRecord(r.Raw()); err != nil {
+				return fmt.Errorf("save table '%s': %w", name, err)
+			}
+		}
+		if err := dw.EndTable(); err != nil {
+			return fmt.Errorf("save table '%s': %w", name, err)
+		}
+	}
+	return dw.Close()
+}
+
+func tableDump(t *tbl.Table) *codec.TableDump {
+	d := &codec.TableDump{Name: t.Name(), PrimaryKey: t.PrimaryKey(), NextID: t.NextID()}
+	if s := t.Schema(); s != nil {
+		d.Schema = []codec.SchemaField{}
+		for _, c := range s.Columns() {
+			d.Schema = append(d.Schema, codec.SchemaField{Name: c.Name, Type: c.Type.String()})
+		}
+	}
+	for _, x := range t.Indexes() {
+		d.Indexes = append(d.Indexes, codec.IndexDump{Field: x.Field, Kind: x.Kind.String(), Unique: x.Unique})
+	}
+	return d
+}
+
+// Load reads a database from path in format f (JSON, Binary or Auto) and
+// returns it; opts may hold AllowedDir and any DB Option. A missing or
+// unreadable file gives the os error (errors.Is(err, fs.ErrNotExist), ...);
+// a damaged one an error wrapping ErrCorrupt.
+func Load(path string, f Format, opts ...LoadOption) (*DB, error) {
+	if err := checkFormat(f, true); err != nil {
+		return nil, err
+	}
+	cfg := loadConfig{}
+	for _, o := range opts {
+		if o != nil {
+			o.applyLoad(&cfg)
+		}
+	}
+	target, err := checkPath(path, cfg.allowedDir)
+	if err != nil {
+		return nil, err
+	}
+	file, err := os.Open(target)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	return loadFrom(file, f, cfg)
+}
+
+// LoadFrom reads a database from r in format f (JSON, Binary or Auto); opts
+// may hold any DB Option (AllowedDir has no effect here).
+func LoadFrom(r io.Reader, f Format, opts ...LoadOption) (*DB, error) {
+	if err := checkFormat(f, true); err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, fmt.Errorf("%w: LoadFrom needs a reader", ErrInvalidRecord)
+	}
+	cfg := loadConfig{}
+	for _, o := range opts {
+		if o != nil {
+			o.applyLoad(&cfg)
+		}
+	}
+	return loadFrom(r, f, cfg)
+}
+
+func loadFrom(r io.Reader, f Format, cfg loadConfig) (*DB, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if f == Auto {
+		f = JSON
+		if p, _ := br.Peek(len(codec.BinaryMagic)); codec.IsBinary(p) {
+			f = Binary
+		}
+	}
+	db := New(cfg.dbOpts...)
+	l := &loader{db: db}
+	var err error
+	if f == Binary {
+		err = codec.DecodeBinary(br, l)
+	} else {
+		err = codec.DecodeJSON(br, l)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.log.Info("Loaded database.", "format", f.String(), "tables", len(db.TableNames()))
+	return db, nil
+}
+
+// loader is the codec.Visitor that rebuilds tables.
+type loader struct {
+	db   *DB
+	cur  *tbl.Table
+	recs []map[string]any
+}
+
+func (l *loader) BeginTable(d *codec.TableDump) error {
+	if _, exists := l.db.store.Load().Table(d.Name); exists {
+		return fmt.Errorf("table '%s' appears twice", d.Name)
+	}
+	// Indexes come with the empty table: the bulk insert then builds them
+	// with the rows.
+	t, err := tableFromDump(d)
+	if err != nil {
+		return err
+	}
+	l.cur, l.recs = t, l.recs[:0]
+	return nil
+}
+
+func (l *loader) Record(rec map[string]any) error {
+	l.recs = append(l.recs, rec)
+	return nil
+}
+
+func (l *loader) EndTable(d *codec.TableDump) error {
+	t, err := l.cur.Restore(l.recs)
+	clear(l.recs)
+	if err != nil {
+		return fmt.Errorf("table '%s': %w", d.Name, err)
+	}
+	if d.NextID > 0 {
+		t = t.WithNextID(d.NextID)
+	}
+	l.cur = nil
+	return l.db.addTable(t)
+}
+
+// checkPath returns the path to use, after the allowed-directory check.
+func checkPath(path, allowedDir string) (string, error) {
+	if path == "" {
+		return "", fmt.Errorf("%w: empty path", ErrInvalidRecord)
+	}
+	if allowedDir == "" {
+		return path, nil
+	}
+	p, err := realPath(path)
+	if err != nil {
+		return "", err
+	}
+	d, err := realPath(allowedDir)
+	if err != nil {
+		return "", err
+	}
+	if p != d && !strings.HasPrefix(p, strings.TrimSuffix(d, string(filepath.Separator))+string(filepath.Separator)) {
+		return "", &PathError{Path: p, Dir: d}
+	}
+	return p, nil
+}
+
+// realPath makes p absolute and resolves symbolic links in its longest
+// existing prefix, like Python's os.path.realpath.
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	cur := abs
+	for {
+		if r, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(r, rest), nil
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+		cur = parent
+	}
+}
+
+// writeFileAtomic writes path through a temporary file in the same
+// directory: write, fsync, rename, fsync the directory. On any failure the
+// temporary file is removed and path is untouched.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		// Save through a link to its target, as opening it would.
+		if target, err := filepath.EvalSymlinks(path); err == nil {
+			path = target
+		}
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	perm := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		if fi.IsDir() {
+			return fmt.Errorf("save: %s is a directory", path)
+		}
+		perm = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	var w io.Writer = tmp
+	if testWrapFile != nil {
+		w = testWrapFile(w)
+	}
+	if err = write(w); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(perm); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable. Windows cannot fsync a directory
+// (and does not need to).
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	if err := d.Sync(); err != nil {
+		d.Close()
+		return err
+	}
+	return d.Close()
+}
+
+// tableFromDump builds an empty table version, with its schema and indexes,
+// from dumped metadata.
+func tableFromDump(d *codec.TableDump) (*tbl.Table, error) {
+	var schema *tbl.Schema
+	if d.Schema != nil {
+		cols := make([]tbl.Column, len(d.Schema))
+		for i, f := range d.Schema {
+			typ, ok := tbl.ParseType(f.Type)
+			if !ok {
+				return nil, fmt.Errorf("unsupported type in schema: %s", f.Type)
+			}
+			cols[i] = tbl.Column{Name: f.Name, Type: typ}
+		}
+		s, err := tbl.NewSchema(d.PrimaryKey, cols)
+		if err != nil {
+			return nil, err
+		}
+		schema = s
+	}
+	t, err := tbl.New(d.Name, d.PrimaryKey, schema)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range d.Indexes {
+		kind, ok := idx.ParseKind(x.Kind)
+		if !ok {
+			return nil, fmt.Errorf("index '%s' has unknown kind '%s'", x.Field, x.Kind)
+		}
+		if t, err = t.CreateIndex(idx.Def{Field: x.Field, Kind: kind, Unique: x.Unique}); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}

@@ -1,0 +1,69 @@
+package tbl
+
+import (
+	"fmt"
+
+	"github.com/dictdb-go/dictdb/codec"
+)
+
+// WithNextID returns a version of t whose next auto key is n, for restoring
+// a saved table. It never lowers the key: if n is not above t's next auto
+// key (which is always above every integer key t holds), t itself is
+// returned. Rows and indexes are shared, not copied.
+func (t *Table) WithNextID(n int64) *Table {
+	if n <= t.nextID {
+		return t
+	}
+	c := *t
+	c.nextID = n
+	checkInvariants(&c)
+	return &c
+}
+
+// Restore returns a version of t with recs added, for loading a saved table:
+// like InsertMany (auto keys, duplicate keys, unique indexes and the schema
+// are handled the same way), but the records are taken over without a copy.
+// Each record must be normalized (codec's value model) and owned by the
+// caller, who must never touch it again: a file decoder's output. On an
+// empty t the rows and indexes are built in bulk. On error t is returned
+// unchanged with an error naming the record's position.
+func (t *Table) Restore(recs []map[string]any) (*Table, error) {
+	e := t.edit()
+	if t.rows.Len() == 0 {
+		e.bulk()
+	}
+	for i, m := range recs {
+		if err := t.restoreOne(e, m); err != nil {
+			return t, fmt.Errorf("record %d: %w", i, err)
+		}
+	}
+	return e.done(), nil
+}
+
+func (t *Table) restoreOne(e *edit, m map[string]any) error {
+	if len(m) == 0 {
+		return errorf(ErrInvalidRecord, t.name, "", nil, "a record must have at least one field")
+	}
+	if _, bad := m[""]; bad {
+		return &codec.ValueError{Path: "", Type: "string", Reason: "empty field name"}
+	}
+	k, auto, err := t.recordKey(m)
+	if err != nil {
+		return err
+	}
+	if auto {
+		if k, err = t.autoKey(e); err != nil {
+			return err
+		}
+	}
+	m[t.pk] = k.Value()
+	if _, exists := e.get(k); exists {
+		return duplicateKey(t.name, k)
+	}
+	if t.schema != nil {
+		if err := t.schema.validate(t.name, m); err != nil {
+			return err
+		}
+	}
+	return e.put(k, Row{m})
+}
