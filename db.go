@@ -1,7 +1,6 @@
 package dictdb
 
 import (
-	"context"
 	"log/slog"
 	"slices"
 
@@ -165,7 +164,3 @@ func (db *DB) Restore(snap *Snapshot) error {
 	db.log.Info("Restored database.", "seq", snap.Seq())
 	return nil
 }
-
-// logEnabled reports whether debug logging is on, to keep hot paths free
-// of logging cost.
-func (db *DB) logEnabled() bool { return db.log.Enabled(context.Background(), slog.LevelDebug) }

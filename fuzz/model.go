@@ -383,7 +383,10 @@ func matchPred(p *cond.Pred, v any) bool {
 		}
 		return false
 	case cond.IEqualsOp:
+		// Lower-casing, not case folding: the DictDB semantics.
+		//lint:ignore SA6005 case folding differs from lower-casing
 		return isStr && strings.ToLower(str) == strings.ToLower(sarg())
+
 	case cond.IContainsOp:
 		return isStr && strings.Contains(strings.ToLower(str), strings.ToLower(sarg()))
 	case cond.IStartsWithOp:

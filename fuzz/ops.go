@@ -56,16 +56,6 @@ func (k Kind) String() string {
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// isWrite reports whether an operation kind may change the database.
-func (k Kind) isWrite() bool {
-	switch k {
-	case KCreateTable, KDropTable, KInsert, KInsertMany, KUpsert, KUpdate, KDelete,
-		KCreateIndex, KDropIndex, KRestore, KTx, KSaveLoad:
-		return true
-	}
-	return false
-}
-
 // absent marks a primary key the record does not carry.
 type absentT struct{}
 
