@@ -1,6 +1,9 @@
-// Package codec is dictdb's value model: it turns the values callers put in
-// records into a small closed set of normalized kinds, and defines equality,
-// a total order and hashing over them. Later it also holds the file formats.
+// Package codec is dictdb's value model and its file formats. The value
+// model turns the values callers put in records into a small closed set of
+// normalized kinds, and defines equality, a total order and hashing over
+// them. The formats (JSON, binary, delta, CSV) read and write a neutral
+// table-dump model (TableDump plus streamed records), so that this package
+// knows nothing of tables.
 //
 // # Guarantees
 //
