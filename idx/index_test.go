@@ -1,0 +1,161 @@
+package idx
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/dictdb-go/dictdb/codec"
+)
+
+type kv struct {
+	v any
+	k codec.Key
+}
+
+// reference returns the entries of m matching keep, sorted by (value, key).
+func reference(m map[codec.Key]any, keep func(any) bool) []kv {
+	var out []kv
+	for k, v := range m {
+		if keep(v) {
+			out = append(out, kv{v, k})
+		}
+	}
+	slices.SortFunc(out, func(a, b kv) int {
+		if c := codec.Compare(a.v, b.v); c != 0 {
+			return c
+		}
+		return codec.CompareKeys(a.k, b.k)
+	})
+	return out
+}
+
+func collect(seq func(func(Entry[int]) bool)) []kv {
+	var out []kv
+	for e := range seq {
+		out = append(out, kv{e.Value, e.Key})
+	}
+	return out
+}
+
+func randVal(rng *rand.Rand) any {
+	switch rng.IntN(5) {
+	case 0:
+		return nil
+	case 1:
+		return int64(rng.IntN(10))
+	case 2:
+		return float64(rng.IntN(10)) + 0.5
+	case 3:
+		return []string{"a", "ab", "b", "ba", ""}[rng.IntN(5)]
+	}
+	return rng.IntN(2) == 0
+}
+
+// TestIndexAgainstModel applies random puts and removes to an index, a
+// builder and a plain map, and checks every lookup against the map.
+func TestIndexAgainstModel(t *testing.T) {
+	seed := rand.Uint64()
+	t.Logf("seed=%d", seed)
+	rng := rand.New(rand.NewPCG(seed, 3))
+	x := New[int](Def{Field: "f", Kind: Sorted})
+	b := NewBuilder[int](Def{Field: "f", Kind: Sorted})
+	model := map[codec.Key]any{}
+	for step := range 2000 {
+		k := codec.IntKey(int64(rng.IntN(50)))
+		old, had := model[k]
+		if rng.IntN(4) == 0 {
+			if had {
+				x = x.Remove(old, k)
+				b.Remove(old, k)
+				delete(model, k)
+			}
+		} else {
+			v := randVal(rng)
+			x = x.Put(old, had, v, k, step)
+			b.Put(old, had, v, k, step)
+			model[k] = v
+		}
+	}
+	built := b.Index()
+	all := reference(model, func(any) bool { return true })
+	for _, ix := range []*Index[int]{x, built} {
+		if got := collect(ix.Ascend()); !slices.EqualFunc(got, all, sameKV) {
+			t.Fatalf("Ascend = %v, want %v", got, all)
+		}
+		desc := collect(ix.Descend())
+		slices.Reverse(desc)
+		if !slices.EqualFunc(desc, all, sameKV) {
+			t.Fatal("Descend is not Ascend reversed")
+		}
+		for _, v := range []any{nil, int64(3), 3.5, "ab", true} {
+			want := reference(model, func(w any) bool { return codec.Equal(w, v) })
+			if got := collect(ix.Equal(v)); !slices.EqualFunc(got, want, sameKV) {
+				t.Fatalf("Equal(%v) = %v, want %v", v, got, want)
+			}
+		}
+		r := Range{Lo: int64(2), LoIncl: false, Hi: 7.5, HiIncl: true}
+		want := reference(model, func(w any) bool {
+			return codec.KindOf(w) == codec.Number && codec.Compare(w, int64(2)) > 0 && codec.Compare(w, 7.5) <= 0
+		})
+		if got := collect(ix.Scan(r)); !slices.EqualFunc(got, want, sameKV) {
+			t.Fatalf("Scan(%+v) = %v, want %v", r, got, want)
+		}
+		p := Range{Lo: "a", LoIncl: true, Prefix: true}
+		want = reference(model, func(w any) bool { s, ok := w.(string); return ok && len(s) > 0 && s[0] == 'a' })
+		if got := collect(ix.Scan(p)); !slices.EqualFunc(got, want, sameKV) {
+			t.Fatalf("prefix scan = %v, want %v", got, want)
+		}
+		nonNull := reference(model, func(w any) bool { return w != nil })
+		if mn, ok := ix.Min(); len(nonNull) > 0 && (!ok || !codec.Equal(mn, nonNull[0].v)) {
+			t.Fatalf("Min = %v, want %v", mn, nonNull[0].v)
+		}
+		if mx, ok := ix.Max(); len(nonNull) > 0 && (!ok || !codec.Equal(mx, nonNull[len(nonNull)-1].v)) {
+			t.Fatalf("Max = %v, want %v", mx, nonNull[len(nonNull)-1].v)
+		}
+		if ix.Len() != len(model) {
+			t.Fatalf("Len = %d, want %d", ix.Len(), len(model))
+		}
+	}
+}
+
+func sameKV(a, b kv) bool { return a.k == b.k && codec.Equal(a.v, b.v) }
+
+func TestUniqueConflict(t *testing.T) {
+	x := New[int](Def{Field: "email", Kind: Hash, Unique: true})
+	x = x.Put(nil, false, "a", codec.IntKey(1), 1)
+	x = x.Put(nil, false, nil, codec.IntKey(2), 2)
+	if other, clash := x.Conflict("a", codec.IntKey(3)); !clash || other != codec.IntKey(1) {
+		t.Fatalf("Conflict(a, 3) = %v, %v", other, clash)
+	}
+	if _, clash := x.Conflict("a", codec.IntKey(1)); clash {
+		t.Fatal("a row never conflicts with itself")
+	}
+	if _, clash := x.Conflict(nil, codec.IntKey(3)); clash {
+		t.Fatal("nulls never conflict")
+	}
+	plain := New[int](Def{Field: "email", Kind: Hash})
+	plain = plain.Put(nil, false, "a", codec.IntKey(1), 1)
+	if _, clash := plain.Conflict("a", codec.IntKey(2)); clash {
+		t.Fatal("a non-unique index never conflicts")
+	}
+	before := x
+	_ = x.Remove("a", codec.IntKey(1))
+	if before.Len() != 2 {
+		t.Fatal("Remove changed the receiver")
+	}
+}
+
+func TestParseKind(t *testing.T) {
+	for s, want := range map[string]Kind{"hash": Hash, "HASH": Hash, "Sorted": Sorted} {
+		if k, ok := ParseKind(s); !ok || k != want {
+			t.Errorf("ParseKind(%q) = %v, %v", s, k, ok)
+		}
+	}
+	if _, ok := ParseKind("btree"); ok {
+		t.Error("btree is not a kind")
+	}
+	if Hash.String() != "hash" || Sorted.String() != "sorted" || Kind(9).String() != "Kind(9)" {
+		t.Error("bad kind names")
+	}
+}
