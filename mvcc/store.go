@@ -1,7 +1,6 @@
 package mvcc
 
 import (
-	"errors"
 	"maps"
 	"slices"
 	"sync"
@@ -127,39 +126,58 @@ func (s *Store[T]) Write(names []string, fn func(*Root[T]) ([]Change[T], error))
 	}
 }
 
-// errRetry makes Replace start over when a table appeared between reading
-// the table names and locking them.
-var errRetry = errors.New("mvcc: retry")
-
 // Replace publishes next's tables as the whole new state, atomically, with a
 // new sequence number: tables absent from next are dropped, the others set
 // to next's versions. It locks every table of the current root and of next
 // first, so it waits for running writers and excludes new ones meanwhile.
 func (s *Store[T]) Replace(next *Root[T]) *Root[T] {
 	for {
-		names := append(s.root.Load().Names(), next.Names()...)
-		locked := make(map[string]bool, len(names))
-		for _, n := range names {
-			locked[n] = true
-		}
-		got, err := s.Write(names, func(r *Root[T]) ([]Change[T], error) {
-			var changes []Change[T]
-			for n := range r.tables {
-				if !locked[n] {
-					return nil, errRetry
-				}
-				if _, keep := next.tables[n]; !keep {
-					changes = append(changes, Change[T]{Name: n, Drop: true})
-				}
-			}
-			for n, v := range next.tables {
-				changes = append(changes, Change[T]{Name: n, Value: v})
-			}
-			return changes, nil
-		})
-		if err == nil {
+		if got := s.replace(next); got != nil {
 			return got
 		}
+	}
+}
+
+// replace locks every table of the current root and of next, then publishes
+// a root holding exactly next's tables. Its compare-and-swap is retried
+// against the latest root, and the new root is built from next alone, not
+// from changes applied to the latest root: a table created meanwhile under
+// a name replace did not lock would otherwise survive it. replace returns
+// nil, having published nothing, when such a table appeared, so that
+// Replace starts over with it locked.
+func (s *Store[T]) replace(next *Root[T]) *Root[T] {
+	names := append(s.root.Load().Names(), next.Names()...)
+	slices.Sort(names)
+	names = slices.Compact(names)
+	for _, n := range names {
+		l := s.lockFor(n)
+		l.Lock()
+		defer l.Unlock()
+	}
+	covered := func(r *Root[T]) bool {
+		for n := range r.tables {
+			if _, ok := slices.BinarySearch(names, n); !ok {
+				return false
+			}
+		}
+		return true
+	}
+	cur := s.root.Load()
+	if !covered(cur) {
+		return nil
+	}
+	if s.beforePublish != nil {
+		s.beforePublish(names)
+	}
+	for {
+		if !covered(cur) {
+			return nil
+		}
+		nr := &Root[T]{seq: cur.seq + 1, tables: maps.Clone(next.tables)}
+		if s.root.CompareAndSwap(cur, nr) {
+			return nr
+		}
+		cur = s.root.Load() // another table committed: one we did not lock, maybe
 	}
 }
 
