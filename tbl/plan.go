@@ -25,6 +25,32 @@ type access struct {
 	est  int                       // estimated candidate count
 	rows iter.Seq2[codec.Key, Row] // candidates, in primary-key order
 	scan bool                      // a full scan
+	// served lists the conjuncts the candidates satisfy exactly (an index
+	// lookup of an equality, say): only the other conjuncts remain to check.
+	served []cond.Cond
+}
+
+// residual returns the matcher for what a's candidates still need checked:
+// the conjuncts of where it does not serve exactly, or full when it serves
+// none.
+func (a access) residual(where cond.Cond, full cond.Matcher) cond.Matcher {
+	if len(a.served) == 0 {
+		return full
+	}
+	var rest []cond.Cond
+	for _, c := range cond.Conjuncts(where) {
+		if !slices.Contains(a.served, c) {
+			rest = append(rest, c)
+		}
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	m, err := cond.Compile(cond.And(rest...))
+	if err != nil { // cannot happen: where compiled already
+		return full
+	}
+	return m
 }
 
 // candidates iterates, in primary-key order, over a superset of the rows
@@ -55,13 +81,14 @@ func (t *Table) choose(where cond.Cond) access {
 			best = a
 		}
 	}
-	for field, r := range mergedRanges(cond.Conjuncts(where)) {
+	for field, m := range mergedRanges(cond.Conjuncts(where)) {
 		var a access
 		var ok bool
 		if field == t.pk {
-			a, ok = t.pkRangeAccess(field, r, best.est)
+			a, ok = t.pkRangeAccess(field, m.r, best.est)
 		} else if x := t.index(field); x != nil && x.Def().Kind == idx.Sorted {
-			a, ok = t.rangeAccess(x, r, best.est)
+			a, ok = t.rangeAccess(x, m.r, best.est)
+			a.served = m.preds
 		}
 		if ok && a.est < best.est {
 			best = a
@@ -74,8 +101,14 @@ func (t *Table) choose(where cond.Cond) access {
 // Between) of one kind, so that "age >= 30 AND age < 35" reads one range
 // instead of the more selective half. Fields with fewer than two range
 // conjuncts are left to the single-conjunct plans.
-func mergedRanges(conjuncts []cond.Cond) map[string]idx.Range {
+type merged struct {
+	r     idx.Range
+	preds []cond.Cond // the conjuncts the range answers
+}
+
+func mergedRanges(conjuncts []cond.Cond) map[string]merged {
 	byField := map[string][]idx.Range{}
+	preds := map[string][]cond.Cond{}
 	for _, c := range conjuncts {
 		p, ok := c.(*cond.Pred)
 		if !ok {
@@ -88,9 +121,10 @@ func mergedRanges(conjuncts []cond.Cond) map[string]idx.Range {
 		}
 		if r, ok, none := rangeOf(p); ok && !none {
 			byField[p.Field] = append(byField[p.Field], r)
+			preds[p.Field] = append(preds[p.Field], p)
 		}
 	}
-	out := map[string]idx.Range{}
+	out := map[string]merged{}
 	for field, rs := range byField {
 		if len(rs) < 2 {
 			continue
@@ -102,7 +136,7 @@ func mergedRanges(conjuncts []cond.Cond) map[string]idx.Range {
 			}
 		}
 		if ok {
-			out[field] = m
+			out[field] = merged{r: m, preds: preds[field]}
 		}
 	}
 	return out
@@ -195,7 +229,7 @@ func (t *Table) pkAccess(p *cond.Pred, limit int) (access, bool) {
 		}
 		slices.SortFunc(keys, codec.CompareKeys)
 		keys = slices.Compact(keys)
-		return access{desc: desc, est: len(keys), rows: func(yield func(codec.Key, Row) bool) {
+		return access{desc: desc, est: len(keys), served: []cond.Cond{p}, rows: func(yield func(codec.Key, Row) bool) {
 			for _, k := range keys {
 				if r, ok := t.rows.Get(k); ok && !yield(k, r) {
 					return
@@ -205,7 +239,9 @@ func (t *Table) pkAccess(p *cond.Pred, limit int) (access, bool) {
 	}
 	r, ok, none := rangeOf(p)
 	if none {
-		return empty(desc), true
+		a := empty(desc)
+		a.served = []cond.Cond{p}
+		return a, true
 	}
 	if !ok {
 		return access{}, false
@@ -356,12 +392,20 @@ func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access,
 		}
 		r, ok, none := rangeOf(p)
 		if none {
-			return empty(desc), true
+			a := empty(desc)
+			a.served = []cond.Cond{p}
+			return a, true
 		}
 		if !ok {
 			return access{}, false
 		}
 		seqs = append(seqs, x.Scan(r))
+	}
+	// Index lookups answer equality, In and ranges exactly; a LIKE prefix
+	// only narrows.
+	var served []cond.Cond
+	if lit, _ := cond.LikePrefix(stringArg(p), p.Escape); p.Op != cond.LikeOp || lit == stringArg(p) {
+		served = []cond.Cond{p}
 	}
 	est := 0
 	for _, s := range seqs {
@@ -372,7 +416,7 @@ func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access,
 	}
 	if len(seqs) == 1 && p.Op == cond.EqOp {
 		// One value: entries already come in primary-key order.
-		return access{desc: desc, est: est, rows: func(yield func(codec.Key, Row) bool) {
+		return access{desc: desc, est: est, served: served, rows: func(yield func(codec.Key, Row) bool) {
 			for e := range seqs[0] {
 				if !yield(e.Key, e.Row) {
 					return
@@ -380,7 +424,15 @@ func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access,
 			}
 		}}, true
 	}
-	return access{desc: desc, est: est, rows: inKeyOrder(seqs, est)}, true
+	return access{desc: desc, est: est, served: served, rows: inKeyOrder(seqs, est)}, true
+}
+
+func stringArg(p *cond.Pred) string {
+	if len(p.Args) > 0 {
+		s, _ := p.Args[0].(string)
+		return s
+	}
+	return ""
 }
 
 // inKeyOrder yields the entries of seqs in primary-key order. Each seq

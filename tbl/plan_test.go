@@ -176,3 +176,43 @@ func rawMaps(rows []Row) []map[string]any {
 	}
 	return out
 }
+
+// TestMergedRangesMatchFullScan checks every pair of range conjuncts on one
+// sorted-indexed field (and on the primary key), including equal bounds,
+// inclusive and exclusive ends and mixed int/float constants.
+func TestMergedRangesMatchFullScan(t *testing.T) {
+	plain, err := New("t", "id", nil)
+	require.NoError(t, err)
+	for i := range 40 {
+		rec := map[string]any{"id": int64(i), "s": float64(i%10) / 2}
+		if i%7 == 0 {
+			rec["s"] = "x"
+		}
+		plain, _, err = plain.Insert(rec)
+		require.NoError(t, err)
+	}
+	indexed, err := plain.CreateIndex(idx.Def{Field: "s", Kind: idx.Sorted})
+	require.NoError(t, err)
+	bounds := []any{int64(1), 1.5, int64(2), int64(4), 2.0}
+	for _, field := range []string{"s", "id"} {
+		f := cond.Field(field)
+		ops := []func(any) cond.Cond{f.Gt, f.Gte, f.Lt, f.Lte}
+		for _, op1 := range ops {
+			for _, op2 := range ops {
+				for _, a := range bounds {
+					for _, b := range bounds {
+						where := cond.And(op1(a), op2(b), f.Ne(3))
+						want, err := plain.Select(Query{Where: where})
+						require.NoError(t, err)
+						got, err := indexed.Select(Query{Where: where})
+						require.NoError(t, err)
+						require.Equal(t, rawMaps(want), rawMaps(got), "%s", where)
+						n, err := indexed.Count(where)
+						require.NoError(t, err)
+						require.Equal(t, len(want), n, "%s", where)
+					}
+				}
+			}
+		}
+	}
+}

@@ -124,8 +124,12 @@ func (t *Table) Count(where cond.Cond) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	a := t.choose(where)
+	if match = a.residual(where, match); match == nil {
+		match = func(map[string]any) bool { return true }
+	}
 	n := 0
-	for _, r := range t.candidates(where) {
+	for _, r := range a.rows {
 		if match(r.m) {
 			n++
 		}
@@ -139,8 +143,9 @@ func (t *Table) run(p *plan, where cond.Cond, emit func(Row) bool) {
 	out := newSink(p, emit)
 	a := t.choose(where)
 	if len(p.order) == 0 {
+		match := a.residual(where, p.match)
 		for _, r := range a.rows {
-			if p.match(r.m) && !out.push(r) {
+			if (match == nil || match(r.m)) && !out.push(r) {
 				return
 			}
 		}
@@ -155,11 +160,15 @@ func (t *Table) run(p *plan, where cond.Cond, emit func(Row) bool) {
 		return
 	}
 	var sorted []sortRow
+	match := a.residual(where, p.match)
+	if match == nil {
+		match = func(map[string]any) bool { return true }
+	}
 	if k := p.offset + p.limit; p.limit > 0 && !p.distinct && k < t.rows.Len()/4 {
-		sorted = topK(p, a.rows, k)
+		sorted = topK(p, match, a.rows, k)
 	} else {
 		for _, r := range a.rows {
-			if p.match(r.m) {
+			if match(r.m) {
 				sorted = append(sorted, p.sortRow(r, len(sorted)))
 			}
 		}
@@ -203,11 +212,11 @@ func (p *plan) compare(a, b sortRow) int {
 
 // topK returns the first k matching rows in sort order, keeping only k rows
 // in a bounded max-heap instead of sorting every match.
-func topK(p *plan, rows iter.Seq2[codec.Key, Row], k int) []sortRow {
+func topK(p *plan, match cond.Matcher, rows iter.Seq2[codec.Key, Row], k int) []sortRow {
 	h := &rowHeap{p: p}
 	seq := 0
 	for _, r := range rows {
-		if !p.match(r.m) {
+		if !match(r.m) {
 			continue
 		}
 		s := p.sortRow(r, seq)
