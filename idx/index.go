@@ -141,33 +141,61 @@ type Range struct {
 // Scan iterates, in (value, key) order, over the entries in r.
 func (x *Index[R]) Scan(r Range) iter.Seq[Entry[R]] {
 	kind := codec.KindOf(r.Lo)
+	past := r.beyond()
 	return func(yield func(Entry[R]) bool) {
 		it := x.m.Iterator()
 		it.Seek(key{r.Lo, minKey})
+		atLo := !r.LoIncl && !r.Prefix // entries equal to Lo come first: skip them
 		for !it.Done() {
 			e, row, _ := it.Next()
-			if codec.KindOf(e.v) != kind {
-				return
-			}
-			if r.Prefix {
-				if !strings.HasPrefix(e.v.(string), r.Lo.(string)) {
-					return
-				}
-			} else {
-				if !r.LoIncl && codec.Equal(e.v, r.Lo) {
+			if atLo {
+				if codec.Equal(e.v, r.Lo) {
 					continue
 				}
-				if r.Hi != nil {
-					c := codec.Compare(e.v, r.Hi)
-					if c > 0 || (c == 0 && !r.HiIncl) {
-						return
-					}
-				}
+				atLo = false
+			}
+			if past(e.v, kind) {
+				return
 			}
 			if !yield(Entry[R]{e.v, e.k, row}) {
 				return
 			}
 		}
+	}
+}
+
+// beyond returns the test for the first value past the range's end, with a
+// fast path for integer bounds, the common case.
+func (r Range) beyond() func(v any, kind codec.Kind) bool {
+	switch {
+	case r.Prefix:
+		prefix := r.Lo.(string)
+		return func(v any, _ codec.Kind) bool {
+			s, ok := v.(string)
+			return !ok || !strings.HasPrefix(s, prefix)
+		}
+	case r.Hi == nil:
+		return func(v any, kind codec.Kind) bool { return codec.KindOf(v) != kind }
+	}
+	hi, incl := r.Hi, r.HiIncl
+	if h, ok := hi.(int64); ok {
+		return func(v any, kind codec.Kind) bool {
+			if i, ok := v.(int64); ok {
+				return i > h || (i == h && !incl)
+			}
+			if codec.KindOf(v) != kind {
+				return true
+			}
+			c := codec.Compare(v, h)
+			return c > 0 || (c == 0 && !incl)
+		}
+	}
+	return func(v any, kind codec.Kind) bool {
+		if codec.KindOf(v) != kind {
+			return true
+		}
+		c := codec.Compare(v, hi)
+		return c > 0 || (c == 0 && !incl)
 	}
 }
 

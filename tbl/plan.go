@@ -63,35 +63,38 @@ func (t *Table) candidates(where cond.Cond) iter.Seq2[codec.Key, Row] {
 // smallest estimated count, or a full scan.
 func (t *Table) choose(where cond.Cond) access {
 	best := access{desc: "full scan", est: t.rows.Len(), rows: t.All(), scan: true}
-	for _, c := range cond.Conjuncts(where) {
-		p, ok := c.(*cond.Pred)
-		if !ok {
-			continue
-		}
-		var a access
-		switch {
-		case p.Field == t.pk:
-			a, ok = t.pkAccess(p, best.est)
-		case t.index(p.Field) != nil:
-			a, ok = t.indexAccess(t.index(p.Field), p, best.est)
-		default:
-			continue
-		}
+	consider := func(a access, ok bool) {
 		if ok && a.est < best.est {
 			best = a
 		}
 	}
-	for field, m := range mergedRanges(cond.Conjuncts(where)) {
-		var a access
-		var ok bool
-		if field == t.pk {
-			a, ok = t.pkRangeAccess(field, m.r, best.est)
-		} else if x := t.index(field); x != nil && x.Def().Kind == idx.Sorted {
-			a, ok = t.rangeAccess(x, m.r, best.est)
-			a.served = m.preds
+	conjuncts := cond.Conjuncts(where)
+	// Cheap, selective candidates first: each estimate stops counting at the
+	// best count so far, so a good early bound keeps later ones short.
+	for pass := range 2 {
+		for _, c := range conjuncts {
+			p, ok := c.(*cond.Pred)
+			if !ok || (pass == 0) != (p.Op == cond.EqOp || p.Op == cond.InOp) {
+				continue
+			}
+			switch {
+			case p.Field == t.pk:
+				consider(t.pkAccess(p, best.est))
+			case t.index(p.Field) != nil:
+				consider(t.indexAccess(t.index(p.Field), p, best.est))
+			}
 		}
-		if ok && a.est < best.est {
-			best = a
+		if pass > 0 {
+			break
+		}
+		for field, m := range mergedRanges(conjuncts) {
+			if field == t.pk {
+				consider(t.pkRangeAccess(field, m.r, best.est))
+			} else if x := t.index(field); x != nil && x.Def().Kind == idx.Sorted {
+				a, ok := t.rangeAccess(x, m.r, best.est)
+				a.served = m.preds
+				consider(a, ok)
+			}
 		}
 	}
 	return best
@@ -202,13 +205,13 @@ func (t *Table) pkRangeAccess(field string, r idx.Range, limit int) (access, boo
 
 // rangeAccess serves an intersected range through a sorted index.
 func (t *Table) rangeAccess(x *idx.Index[Row], r idx.Range, limit int) (access, bool) {
-	seq := x.Scan(r)
-	est := idx.Count(seq, limit+1)
-	if est > limit {
+	seqs := []iter.Seq[idx.Entry[Row]]{x.Scan(r)}
+	est, ok := estimate(seqs, limit)
+	if !ok {
 		return access{}, false
 	}
 	desc := fmt.Sprintf("%s index on %s for range %s", describe(x.Def()), x.Def().Field, describeRange(r))
-	return access{desc: desc, est: est, rows: inKeyOrder([]iter.Seq[idx.Entry[Row]]{seq}, est)}, true
+	return access{desc: desc, est: est, rows: inKeyOrder(seqs, est)}, true
 }
 
 // empty is the access for a conjunct that no row can satisfy.
@@ -407,15 +410,12 @@ func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access,
 	if lit, _ := cond.LikePrefix(stringArg(p), p.Escape); p.Op != cond.LikeOp || lit == stringArg(p) {
 		served = []cond.Cond{p}
 	}
-	est := 0
-	for _, s := range seqs {
-		est += idx.Count(s, limit-est+1)
-		if est > limit {
-			return access{}, false
-		}
+	est, ok := estimate(seqs, limit)
+	if !ok {
+		return access{}, false
 	}
 	if len(seqs) == 1 && p.Op == cond.EqOp {
-		// One value: entries already come in primary-key order.
+		// One value: its entries already come in primary-key order.
 		return access{desc: desc, est: est, served: served, rows: func(yield func(codec.Key, Row) bool) {
 			for e := range seqs[0] {
 				if !yield(e.Key, e.Row) {
@@ -427,6 +427,20 @@ func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access,
 	return access{desc: desc, est: est, served: served, rows: inKeyOrder(seqs, est)}, true
 }
 
+// estimate counts the entries of seqs without keeping them, giving up (ok
+// false) once there are more than limit.
+func estimate(seqs []iter.Seq[idx.Entry[Row]], limit int) (n int, ok bool) {
+	for _, s := range seqs {
+		for range s {
+			if n >= limit {
+				return n, false
+			}
+			n++
+		}
+	}
+	return n, true
+}
+
 func stringArg(p *cond.Pred) string {
 	if len(p.Args) > 0 {
 		s, _ := p.Args[0].(string)
@@ -435,37 +449,48 @@ func stringArg(p *cond.Pred) string {
 	return ""
 }
 
-// inKeyOrder yields the entries of seqs in primary-key order. Each seq
-// yields runs of equal values, and each run is already in key order, so the
-// runs are merged rather than sorted: O(n log runs).
-func inKeyOrder(seqs []iter.Seq[idx.Entry[Row]], sizeHint int) iter.Seq2[codec.Key, Row] {
+// inKeyOrder yields the entries of seqs in primary-key order. They come as
+// runs of equal values, each run already in key order, so the runs are
+// merged rather than sorted: O(n log runs), or O(n runs) for a few runs.
+func inKeyOrder(seqs []iter.Seq[idx.Entry[Row]], size int) iter.Seq2[codec.Key, Row] {
 	return func(yield func(codec.Key, Row) bool) {
-		entries := make([]idx.Entry[Row], 0, sizeHint)
-		var runs []int // start of each run of equal values
+		entries := make([]idx.Entry[Row], 0, size)
+		var runs [][2]int // [next, end) of each run in key order
 		for _, s := range seqs {
 			for e := range s {
-				if len(runs) == 0 || len(entries) == runs[len(runs)-1] || !codec.Equal(entries[len(entries)-1].Value, e.Value) || codec.CompareKeys(entries[len(entries)-1].Key, e.Key) > 0 {
-					runs = append(runs, len(entries))
+				if n := len(entries); n == 0 || codec.CompareKeys(entries[n-1].Key, e.Key) > 0 {
+					if len(runs) > 0 {
+						runs[len(runs)-1][1] = n
+					}
+					runs = append(runs, [2]int{n, 0})
 				}
 				entries = append(entries, e)
 			}
 		}
-		if len(runs) <= 1 {
-			for _, e := range entries {
+		if len(runs) == 0 {
+			return
+		}
+		runs[len(runs)-1][1] = len(entries)
+		if len(runs) <= 8 {
+			// A few runs: pick the smallest head by a linear scan.
+			for len(runs) > 0 {
+				m := 0
+				for i := 1; i < len(runs); i++ {
+					if codec.CompareKeys(entries[runs[i][0]].Key, entries[runs[m][0]].Key) < 0 {
+						m = i
+					}
+				}
+				e := entries[runs[m][0]]
 				if !yield(e.Key, e.Row) {
 					return
+				}
+				if runs[m][0]++; runs[m][0] == runs[m][1] {
+					runs = slices.Delete(runs, m, m+1)
 				}
 			}
 			return
 		}
-		h := &runHeap{entries: entries}
-		for i, start := range runs {
-			end := len(entries)
-			if i+1 < len(runs) {
-				end = runs[i+1]
-			}
-			h.cur = append(h.cur, [2]int{start, end})
-		}
+		h := &runHeap{entries: entries, cur: runs}
 		heap.Init(h)
 		for h.Len() > 0 {
 			c := &h.cur[0]
