@@ -1,8 +1,6 @@
 package snapshot
 
 import (
-	"iter"
-	"reflect"
 	"slices"
 
 	"github.com/dictdb-go/dictdb/codec"
@@ -76,34 +74,26 @@ func Diff(from, to *Snapshot) Delta {
 // diffTable merges the two versions' rows in key order.
 func diffTable(old, cur *tbl.Table) TableDelta {
 	td := TableDelta{Name: cur.Name()}
-	nextA, stopA := iter.Pull2(old.All())
-	defer stopA()
-	nextB, stopB := iter.Pull2(cur.All())
-	defer stopB()
-	ka, ra, okA := nextA()
-	kb, rb, okB := nextB()
+	a, b := old.Cursor(), cur.Cursor()
+	ka, ra, okA := a.Next()
+	kb, rb, okB := b.Next()
 	for okA || okB {
 		switch {
 		case !okB || (okA && codec.CompareKeys(ka, kb) < 0):
 			td.Deletes = append(td.Deletes, ka.Value())
-			ka, ra, okA = nextA()
+			ka, ra, okA = a.Next()
 		case !okA || codec.CompareKeys(ka, kb) > 0:
 			td.Upserts = append(td.Upserts, rb)
-			kb, rb, okB = nextB()
+			kb, rb, okB = b.Next()
 		default:
-			if !sameRow(ra, rb) {
+			if !tbl.Same(ra, rb) {
 				td.Upserts = append(td.Upserts, rb)
 			}
-			ka, ra, okA = nextA()
-			kb, rb, okB = nextB()
+			ka, ra, okA = a.Next()
+			kb, rb, okB = b.Next()
 		}
 	}
 	return td
-}
-
-// sameRow reports whether two rows are the same stored record.
-func sameRow(a, b tbl.Row) bool {
-	return reflect.ValueOf(a.Raw()).UnsafePointer() == reflect.ValueOf(b.Raw()).UnsafePointer()
 }
 
 func sortedKeys(m map[string]bool) []string {

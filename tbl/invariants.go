@@ -3,7 +3,6 @@ package tbl
 import (
 	"fmt"
 	"maps"
-	"reflect"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/internal/invariants"
@@ -49,7 +48,7 @@ func Verify(t *Table) error {
 		}
 		for e := range x.Ascend() {
 			r, ok := t.rows.Get(e.Key)
-			if !ok || !sameMap(r.m, e.Row.m) || !codec.Equal(r.m[x.Def().Field], e.Value) {
+			if !ok || !Same(r, e.Row) || !codec.Equal(r.m[x.Def().Field], e.Value) {
 				return fmt.Errorf("tbl: index %q of %q holds a stale entry for key %v", x.Def().Field, t.name, e.Key)
 			}
 			if other, clash := x.Conflict(e.Value, e.Key); clash {
@@ -58,9 +57,4 @@ func Verify(t *Table) error {
 		}
 	}
 	return nil
-}
-
-// sameMap reports whether two maps are the same map object.
-func sameMap(a, b map[string]any) bool {
-	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }

@@ -3,7 +3,10 @@ package tbl
 import (
 	"iter"
 	"maps"
+	"reflect"
 	"slices"
+
+	"github.com/benbjohnson/immutable"
 
 	"github.com/dictdb-go/dictdb/codec"
 )
@@ -48,3 +51,22 @@ func (r Row) Map() map[string]any { return codec.CloneRecord(r.m) }
 // Raw returns the stored map itself, for dictdb's own packages. Callers
 // must never mutate it.
 func (r Row) Raw() map[string]any { return r.m }
+
+// A Cursor walks a table version's rows in primary-key order, one at a
+// time: for merging two versions side by side, where an iter.Seq would need
+// a coroutine per step. A Cursor is for one goroutine.
+type Cursor struct {
+	it *immutable.SortedMapIterator[codec.Key, Row]
+}
+
+// Cursor returns a cursor before the first row.
+func (t *Table) Cursor() *Cursor { return &Cursor{it: t.rows.Iterator()} }
+
+// Next returns the next row and its key, or ok false after the last row.
+func (c *Cursor) Next() (k codec.Key, r Row, ok bool) { return c.it.Next() }
+
+// Same reports whether a and b are the same stored record (not merely
+// equal): a write that replaced a row makes a new one.
+func Same(a, b Row) bool {
+	return reflect.ValueOf(a.m).UnsafePointer() == reflect.ValueOf(b.m).UnsafePointer()
+}

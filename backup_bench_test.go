@@ -1,0 +1,117 @@
+package dictdb_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/dictdb-go/dictdb"
+	"github.com/dictdb-go/dictdb/cond"
+)
+
+// BenchmarkBackup compares a full backup with a delta of a table where 1%
+// of the rows changed since the previous backup. Sizes: 1e5 rows, and 1e6
+// with DICTDB_BIG=1.
+func BenchmarkBackup(b *testing.B) {
+	sizes := []int{100_000}
+	if os.Getenv("DICTDB_BIG") == "1" {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, n := range sizes {
+		db := dictdb.New()
+		users, err := db.CreateTable("users")
+		if err != nil {
+			b.Fatal(err)
+		}
+		recs := make([]dictdb.Record, n)
+		for i := range recs {
+			recs[i] = dictdb.Record{"name": fmt.Sprint("user", i), "age": 18 + i%50}
+		}
+		if _, err := users.InsertMany(recs); err != nil {
+			b.Fatal(err)
+		}
+		touch := func() {
+			for i := 0; i < n/100; i++ {
+				id := 1 + (i*97)%n
+				if _, err := users.Update(dictdb.Record{"age": i}, cond.Field("id").Eq(id)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.Run(fmt.Sprintf("rows=%d/full", n), func(b *testing.B) {
+			b.ReportAllocs()
+			m, err := dictdb.NewBackupManager(db, b.TempDir(), dictdb.BackupOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if err := m.BackupFull(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("rows=%d/delta-1pct", n), func(b *testing.B) {
+			b.ReportAllocs()
+			m, err := dictdb.NewBackupManager(db, b.TempDir(), dictdb.BackupOptions{Incremental: true, MaxDeltas: 1 << 30})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := m.BackupFull(); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				touch()
+				b.StartTimer()
+				if err := m.BackupDelta(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("rows=%d/insert-during-backup", n), func(b *testing.B) {
+			m, err := dictdb.NewBackupManager(db, b.TempDir(), dictdb.BackupOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			other, _ := db.CreateTable(fmt.Sprint("ins", n, b.N))
+			stop := make(chan struct{})
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+						if err := m.BackupFull(); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}
+			}()
+			time.Sleep(10 * time.Millisecond) // let the first backup start
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				if _, err := other.Insert(dictdb.Record{"v": i}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			close(stop)
+			<-done
+		})
+		b.Run(fmt.Sprintf("rows=%d/insert-idle", n), func(b *testing.B) {
+			other, _ := db.CreateTable(fmt.Sprint("idle", n, b.N))
+			b.ReportAllocs()
+			for i := range b.N {
+				if _, err := other.Insert(dictdb.Record{"v": i}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
