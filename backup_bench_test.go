@@ -75,7 +75,10 @@ func BenchmarkBackup(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			other, _ := db.CreateTable(fmt.Sprint("ins", n, b.N))
+			other, err := db.CreateTable(fmt.Sprint("during", n, "_", db.Seq()))
+			if err != nil {
+				b.Fatal(err)
+			}
 			stop := make(chan struct{})
 			done := make(chan struct{})
 			go func() {
@@ -105,7 +108,10 @@ func BenchmarkBackup(b *testing.B) {
 			<-done
 		})
 		b.Run(fmt.Sprintf("rows=%d/insert-idle", n), func(b *testing.B) {
-			other, _ := db.CreateTable(fmt.Sprint("idle", n, b.N))
+			other, err := db.CreateTable(fmt.Sprint("idle", n, "_", db.Seq()))
+			if err != nil {
+				b.Fatal(err)
+			}
 			b.ReportAllocs()
 			for i := range b.N {
 				if _, err := other.Insert(dictdb.Record{"v": i}); err != nil {
