@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
@@ -28,6 +29,8 @@ type access struct {
 	// served lists the conjuncts the candidates satisfy exactly (an index
 	// lookup of an equality, say): only the other conjuncts remain to check.
 	served []cond.Cond
+	// release, if set, frees what the access gathered when it is not used.
+	release func()
 }
 
 // residual returns the matcher for what a's candidates still need checked:
@@ -64,18 +67,29 @@ func (t *Table) candidates(where cond.Cond) iter.Seq2[codec.Key, Row] {
 func (t *Table) choose(where cond.Cond) access {
 	best := access{desc: "full scan", est: t.rows.Len(), rows: t.All(), scan: true}
 	consider := func(a access, ok bool) {
-		if ok && a.est < best.est {
+		switch {
+		case !ok:
+		case a.est < best.est:
+			if best.release != nil {
+				best.release()
+			}
 			best = a
+		case a.release != nil:
+			a.release()
 		}
 	}
 	conjuncts := cond.Conjuncts(where)
 	// Cheap, selective candidates first: each estimate stops counting at the
 	// best count so far, so a good early bound keeps later ones short.
+	merged := mergedRanges(conjuncts)
 	for pass := range 2 {
 		for _, c := range conjuncts {
 			p, ok := c.(*cond.Pred)
 			if !ok || (pass == 0) != (p.Op == cond.EqOp || p.Op == cond.InOp) {
 				continue
+			}
+			if m, ok := merged[p.Field]; ok && slices.Contains(m.preds, c) {
+				continue // the merged range is at least as selective
 			}
 			switch {
 			case p.Field == t.pk:
@@ -87,7 +101,7 @@ func (t *Table) choose(where cond.Cond) access {
 		if pass > 0 {
 			break
 		}
-		for field, m := range mergedRanges(conjuncts) {
+		for field, m := range merged {
 			if field == t.pk {
 				consider(t.pkRangeAccess(field, m.r, best.est))
 			} else if x := t.index(field); x != nil && x.Def().Kind == idx.Sorted {
@@ -205,13 +219,8 @@ func (t *Table) pkRangeAccess(field string, r idx.Range, limit int) (access, boo
 
 // rangeAccess serves an intersected range through a sorted index.
 func (t *Table) rangeAccess(x *idx.Index[Row], r idx.Range, limit int) (access, bool) {
-	seqs := []iter.Seq[idx.Entry[Row]]{x.Scan(r)}
-	est, ok := estimate(seqs, limit)
-	if !ok {
-		return access{}, false
-	}
 	desc := fmt.Sprintf("%s index on %s for range %s", describe(x.Def()), x.Def().Field, describeRange(r))
-	return access{desc: desc, est: est, rows: inKeyOrder(seqs, est)}, true
+	return gathered(desc, []iter.Seq[idx.Entry[Row]]{x.Scan(r)}, limit, nil)
 }
 
 // empty is the access for a conjunct that no row can satisfy.
@@ -410,35 +419,62 @@ func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access,
 	if lit, _ := cond.LikePrefix(stringArg(p), p.Escape); p.Op != cond.LikeOp || lit == stringArg(p) {
 		served = []cond.Cond{p}
 	}
-	est, ok := estimate(seqs, limit)
-	if !ok {
-		return access{}, false
-	}
-	if len(seqs) == 1 && p.Op == cond.EqOp {
-		// One value: its entries already come in primary-key order.
-		return access{desc: desc, est: est, served: served, rows: func(yield func(codec.Key, Row) bool) {
-			for e := range seqs[0] {
-				if !yield(e.Key, e.Row) {
-					return
-				}
-			}
-		}}, true
-	}
-	return access{desc: desc, est: est, served: served, rows: inKeyOrder(seqs, est)}, true
+	return gathered(desc, seqs, limit, served)
 }
 
-// estimate counts the entries of seqs without keeping them, giving up (ok
-// false) once there are more than limit.
-func estimate(seqs []iter.Seq[idx.Entry[Row]], limit int) (n int, ok bool) {
+// entryBuffers recycles the entry slices that index accesses gather, so
+// that a query's candidates cost no garbage.
+var entryBuffers = sync.Pool{New: func() any { return new([]idx.Entry[Row]) }}
+
+func releaseEntries(buf *[]idx.Entry[Row]) {
+	clear(*buf) // drop the rows, so the pool keeps no version alive
+	if cap(*buf) <= 1<<16 {
+		*buf = (*buf)[:0]
+		entryBuffers.Put(buf)
+	}
+}
+
+// gathered reads the entries of seqs once: counting them is the estimate,
+// and keeping them (in a recycled buffer) saves reading the index again for
+// the candidates. It gives up (ok false) past limit entries.
+func gathered(desc string, seqs []iter.Seq[idx.Entry[Row]], limit int, served []cond.Cond) (access, bool) {
+	buf := entryBuffers.Get().(*[]idx.Entry[Row])
+	es := (*buf)[:0]
 	for _, s := range seqs {
-		for range s {
-			if n >= limit {
-				return n, false
+		for e := range s {
+			if len(es) >= limit {
+				*buf = es
+				releaseEntries(buf)
+				return access{}, false
 			}
-			n++
+			es = append(es, e)
 		}
 	}
-	return n, true
+	*buf = es
+	used := false
+	rows := func(yield func(codec.Key, Row) bool) {
+		if used {
+			// A second pass (the buffer went back to the pool after the
+			// first) reads the index again.
+			var again []idx.Entry[Row]
+			for _, s := range seqs {
+				for e := range s {
+					again = append(again, e)
+				}
+			}
+			mergeRuns(again, yield)
+			return
+		}
+		used = true
+		defer releaseEntries(buf)
+		mergeRuns(*buf, yield)
+	}
+	return access{desc: desc, est: len(es), served: served, rows: rows, release: func() {
+		if !used {
+			used = true
+			releaseEntries(buf)
+		}
+	}}, true
 }
 
 func stringArg(p *cond.Pred) string {
@@ -449,60 +485,55 @@ func stringArg(p *cond.Pred) string {
 	return ""
 }
 
-// inKeyOrder yields the entries of seqs in primary-key order. They come as
-// runs of equal values, each run already in key order, so the runs are
-// merged rather than sorted: O(n log runs), or O(n runs) for a few runs.
-func inKeyOrder(seqs []iter.Seq[idx.Entry[Row]], size int) iter.Seq2[codec.Key, Row] {
-	return func(yield func(codec.Key, Row) bool) {
-		entries := make([]idx.Entry[Row], 0, size)
-		var runs [][2]int // [next, end) of each run in key order
-		for _, s := range seqs {
-			for e := range s {
-				if n := len(entries); n == 0 || codec.CompareKeys(entries[n-1].Key, e.Key) > 0 {
-					if len(runs) > 0 {
-						runs[len(runs)-1][1] = n
-					}
-					runs = append(runs, [2]int{n, 0})
-				}
-				entries = append(entries, e)
+// mergeRuns yields entries in primary-key order. They come as runs of equal
+// values, each run already in key order, so the runs are merged rather than
+// sorted: O(n log runs), or O(n runs) for a few runs.
+func mergeRuns(entries []idx.Entry[Row], yield func(codec.Key, Row) bool) {
+	var runs [][2]int // [next, end) of each run in key order
+	for i, e := range entries {
+		if i == 0 || codec.CompareKeys(entries[i-1].Key, e.Key) > 0 {
+			if len(runs) > 0 {
+				runs[len(runs)-1][1] = i
 			}
+			runs = append(runs, [2]int{i, 0})
 		}
-		if len(runs) == 0 {
-			return
-		}
-		runs[len(runs)-1][1] = len(entries)
-		if len(runs) <= 8 {
-			// A few runs: pick the smallest head by a linear scan.
-			for len(runs) > 0 {
-				m := 0
-				for i := 1; i < len(runs); i++ {
-					if codec.CompareKeys(entries[runs[i][0]].Key, entries[runs[m][0]].Key) < 0 {
-						m = i
-					}
-				}
-				e := entries[runs[m][0]]
-				if !yield(e.Key, e.Row) {
-					return
-				}
-				if runs[m][0]++; runs[m][0] == runs[m][1] {
-					runs = slices.Delete(runs, m, m+1)
+	}
+	if len(runs) == 0 {
+		return
+	}
+	runs[len(runs)-1][1] = len(entries)
+	if len(runs) <= 8 {
+		// A few runs (one, for a single value): pick the smallest head by a
+		// linear scan.
+		for len(runs) > 0 {
+			m := 0
+			for i := 1; i < len(runs); i++ {
+				if codec.CompareKeys(entries[runs[i][0]].Key, entries[runs[m][0]].Key) < 0 {
+					m = i
 				}
 			}
-			return
-		}
-		h := &runHeap{entries: entries, cur: runs}
-		heap.Init(h)
-		for h.Len() > 0 {
-			c := &h.cur[0]
-			e := entries[c[0]]
+			e := &entries[runs[m][0]]
 			if !yield(e.Key, e.Row) {
 				return
 			}
-			if c[0]++; c[0] == c[1] {
-				heap.Pop(h)
-			} else {
-				heap.Fix(h, 0)
+			if runs[m][0]++; runs[m][0] == runs[m][1] {
+				runs = slices.Delete(runs, m, m+1)
 			}
+		}
+		return
+	}
+	h := &runHeap{entries: entries, cur: runs}
+	heap.Init(h)
+	for h.Len() > 0 {
+		c := &h.cur[0]
+		e := &entries[c[0]]
+		if !yield(e.Key, e.Row) {
+			return
+		}
+		if c[0]++; c[0] == c[1] {
+			heap.Pop(h)
+		} else {
+			heap.Fix(h, 0)
 		}
 	}
 }
