@@ -1,0 +1,33 @@
+// Package tbl holds one immutable version of a table (its rows in
+// primary-key order, its secondary indexes, its schema and its next auto
+// key) and the pure functions over it.
+//
+// # Guarantees
+//
+// A *Table never changes once built. Insert, InsertMany, Upsert, Update,
+// Delete, CreateIndex, DropIndex and ApplyDelta return a new version that
+// shares most of its structure with the receiver, or the receiver itself and
+// an error: a failed write builds nothing that anyone can see, so rolling
+// back is free. Every write validates before it returns: schemas, key
+// kinds, duplicate keys and unique indexes, all checked against the version
+// being built, so a batch is all or nothing.
+//
+// Queries (Select, Count, Aggregate, Explain) go through a planner that
+// narrows a conjunction to the cheapest index or key range and applies the
+// rest of the condition to every candidate: an index can change a query's
+// speed, never its result. Without an ordering, rows come in primary-key
+// order.
+//
+// # Concurrency
+//
+// Any number of goroutines may read a *Table at once without locks. Writes
+// are pure, so building versions needs no lock either; publishing them is
+// the job of package mvcc.
+//
+// # Lifetimes
+//
+// Rows returned (Row values) are shared with every version holding them and
+// stay valid forever; callers must treat them as read-only. With the
+// invariants build tag every new version is checked in full (rows, keys,
+// schema, every index entry) before it is returned.
+package tbl
