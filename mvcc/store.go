@@ -56,8 +56,7 @@ func (r *Root[T]) apply(changes []Change[T]) *Root[T] {
 type Store[T any] struct {
 	root atomic.Pointer[Root[T]]
 
-	mu    sync.Mutex             // guards locks
-	locks map[string]*sync.Mutex // one writer lock per table name, created on demand
+	locks sync.Map // table name -> *sync.Mutex: one writer lock per name, created on demand
 
 	// beforePublish, if set, runs after a write's function succeeded and
 	// before its compare-and-swap, while the table locks are held. Tests
@@ -67,7 +66,7 @@ type Store[T any] struct {
 
 // New returns an empty store at sequence 0.
 func New[T any]() *Store[T] {
-	s := &Store[T]{locks: map[string]*sync.Mutex{}}
+	s := &Store[T]{}
 	s.root.Store(&Root[T]{tables: map[string]T{}})
 	return s
 }
@@ -76,14 +75,11 @@ func New[T any]() *Store[T] {
 func (s *Store[T]) Load() *Root[T] { return s.root.Load() }
 
 func (s *Store[T]) lockFor(name string) *sync.Mutex {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	l, ok := s.locks[name]
-	if !ok {
-		l = new(sync.Mutex)
-		s.locks[name] = l
+	if l, ok := s.locks.Load(name); ok {
+		return l.(*sync.Mutex) // the common case: no shared lock taken
 	}
-	return l
+	l, _ := s.locks.LoadOrStore(name, new(sync.Mutex))
+	return l.(*sync.Mutex)
 }
 
 // Write locks the named tables in sorted order and calls fn with the current
