@@ -124,6 +124,9 @@ type merged struct {
 }
 
 func mergedRanges(conjuncts []cond.Cond) map[string]merged {
+	if len(conjuncts) < 2 {
+		return nil // nothing to merge: no allocation on the common path
+	}
 	byField := map[string][]idx.Range{}
 	preds := map[string][]cond.Cond{}
 	for _, c := range conjuncts {
