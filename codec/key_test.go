@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/dictdb-go/dictdb/codec"
 )
@@ -50,7 +52,7 @@ func TestKeyOf(t *testing.T) {
 			continue
 		}
 		if !ok {
-			if k != (codec.Key{}) {
+			if !k.Equal(codec.Key{}) {
 				t.Errorf("KeyOf(%#v) = %v, false; want the zero Key", tt.v, k)
 			}
 			continue
@@ -75,7 +77,7 @@ func TestKeyOf(t *testing.T) {
 		default:
 			t.Errorf("Value() has type %T", kv)
 		}
-		if back, ok := codec.KeyOf(kv); !ok || back != k {
+		if back, ok := codec.KeyOf(kv); !ok || !back.Equal(k) {
 			t.Errorf("KeyOf(KeyOf(%#v).Value()) = %v, %v", tt.v, back, ok)
 		}
 	}
@@ -83,13 +85,13 @@ func TestKeyOf(t *testing.T) {
 
 func TestKeyConstructors(t *testing.T) {
 	var zero codec.Key
-	if zero != codec.IntKey(0) || zero.IsString() || zero.Value() != int64(0) || zero.String() != "0" {
+	if !zero.Equal(codec.IntKey(0)) || zero.IsString() || zero.Value() != int64(0) || zero.String() != "0" {
 		t.Errorf("the zero Key is not the integer 0: %#v", zero)
 	}
-	if codec.StringKey("") == zero {
+	if codec.StringKey("").Equal(zero) {
 		t.Error(`StringKey("") equals the zero (integer) Key`)
 	}
-	if codec.StringKey("7") == codec.IntKey(7) {
+	if codec.StringKey("7").Equal(codec.IntKey(7)) {
 		t.Error(`StringKey("7") == IntKey(7)`)
 	}
 	if k := codec.StringKey("x"); !k.IsString() || k.Value() != "x" || k.String() != "x" {
@@ -101,10 +103,10 @@ func TestKeyConstructors(t *testing.T) {
 	if k := codec.IntKey(-42); k.IsString() || k.Value() != int64(-42) || k.String() != "-42" {
 		t.Errorf("IntKey(-42) = %#v", k)
 	}
-	if k, _ := codec.KeyOf(int64(9)); k != codec.IntKey(9) {
+	if k, _ := codec.KeyOf(int64(9)); !k.Equal(codec.IntKey(9)) {
 		t.Error("KeyOf(int64(9)) != IntKey(9)")
 	}
-	if k, _ := codec.KeyOf("9"); k != codec.StringKey("9") {
+	if k, _ := codec.KeyOf("9"); !k.Equal(codec.StringKey("9")) {
 		t.Error(`KeyOf("9") != StringKey("9")`)
 	}
 }
@@ -135,7 +137,28 @@ func TestCompareKeysAgreesWithCompare(t *testing.T) {
 	shuffled := slices.Clone(keys)
 	slices.Reverse(shuffled)
 	slices.SortFunc(shuffled, codec.CompareKeys)
-	if !slices.Equal(shuffled, keys) {
+	if !slices.EqualFunc(shuffled, keys, codec.Key.Equal) {
 		t.Errorf("sorted keys = %v, want %v", shuffled, keys)
+	}
+}
+
+// TestKeyIsTwoWords guards the key's size: every row and index entry holds
+// one, so a wider key costs memory and copying on every write.
+func TestKeyIsTwoWords(t *testing.T) {
+	if got := unsafe.Sizeof(codec.Key{}); got != 16 {
+		t.Errorf("Sizeof(Key) = %d, want 16", got)
+	}
+}
+
+// TestStringKeysEqualAcrossCopies checks that keys compare by their bytes,
+// not by where the bytes are.
+func TestStringKeysEqualAcrossCopies(t *testing.T) {
+	a := codec.StringKey(strings.Repeat("ab", 3))
+	b := codec.StringKey(string([]byte("ababab")))
+	if !a.Equal(b) || codec.CompareKeys(a, b) != 0 {
+		t.Errorf("StringKey(ababab) copies differ: Equal %v, Compare %d", a.Equal(b), codec.CompareKeys(a, b))
+	}
+	if a.Equal(codec.StringKey("ababac")) || codec.StringKey("").Equal(codec.IntKey(0)) {
+		t.Error("different keys are Equal")
 	}
 }

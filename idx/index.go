@@ -116,7 +116,7 @@ func (x *Index[R]) Conflict(v any, k codec.Key) (codec.Key, bool) {
 		return codec.Key{}, false
 	}
 	for e := range x.Equal(v) {
-		if e.Key != k {
+		if !e.Key.Equal(k) {
 			return e.Key, true
 		}
 	}
@@ -296,7 +296,7 @@ func (b *Builder[R]) Conflict(v any, k codec.Key) (codec.Key, bool) {
 		if !codec.Equal(e.v, v) {
 			break
 		}
-		if e.k != k {
+		if !e.k.Equal(k) {
 			return e.k, true
 		}
 	}

@@ -243,7 +243,7 @@ func (t *Table) pkAccess(p *cond.Pred, limit int) (access, bool) {
 			}
 		}
 		slices.SortFunc(keys, codec.CompareKeys)
-		keys = slices.Compact(keys)
+		keys = slices.CompactFunc(keys, codec.Key.Equal)
 		return access{desc: desc, est: len(keys), served: []cond.Cond{p}, rows: func(yield func(codec.Key, Row) bool) {
 			for _, k := range keys {
 				if r, ok := t.rows.Get(k); ok && !yield(k, r) {
