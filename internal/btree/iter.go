@@ -1,0 +1,223 @@
+package btree
+
+import "iter"
+
+// An Iterator walks the entries of a map in either direction. Next and
+// Prev return the entry at the current position and then move forward or
+// backward; Done reports that the position has moved past either end.
+type Iterator[K, V any] struct {
+	root  *node[K, V]
+	cmp   func(a, b K) int
+	stack []frame[K, V] // root to leaf; empty when done
+	buf   [8]frame[K, V]
+}
+
+// A frame is a node on an iterator's path and the index of the child or
+// entry the path goes through.
+type frame[K, V any] struct {
+	n *node[K, V]
+	i int
+}
+
+func newIterator[K, V any](root *node[K, V], cmp func(a, b K) int) *Iterator[K, V] {
+	it := &Iterator[K, V]{root: root, cmp: cmp}
+	it.First()
+	return it
+}
+
+// Iterator returns an iterator positioned at the first entry.
+func (m *Map[K, V]) Iterator() *Iterator[K, V] { return newIterator(m.root, m.cmp) }
+
+// Done reports whether the iterator has moved past either end.
+func (it *Iterator[K, V]) Done() bool { return len(it.stack) == 0 }
+
+// First moves to the first entry.
+func (it *Iterator[K, V]) First() {
+	it.stack = it.buf[:0]
+	if it.root != nil {
+		it.leftmost(it.root)
+	}
+}
+
+// Last moves to the last entry.
+func (it *Iterator[K, V]) Last() {
+	it.stack = it.buf[:0]
+	if it.root != nil {
+		it.rightmost(it.root)
+	}
+}
+
+// Seek moves to the first entry whose key is >= k, and is done if there is
+// none.
+func (it *Iterator[K, V]) Seek(k K) {
+	it.stack = it.buf[:0]
+	n := it.root
+	if n == nil {
+		return
+	}
+	for !n.leaf() {
+		i := child(n, k, it.cmp)
+		it.stack = append(it.stack, frame[K, V]{n, i})
+		n = n.kids[i]
+	}
+	i, _ := search(n.keys, k, it.cmp)
+	it.stack = append(it.stack, frame[K, V]{n, i})
+	if i == len(n.keys) {
+		it.next()
+	}
+}
+
+// Next returns the current entry and moves to the next one. ok is false
+// when the iterator is done.
+func (it *Iterator[K, V]) Next() (k K, v V, ok bool) {
+	if it.Done() {
+		return k, v, false
+	}
+	f := it.stack[len(it.stack)-1]
+	k, v = f.n.keys[f.i], f.n.vals[f.i]
+	it.next()
+	return k, v, true
+}
+
+// Prev returns the current entry and moves to the previous one. ok is
+// false when the iterator is done.
+func (it *Iterator[K, V]) Prev() (k K, v V, ok bool) {
+	if it.Done() {
+		return k, v, false
+	}
+	f := it.stack[len(it.stack)-1]
+	k, v = f.n.keys[f.i], f.n.vals[f.i]
+	it.prev()
+	return k, v, true
+}
+
+func (it *Iterator[K, V]) leftmost(n *node[K, V]) {
+	for {
+		it.stack = append(it.stack, frame[K, V]{n, 0})
+		if n.leaf() {
+			return
+		}
+		n = n.kids[0]
+	}
+}
+
+func (it *Iterator[K, V]) rightmost(n *node[K, V]) {
+	for {
+		it.stack = append(it.stack, frame[K, V]{n, n.size() - 1})
+		if n.leaf() {
+			return
+		}
+		n = n.kids[len(n.kids)-1]
+	}
+}
+
+func (it *Iterator[K, V]) next() {
+	for len(it.stack) > 0 {
+		f := &it.stack[len(it.stack)-1]
+		f.i++
+		if f.i < f.n.size() {
+			if !f.n.leaf() {
+				it.leftmost(f.n.kids[f.i])
+			}
+			return
+		}
+		it.stack = it.stack[:len(it.stack)-1]
+	}
+}
+
+func (it *Iterator[K, V]) prev() {
+	for len(it.stack) > 0 {
+		f := &it.stack[len(it.stack)-1]
+		f.i--
+		if f.i >= 0 {
+			if !f.n.leaf() {
+				it.rightmost(f.n.kids[f.i])
+			}
+			return
+		}
+		it.stack = it.stack[:len(it.stack)-1]
+	}
+}
+
+// All returns the entries in ascending key order.
+func (m *Map[K, V]) All() iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		if m.root != nil {
+			ascend(m.root, yield)
+		}
+	}
+}
+
+// Ascend returns the entries with keys >= from in ascending order.
+func (m *Map[K, V]) Ascend(from K) iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		if m.root != nil {
+			ascendFrom(m.root, from, m.cmp, yield)
+		}
+	}
+}
+
+// Descend returns the entries in descending key order.
+func (m *Map[K, V]) Descend() iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		if m.root != nil {
+			descend(m.root, yield)
+		}
+	}
+}
+
+func ascend[K, V any](n *node[K, V], yield func(K, V) bool) bool {
+	if n.leaf() {
+		for i, k := range n.keys {
+			if !yield(k, n.vals[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, c := range n.kids {
+		if !ascend(c, yield) {
+			return false
+		}
+	}
+	return true
+}
+
+func ascendFrom[K, V any](n *node[K, V], from K, cmp func(a, b K) int, yield func(K, V) bool) bool {
+	if n.leaf() {
+		i, _ := search(n.keys, from, cmp)
+		for ; i < len(n.keys); i++ {
+			if !yield(n.keys[i], n.vals[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	i := child(n, from, cmp)
+	if !ascendFrom(n.kids[i], from, cmp, yield) {
+		return false
+	}
+	for _, c := range n.kids[i+1:] {
+		if !ascend(c, yield) {
+			return false
+		}
+	}
+	return true
+}
+
+func descend[K, V any](n *node[K, V], yield func(K, V) bool) bool {
+	if n.leaf() {
+		for i := len(n.keys) - 1; i >= 0; i-- {
+			if !yield(n.keys[i], n.vals[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	for i := len(n.kids) - 1; i >= 0; i-- {
+		if !descend(n.kids[i], yield) {
+			return false
+		}
+	}
+	return true
+}

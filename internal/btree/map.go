@@ -1,0 +1,101 @@
+package btree
+
+// A Map is an immutable map from keys to values sorted by a comparison
+// function. The zero value is not usable; use New.
+type Map[K, V any] struct {
+	root *node[K, V] // nil when empty
+	n    int
+	cmp  func(a, b K) int
+}
+
+// New returns an empty map ordered by cmp, which returns a negative number,
+// zero or a positive number as a is less than, equal to or greater than b.
+func New[K, V any](cmp func(a, b K) int) *Map[K, V] {
+	return &Map[K, V]{cmp: cmp}
+}
+
+// Len returns the number of entries.
+func (m *Map[K, V]) Len() int { return m.n }
+
+// Get returns the value of key k, and whether k is present.
+func (m *Map[K, V]) Get(k K) (V, bool) { return get(m.root, k, m.cmp) }
+
+// Set returns a map with k mapped to v. m is unchanged.
+func (m *Map[K, V]) Set(k K, v V) *Map[K, V] {
+	w := writer[K, V]{cmp: m.cmp}
+	root, added := w.set(m.root, k, v)
+	n := m.n
+	if added {
+		n++
+	}
+	return &Map[K, V]{root: root, n: n, cmp: m.cmp}
+}
+
+// Delete returns a map without key k: m itself if k is absent. m is
+// unchanged.
+func (m *Map[K, V]) Delete(k K) *Map[K, V] {
+	if _, ok := m.Get(k); !ok {
+		return m
+	}
+	w := writer[K, V]{cmp: m.cmp}
+	return &Map[K, V]{root: w.delete(m.root, k), n: m.n - 1, cmp: m.cmp}
+}
+
+// Edit returns an Editor that starts from m's entries, in O(1).
+func (m *Map[K, V]) Edit() *Editor[K, V] {
+	return &Editor[K, V]{
+		root: m.root,
+		n:    m.n,
+		w:    writer[K, V]{cmp: m.cmp, owner: new(owner)},
+	}
+}
+
+// An Editor changes a sorted map in place: it copies a node it shares with
+// a Map the first time it changes it, and changes its own copies in place
+// afterwards. Map freezes its current state. An Editor is for one goroutine
+// at a time.
+type Editor[K, V any] struct {
+	root *node[K, V]
+	n    int
+	w    writer[K, V]
+}
+
+// Len returns the number of entries.
+func (e *Editor[K, V]) Len() int { return e.n }
+
+// Get returns the value of key k, and whether k is present.
+func (e *Editor[K, V]) Get(k K) (V, bool) { return get(e.root, k, e.w.cmp) }
+
+// Set maps k to v.
+func (e *Editor[K, V]) Set(k K, v V) {
+	root, added := e.w.set(e.root, k, v)
+	e.root = root
+	if added {
+		e.n++
+	}
+}
+
+// Delete removes k and reports whether it was present.
+func (e *Editor[K, V]) Delete(k K) bool {
+	if _, ok := e.Get(k); !ok {
+		return false
+	}
+	e.root = e.w.delete(e.root, k)
+	e.n--
+	return true
+}
+
+// Iterator returns an iterator over the current entries, positioned at the
+// first one. It is valid until the next Set or Delete on e.
+func (e *Editor[K, V]) Iterator() *Iterator[K, V] {
+	return newIterator(e.root, e.w.cmp)
+}
+
+// Map returns the current entries as a Map, in O(1). The Editor stays
+// usable: it takes a new owner tag, so that its later edits copy the nodes
+// they touch and never change the returned Map.
+func (e *Editor[K, V]) Map() *Map[K, V] {
+	m := &Map[K, V]{root: e.root, n: e.n, cmp: e.w.cmp}
+	e.w.owner = new(owner)
+	return m
+}

@@ -1,0 +1,123 @@
+package btree
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// randomMap returns a map of about n random entries, built persistently,
+// through an Editor or with a Builder.
+func randomMap(r *rand.Rand, n, keys int) *Map[int, int] {
+	switch r.IntN(3) {
+	case 0:
+		m := New[int, int](intCmp)
+		for range n {
+			m = m.Set(r.IntN(keys), r.Int())
+		}
+		return m
+	case 1:
+		e := New[int, int](intCmp).Edit()
+		for range n {
+			e.Set(r.IntN(keys), r.Int())
+		}
+		return e.Map()
+	default:
+		b := NewBuilder[int, int](intCmp)
+		for k := r.IntN(3); k < keys && n > 0; k += 1 + r.IntN(3) {
+			_ = b.Append(k, r.Int())
+			n--
+		}
+		return b.Map()
+	}
+}
+
+// edit applies n random Sets and Deletes to e.
+func edit(r *rand.Rand, e *Editor[int, int], n, keys int) {
+	for range n {
+		if r.IntN(3) == 0 {
+			e.Delete(r.IntN(keys))
+		} else {
+			e.Set(r.IntN(keys), r.Int())
+		}
+	}
+}
+
+func TestSetAndDeleteNeverMutateReceiver(t *testing.T) {
+	r := newRand(t)
+	for range 50 {
+		keys := 1 + r.IntN(20000)
+		m := randomMap(r, r.IntN(10000), keys)
+		want := entries(m)
+		for range 200 {
+			k := r.IntN(keys)
+			var m2 *Map[int, int]
+			if r.IntN(2) == 0 {
+				m2 = m.Set(k, r.Int())
+			} else {
+				m2 = m.Delete(k)
+			}
+			checkMap(t, m2)
+		}
+		checkMap(t, m)
+		equalEntries(t, "receiver", entries(m), want)
+	}
+}
+
+func TestEditorNeverMutatesFrozenMap(t *testing.T) {
+	r := newRand(t)
+	for round := range 40 {
+		keys := 1 + r.IntN(30000)
+		m := randomMap(r, r.IntN(10000), keys)
+		snaps := []snapshot{{m, entries(m)}}
+		e := m.Edit()
+		for range 6 {
+			edit(r, e, r.IntN(3000), keys)
+			f := e.Map()
+			snaps = append(snaps, snapshot{f, entries(f)})
+			switch r.IntN(4) {
+			case 0: // freeze twice in a row
+				g := e.Map()
+				snaps = append(snaps, snapshot{g, entries(g)})
+			case 1: // an Editor from a map another Editor produced
+				e2 := f.Edit()
+				edit(r, e2, r.IntN(2000), keys)
+				g := e2.Map()
+				snaps = append(snaps, snapshot{g, entries(g)})
+				edit(r, e2, r.IntN(2000), keys)
+			case 2: // persistent updates of a frozen map
+				g := f.Set(r.IntN(keys), 1).Delete(r.IntN(keys))
+				snaps = append(snaps, snapshot{g, entries(g)})
+			}
+		}
+		edit(r, e, 5000, keys) // edits after the last freeze
+		for i, s := range snaps {
+			checkMap(t, s.m)
+			equalEntries(t, "snapshot", entries(s.m), s.want)
+			if s.m.Len() != len(s.want) {
+				t.Fatalf("round %d, snapshot %d: Len %d, want %d", round, i, s.m.Len(), len(s.want))
+			}
+		}
+		checkEditor(t, e)
+	}
+}
+
+// No node of a frozen map carries the tag of the Editor it came from, so
+// that Editor can never change it in place.
+func TestFrozenMapHasNoNodeOfItsEditor(t *testing.T) {
+	r := newRand(t)
+	e := New[int, int](intCmp).Edit()
+	for range 10 {
+		edit(r, e, 5000, 20000)
+		f := e.Map()
+		var walk func(*node[int, int])
+		walk = func(n *node[int, int]) {
+			if n.owner != nil && n.owner == e.w.owner {
+				t.Fatal("frozen map holds a node its Editor may change")
+			}
+			for _, k := range n.kids {
+				walk(k)
+			}
+		}
+		walk(f.root)
+	}
+}
