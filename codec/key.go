@@ -100,9 +100,3 @@ func (k Key) Equal(o Key) bool {
 	}
 	return k.n == o.n && k.str() == o.str()
 }
-
-// KeyComparer is the immutable.Comparer for keys.
-type KeyComparer struct{}
-
-// Compare implements immutable.Comparer.
-func (KeyComparer) Compare(a, b Key) int { return CompareKeys(a, b) }

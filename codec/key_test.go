@@ -126,9 +126,6 @@ func TestCompareKeysAgreesWithCompare(t *testing.T) {
 			if got := codec.CompareKeys(a, b); got != want {
 				t.Errorf("CompareKeys(%v, %v) = %d, want %d", a, b, got, want)
 			}
-			if got := (codec.KeyComparer{}).Compare(a, b); got != want {
-				t.Errorf("KeyComparer.Compare(%v, %v) = %d, want %d", a, b, got, want)
-			}
 			if got := codec.Compare(a.Value(), b.Value()); got != want {
 				t.Errorf("Compare(%#v, %#v) = %d, but the keys compare %d", a.Value(), b.Value(), got, want)
 			}

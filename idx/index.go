@@ -28,9 +28,8 @@ import (
 	"math"
 	"strings"
 
-	"github.com/benbjohnson/immutable"
-
 	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/internal/btree"
 )
 
 // key is one index key: a field value and the primary key of the row
@@ -40,9 +39,7 @@ type key struct {
 	k codec.Key
 }
 
-type keyComparer struct{}
-
-func (keyComparer) Compare(a, b key) int {
+func compareKeys(a, b key) int {
 	if c := codec.Compare(a.v, b.v); c != 0 {
 		return c
 	}
@@ -64,12 +61,12 @@ type Entry[R any] struct {
 // lookup needs no second search by primary key).
 type Index[R any] struct {
 	def Def
-	m   *immutable.SortedMap[key, R]
+	m   *btree.Map[key, R]
 }
 
 // New returns an empty index.
 func New[R any](def Def) *Index[R] {
-	return &Index[R]{def: def, m: immutable.NewSortedMap[key, R](keyComparer{})}
+	return &Index[R]{def: def, m: btree.New[key, R](compareKeys)}
 }
 
 // Def returns the index definition.
@@ -143,11 +140,8 @@ func (x *Index[R]) Scan(r Range) iter.Seq[Entry[R]] {
 	kind := codec.KindOf(r.Lo)
 	past := r.beyond()
 	return func(yield func(Entry[R]) bool) {
-		it := x.m.Iterator()
-		it.Seek(key{r.Lo, minKey})
 		atLo := !r.LoIncl && !r.Prefix // entries equal to Lo come first: skip them
-		for !it.Done() {
-			e, row, _ := it.Next()
+		for e, row := range x.m.Ascend(key{r.Lo, minKey}) {
 			if atLo {
 				if codec.Equal(e.v, r.Lo) {
 					continue
@@ -202,9 +196,7 @@ func (r Range) beyond() func(v any, kind codec.Kind) bool {
 // Ascend iterates over every entry in (value, key) order.
 func (x *Index[R]) Ascend() iter.Seq[Entry[R]] {
 	return func(yield func(Entry[R]) bool) {
-		it := x.m.Iterator()
-		for !it.Done() {
-			e, row, _ := it.Next()
+		for e, row := range x.m.All() {
 			if !yield(Entry[R]{e.v, e.k, row}) {
 				return
 			}
@@ -215,10 +207,7 @@ func (x *Index[R]) Ascend() iter.Seq[Entry[R]] {
 // Descend iterates over every entry in descending (value, key) order.
 func (x *Index[R]) Descend() iter.Seq[Entry[R]] {
 	return func(yield func(Entry[R]) bool) {
-		it := x.m.Iterator()
-		it.Last()
-		for !it.Done() {
-			e, row, _ := it.Prev()
+		for e, row := range x.m.Descend() {
 			if !yield(Entry[R]{e.v, e.k, row}) {
 				return
 			}
@@ -228,24 +217,18 @@ func (x *Index[R]) Descend() iter.Seq[Entry[R]] {
 
 // Min returns the smallest non-null value in the index.
 func (x *Index[R]) Min() (any, bool) {
-	it := x.m.Iterator()
-	it.Seek(key{false, minKey}) // false is the smallest non-null value
-	if it.Done() {
-		return nil, false
+	for e := range x.m.Ascend(key{false, minKey}) { // false is the smallest non-null value
+		return e.v, true
 	}
-	e, _, _ := it.Next()
-	return e.v, true
+	return nil, false
 }
 
 // Max returns the largest non-null value in the index.
 func (x *Index[R]) Max() (any, bool) {
-	it := x.m.Iterator()
-	it.Last()
-	if it.Done() {
-		return nil, false
+	for e := range x.m.Descend() {
+		return e.v, e.v != nil
 	}
-	e, _, _ := it.Prev()
-	return e.v, e.v != nil
+	return nil, false
 }
 
 // Count counts the entries of seq, stopping at limit so that estimates stay
@@ -261,35 +244,41 @@ func Count[R any](seq iter.Seq[Entry[R]], limit int) int {
 	return n
 }
 
-// A Builder fills a new index in place, for backfills and bulk loads. It
-// must not be used after Index.
+// A Builder changes an index in place, for batches: it starts from an
+// index in constant time and copies each node it shares with that index
+// only on its first change, so the index it started from never changes. A
+// Builder is for one goroutine.
 type Builder[R any] struct {
 	def Def
-	b   *immutable.SortedMapBuilder[key, R]
+	e   *btree.Editor[key, R]
 }
 
 // NewBuilder returns a builder for an empty index.
-func NewBuilder[R any](def Def) *Builder[R] {
-	return &Builder[R]{def: def, b: immutable.NewSortedMapBuilder[key, R](keyComparer{})}
-}
+func NewBuilder[R any](def Def) *Builder[R] { return New[R](def).Edit() }
+
+// Edit returns a builder starting from x's entries.
+func (x *Index[R]) Edit() *Builder[R] { return &Builder[R]{def: x.def, e: x.m.Edit()} }
+
+// Def returns the index definition.
+func (b *Builder[R]) Def() Def { return b.def }
 
 // Put maps v to k's row r, replacing the entry (old, k) if hadOld.
 func (b *Builder[R]) Put(old any, hadOld bool, v any, k codec.Key, r R) {
 	if hadOld && !identical(old, v) {
-		b.b.Delete(key{old, k})
+		b.e.Delete(key{old, k})
 	}
-	b.b.Set(key{v, k}, r)
+	b.e.Set(key{v, k}, r)
 }
 
 // Remove deletes the entry (v, k).
-func (b *Builder[R]) Remove(v any, k codec.Key) { b.b.Delete(key{v, k}) }
+func (b *Builder[R]) Remove(v any, k codec.Key) { b.e.Delete(key{v, k}) }
 
 // Conflict is Index.Conflict on the builder's entries.
 func (b *Builder[R]) Conflict(v any, k codec.Key) (codec.Key, bool) {
 	if !b.def.Unique || v == nil {
 		return codec.Key{}, false
 	}
-	it := b.b.Iterator()
+	it := b.e.Iterator()
 	it.Seek(key{v, minKey})
 	for !it.Done() {
 		e, _, _ := it.Next()
@@ -303,5 +292,6 @@ func (b *Builder[R]) Conflict(v any, k codec.Key) (codec.Key, bool) {
 	return codec.Key{}, false
 }
 
-// Index returns the built index.
-func (b *Builder[R]) Index() *Index[R] { return &Index[R]{def: b.def, m: b.b.Map()} }
+// Index returns the index as built so far. The builder may go on, and
+// never changes an index it returned.
+func (b *Builder[R]) Index() *Index[R] { return &Index[R]{def: b.def, m: b.e.Map()} }

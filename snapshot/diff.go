@@ -71,28 +71,18 @@ func Diff(from, to *Snapshot) Delta {
 	return d
 }
 
-// diffTable merges the two versions' rows in key order.
+// diffTable lists the rows that differ between two versions of a table,
+// skipping the parts of the row tree they share.
 func diffTable(old, cur *tbl.Table) TableDelta {
 	td := TableDelta{Name: cur.Name()}
-	a, b := old.Cursor(), cur.Cursor()
-	ka, ra, okA := a.Next()
-	kb, rb, okB := b.Next()
-	for okA || okB {
-		switch {
-		case !okB || (okA && codec.CompareKeys(ka, kb) < 0):
-			td.Deletes = append(td.Deletes, ka.Value())
-			ka, ra, okA = a.Next()
-		case !okA || codec.CompareKeys(ka, kb) > 0:
-			td.Upserts = append(td.Upserts, rb)
-			kb, rb, okB = b.Next()
-		default:
-			if !tbl.Same(ra, rb) {
-				td.Upserts = append(td.Upserts, rb)
-			}
-			ka, ra, okA = a.Next()
-			kb, rb, okB = b.Next()
+	tbl.DiffRows(old, cur, func(k codec.Key, _ tbl.Row, _ bool, r tbl.Row, ok bool) bool {
+		if ok {
+			td.Upserts = append(td.Upserts, r)
+		} else {
+			td.Deletes = append(td.Deletes, k.Value())
 		}
-	}
+		return true
+	})
 	return td
 }
 

@@ -29,9 +29,6 @@ func (t *Table) WithNextID(n int64) *Table {
 // unchanged with an error naming the record's position.
 func (t *Table) Restore(recs []map[string]any) (*Table, error) {
 	e := t.edit()
-	if t.rows.Len() == 0 {
-		e.bulk()
-	}
 	for i, m := range recs {
 		if err := t.restoreOne(e, m); err != nil {
 			return t, fmt.Errorf("record %d: %w", i, err)

@@ -6,9 +6,8 @@ import (
 	"reflect"
 	"slices"
 
-	"github.com/benbjohnson/immutable"
-
 	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/internal/btree"
 )
 
 // A Row is a read-only view of a stored record. It is shared with every
@@ -52,18 +51,14 @@ func (r Row) Map() map[string]any { return codec.CloneRecord(r.m) }
 // must never mutate it.
 func (r Row) Raw() map[string]any { return r.m }
 
-// A Cursor walks a table version's rows in primary-key order, one at a
-// time: for merging two versions side by side, where an iter.Seq would need
-// a coroutine per step. A Cursor is for one goroutine.
-type Cursor struct {
-	it *immutable.SortedMapIterator[codec.Key, Row]
+// DiffRows calls fn, in primary-key order, for every key whose row differs
+// between two versions of one table: present in one only, or replaced by a
+// write (rows compare by identity, see Same). Subtrees the versions share
+// are skipped unread, so the cost follows the number of changes, not the
+// table's size. It stops when fn returns false.
+func DiffRows(old, cur *Table, fn func(k codec.Key, oldRow Row, hadOld bool, newRow Row, hasNew bool) bool) {
+	btree.Diff(old.rows, cur.rows, Same, fn)
 }
-
-// Cursor returns a cursor before the first row.
-func (t *Table) Cursor() *Cursor { return &Cursor{it: t.rows.Iterator()} }
-
-// Next returns the next row and its key, or ok false after the last row.
-func (c *Cursor) Next() (k codec.Key, r Row, ok bool) { return c.it.Next() }
 
 // Same reports whether a and b are the same stored record (not merely
 // equal): a write that replaced a row makes a new one.

@@ -8,11 +8,10 @@ import (
 	"slices"
 	"sync/atomic"
 
-	"github.com/benbjohnson/immutable"
-
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/idx"
+	"github.com/dictdb-go/dictdb/internal/btree"
 )
 
 // A Table is one immutable version of a table: its rows in primary-key
@@ -24,7 +23,7 @@ type Table struct {
 	name    string
 	pk      string
 	schema  *Schema
-	rows    *immutable.SortedMap[codec.Key, Row]
+	rows    *btree.Map[codec.Key, Row]
 	nextID  int64             // the next auto key; never reused
 	indexes []*idx.Index[Row] // in creation order
 }
@@ -42,7 +41,7 @@ func New(name, pk string, schema *Schema) (*Table, error) {
 		name:   name,
 		pk:     pk,
 		schema: schema,
-		rows:   immutable.NewSortedMap[codec.Key, Row](codec.KeyComparer{}),
+		rows:   btree.New[codec.Key, Row](codec.CompareKeys),
 		nextID: 1,
 	}, nil
 }
@@ -84,15 +83,7 @@ func (t *Table) GetKey(k codec.Key) (Row, bool) { return t.rows.Get(k) }
 
 // All iterates over the rows in primary-key order.
 func (t *Table) All() iter.Seq2[codec.Key, Row] {
-	return func(yield func(codec.Key, Row) bool) {
-		it := t.rows.Iterator()
-		for !it.Done() {
-			k, r, _ := it.Next()
-			if !yield(k, r) {
-				return
-			}
-		}
-	}
+	return t.rows.All()
 }
 
 // Columns returns the schema's field names in order or, without a schema,
@@ -119,7 +110,7 @@ func (t *Table) Columns() []string {
 // key, for Delete of everything.
 func (t *Table) withoutRows() *Table {
 	n := *t
-	n.rows = immutable.NewSortedMap[codec.Key, Row](codec.KeyComparer{})
+	n.rows = btree.New[codec.Key, Row](codec.CompareKeys)
 	n.indexes = make([]*idx.Index[Row], len(t.indexes))
 	for i, x := range t.indexes {
 		n.indexes[i] = idx.New[Row](x.Def())
@@ -206,9 +197,6 @@ func (t *Table) Insert(rec map[string]any) (*Table, codec.Key, error) {
 // returns t unchanged and an error naming the failing record's position.
 func (t *Table) InsertMany(recs []map[string]any) (*Table, []codec.Key, error) {
 	e := t.edit()
-	if t.rows.Len() == 0 {
-		e.bulk()
-	}
 	keys := make([]codec.Key, 0, len(recs))
 	for i, rec := range recs {
 		k, m, err := t.prepareInsert(e, rec)
@@ -364,77 +352,50 @@ func (t *Table) Delete(where cond.Cond) (*Table, int, error) {
 	return e.done(), n, nil
 }
 
-// An edit is a private next version under construction. Its maps are owned
-// by the edit until done publishes them as a new *Table.
+// An edit is a private next version under construction. It changes its
+// own copies of the rows and indexes in place: they start out sharing every
+// node with the base version and copy a node on its first change, so the
+// base (and every version before it) never changes. done publishes them as
+// a new *Table.
 type edit struct {
-	base     *Table
-	rows     *immutable.SortedMap[codec.Key, Row]
-	indexes  []*idx.Index[Row]
-	builder  *immutable.SortedMapBuilder[codec.Key, Row] // set in bulk mode
-	builders []*idx.Builder[Row]                         // set in bulk mode
-	nextID   int64
+	base    *Table
+	rows    *btree.Editor[codec.Key, Row]
+	indexes []*idx.Builder[Row]
+	nextID  int64
 }
 
 func (t *Table) edit() *edit {
-	return &edit{base: t, rows: t.rows, indexes: slices.Clone(t.indexes), nextID: t.nextID}
-}
-
-// bulk switches an edit of an empty table to builders, which mutate in
-// place instead of copying paths: valid only because nothing else can see
-// them.
-func (e *edit) bulk() {
-	e.builder = immutable.NewSortedMapBuilder[codec.Key, Row](codec.KeyComparer{})
-	e.builders = make([]*idx.Builder[Row], len(e.indexes))
-	for i, x := range e.indexes {
-		e.builders[i] = idx.NewBuilder[Row](x.Def())
+	e := &edit{base: t, rows: t.rows.Edit(), indexes: make([]*idx.Builder[Row], len(t.indexes)), nextID: t.nextID}
+	for i, x := range t.indexes {
+		e.indexes[i] = x.Edit()
 	}
+	return e
 }
 
 // get reads the edit's current state.
-func (e *edit) get(k codec.Key) (Row, bool) {
-	if e.builder != nil {
-		return e.builder.Get(k)
-	}
-	return e.rows.Get(k)
-}
+func (e *edit) get(k codec.Key) (Row, bool) { return e.rows.Get(k) }
 
 // put stores r under k, maintaining every index. It fails, before changing
 // anything, if a unique index already holds r's value for another key.
 func (e *edit) put(k codec.Key, r Row) error {
 	old, hadOld := e.get(k)
-	for i, x := range e.indexes {
+	for _, x := range e.indexes {
 		def := x.Def()
 		if !def.Unique {
 			continue
 		}
 		v := r.m[def.Field]
-		var other codec.Key
-		var clash bool
-		if e.builder != nil {
-			other, clash = e.builders[i].Conflict(v, k)
-		} else {
-			other, clash = x.Conflict(v, k)
-		}
-		if clash {
+		if other, clash := x.Conflict(v, k); clash {
 			return errorf(ErrDuplicateKey, e.base.name, def.Field, v,
 				"Duplicate value '%v' for unique index '%s' in table '%s' (held by record '%v').",
 				v, def.Field, e.base.name, other)
 		}
 	}
-	for i, x := range e.indexes {
+	for _, x := range e.indexes {
 		f := x.Def().Field
-		ov := old.m[f]
-		if e.builder != nil {
-			e.builders[i].Put(ov, hadOld, r.m[f], k, r)
-		} else {
-			e.indexes[i] = x.Put(ov, hadOld, r.m[f], k, r)
-		}
+		x.Put(old.m[f], hadOld, r.m[f], k, r)
 	}
-	if e.builder != nil {
-		e.builder.Set(k, r)
-	} else {
-		e.rows = e.rows.Set(k, r)
-	}
+	e.rows.Set(k, r)
 	if i, ok := k.Int(); ok && i >= e.nextID {
 		if i == math.MaxInt64 {
 			e.nextID = math.MaxInt64
@@ -451,30 +412,20 @@ func (e *edit) remove(k codec.Key) {
 	if !ok {
 		return
 	}
-	for i, x := range e.indexes {
-		v := old.m[x.Def().Field]
-		if e.builder != nil {
-			e.builders[i].Remove(v, k)
-		} else {
-			e.indexes[i] = x.Remove(v, k)
-		}
+	for _, x := range e.indexes {
+		x.Remove(old.m[x.Def().Field], k)
 	}
-	if e.builder != nil {
-		e.builder.Delete(k)
-	} else {
-		e.rows = e.rows.Delete(k)
-	}
+	e.rows.Delete(k)
 }
 
+// done returns the new version. The edit may go on afterwards without
+// changing it.
 func (e *edit) done() *Table {
 	n := *e.base
-	n.rows, n.indexes, n.nextID = e.rows, e.indexes, e.nextID
-	if e.builder != nil {
-		n.rows = e.builder.Map()
-		for i, b := range e.builders {
-			n.indexes[i] = b.Index()
-		}
-		e.builder, e.builders = nil, nil
+	n.rows, n.nextID = e.rows.Map(), e.nextID
+	n.indexes = make([]*idx.Index[Row], len(e.indexes))
+	for i, b := range e.indexes {
+		n.indexes[i] = b.Index()
 	}
 	checkInvariants(&n)
 	return &n
