@@ -93,14 +93,24 @@ type writer[K, V any] struct {
 	owner *owner
 }
 
-// capFor is the capacity for a node that will hold n items: full for an
-// Editor, which keeps changing its nodes, and room for one insertion for a
-// persistent copy.
-func (w *writer[K, V]) capFor(n int) int {
-	if w.owner != nil {
-		return maxItems + 1
+// capFor is the capacity for a copy of a node that holds n items: room for
+// one insertion. Most writes change a node once (a single-row commit copies
+// one path), so a full-size copy would mostly be garbage; an Editor that
+// inserts into the same node again grows it to full size once (see room).
+func (w *writer[K, V]) capFor(n int) int { return n + 1 }
+
+// room makes sure n, which w may change, has room for one more item,
+// growing it straight to full size.
+func (w *writer[K, V]) room(n *node[K, V]) {
+	if len(n.keys) < cap(n.keys) && (n.leaf() || len(n.kids) < cap(n.kids)) {
+		return
 	}
-	return n + 1
+	n.keys = append(make([]K, 0, maxItems+1), n.keys...)
+	if n.leaf() {
+		n.vals = append(make([]V, 0, maxItems+1), n.vals...)
+	} else {
+		n.kids = append(make([]*node[K, V], 0, maxItems+1), n.kids...)
+	}
 }
 
 func (w *writer[K, V]) newLeaf(keys []K, vals []V) *node[K, V] {
@@ -158,6 +168,7 @@ func (w *writer[K, V]) insert(n *node[K, V], k K, v V, rightmost bool) (added, a
 			n.vals[i] = v
 			return false, false
 		}
+		w.room(n)
 		n.keys = slices.Insert(n.keys, i, k)
 		n.vals = slices.Insert(n.vals, i, v)
 		return true, rightmost && i == len(n.keys)-1
@@ -168,6 +179,7 @@ func (w *writer[K, V]) insert(n *node[K, V], k K, v V, rightmost bool) (added, a
 	added, appended = w.insert(c, k, v, rightmost && i == len(n.kids)-1)
 	if c.size() > maxItems {
 		sep, right := w.split(c, appended)
+		w.room(n)
 		n.keys = slices.Insert(n.keys, i, sep)
 		n.kids = slices.Insert(n.kids, i+1, right)
 	}

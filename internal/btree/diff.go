@@ -38,6 +38,18 @@ func diff[K, V any](a, b *Map[K, V], same func(x, y V) bool, fn func(k K, av V, 
 			cb.enter()
 			continue
 		}
+		if la, lb, ok := sameKeyLeaves(ca, cb, a.cmp); ok {
+			// A leaf rewritten in place (values replaced, no key added or
+			// removed): compare the values side by side.
+			for i, k := range la.keys {
+				if !same(la.vals[i], lb.vals[i]) && !fn(k, la.vals[i], true, lb.vals[i], true) {
+					return
+				}
+			}
+			ca.skip(0)
+			cb.skip(0)
+			continue
+		}
 		switch {
 		case cb.done():
 			k, v := ca.entry()
@@ -75,6 +87,25 @@ func diff[K, V any](a, b *Map[K, V], same func(x, y V) bool, fn func(k K, av V, 
 		}
 	}
 	return seen
+}
+
+// sameKeyLeaves returns the leaves both cursors are at the start of, if
+// they hold the same keys.
+func sameKeyLeaves[K, V any](a, b *cursor[K, V], cmp func(x, y K) int) (la, lb *node[K, V], ok bool) {
+	if a.done() || b.done() {
+		return nil, nil, false
+	}
+	fa, fb := a.top(), b.top()
+	la, lb = fa.n, fb.n
+	if fa.i != 0 || fb.i != 0 || !la.leaf() || !lb.leaf() || len(la.keys) != len(lb.keys) {
+		return nil, nil, false
+	}
+	for i, k := range la.keys {
+		if cmp(k, lb.keys[i]) != 0 {
+			return nil, nil, false
+		}
+	}
+	return la, lb, true
 }
 
 // A cursor walks a tree for diff, entering nodes only on demand. The top
