@@ -47,23 +47,9 @@ func (t *Table) restoreOne(e *edit, m map[string]any) error {
 	if _, bad := m[""]; bad {
 		return &codec.ValueError{Path: "", Type: "string", Reason: "empty field name"}
 	}
-	k, auto, err := t.recordKey(m)
+	k, rec, err := t.prepareRecord(e, e.norm.Wrap(m, t.pk))
 	if err != nil {
 		return err
 	}
-	if auto {
-		if k, err = t.autoKey(e); err != nil {
-			return err
-		}
-	}
-	m[t.pk] = k.Value()
-	if _, exists := e.get(k); exists {
-		return duplicateKey(t.name, k)
-	}
-	if t.schema != nil {
-		if err := t.schema.validate(t.name, m); err != nil {
-			return err
-		}
-	}
-	return e.put(k, Row{m})
+	return e.put(k, Row{rec})
 }

@@ -27,6 +27,7 @@ type Table struct {
 	rows    *immutable.SortedMap[codec.Key, Row]
 	nextID  int64             // the next auto key; never reused
 	indexes []*idx.Index[Row] // in creation order
+	shape   *codec.Shape      // the last inserted record's shape: the first guess for the next
 }
 
 var tableIDs atomic.Uint64
@@ -102,9 +103,13 @@ func (t *Table) Columns() []string {
 		return t.schema.Names()
 	}
 	seen := map[string]struct{}{}
+	var last *codec.Shape
 	for _, r := range t.All() {
-		for k := range r.m {
-			seen[k] = struct{}{}
+		if s := r.rec.Shape(); s != last {
+			for i := range s.Len() {
+				seen[s.Name(i)] = struct{}{}
+			}
+			last = s
 		}
 	}
 	out := make([]string, 0, len(seen))
@@ -129,8 +134,8 @@ func (t *Table) withoutRows() *Table {
 
 // recordKey extracts the primary key of a normalized record. An absent or
 // nil key means "assign the next auto key".
-func (t *Table) recordKey(rec map[string]any) (k codec.Key, auto bool, err error) {
-	v, present := rec[t.pk]
+func (t *Table) recordKey(rec codec.Record) (k codec.Key, auto bool, err error) {
+	v, present := rec.Get(t.pk)
 	if !present || v == nil {
 		return codec.Key{}, true, nil
 	}
@@ -152,36 +157,43 @@ func (t *Table) autoKey(e *edit) (codec.Key, error) {
 	return k, nil
 }
 
-// normalizeRecord validates and copies a caller's record.
-func (t *Table) normalizeRecord(rec map[string]any) (map[string]any, error) {
+// normalizeRecord validates and copies a caller's record. If ensure is not
+// empty the record gets that field (nil if rec lacks it).
+func (t *Table) normalizeRecord(n *codec.Normalizer, rec map[string]any, ensure string) (codec.Record, error) {
 	if len(rec) == 0 {
-		return nil, errorf(ErrInvalidRecord, t.name, "", nil, "a record must have at least one field")
+		return codec.Record{}, errorf(ErrInvalidRecord, t.name, "", nil, "a record must have at least one field")
 	}
-	return codec.NormalizeRecord(rec)
+	return n.Normalize(rec, ensure)
 }
 
 // prepareInsert turns a caller's record into the row to store and its key.
-func (t *Table) prepareInsert(e *edit, rec map[string]any) (codec.Key, map[string]any, error) {
-	m, err := t.normalizeRecord(rec)
+func (t *Table) prepareInsert(e *edit, rec map[string]any) (codec.Key, codec.Record, error) {
+	m, err := t.normalizeRecord(&e.norm, rec, t.pk)
 	if err != nil {
-		return codec.Key{}, nil, err
+		return codec.Key{}, codec.Record{}, err
 	}
+	return t.prepareRecord(e, m)
+}
+
+// prepareRecord finishes a normalized record that has a slot for the primary
+// key: it assigns the key and checks it and the schema.
+func (t *Table) prepareRecord(e *edit, m codec.Record) (codec.Key, codec.Record, error) {
 	k, auto, err := t.recordKey(m)
 	if err != nil {
-		return k, nil, err
+		return k, codec.Record{}, err
 	}
 	if auto {
 		if k, err = t.autoKey(e); err != nil {
-			return k, nil, err
+			return k, codec.Record{}, err
 		}
 	}
-	m[t.pk] = k.Value()
+	m.Values()[m.Shape().Slot(t.pk)] = k.Value()
 	if _, exists := e.get(k); exists {
-		return k, nil, duplicateKey(t.name, k)
+		return k, codec.Record{}, duplicateKey(t.name, k)
 	}
 	if t.schema != nil {
 		if err := t.schema.validate(t.name, m); err != nil {
-			return k, nil, err
+			return k, codec.Record{}, err
 		}
 	}
 	return k, m, nil
@@ -263,7 +275,8 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 	if on > OnConflictError {
 		return t, codec.Key{}, 0, errorf(ErrInvalidRecord, t.name, "", nil, "unknown conflict policy %d", on)
 	}
-	m, err := t.normalizeRecord(rec)
+	e := t.edit()
+	m, err := t.normalizeRecord(&e.norm, rec, t.pk)
 	if err != nil {
 		return t, codec.Key{}, 0, err
 	}
@@ -273,8 +286,14 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 	}
 	old, exists := t.rows.Get(k)
 	if auto || !exists {
-		n, k, err := t.Insert(m)
-		return n, k, Inserted, err
+		k, m, err := t.prepareRecord(e, m)
+		if err == nil {
+			err = e.put(k, Row{m})
+		}
+		if err != nil {
+			return t, k, Inserted, err
+		}
+		return e.done(), k, Inserted, nil
 	}
 	switch on {
 	case OnConflictIgnore:
@@ -282,15 +301,12 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 	case OnConflictError:
 		return t, k, 0, duplicateKey(t.name, k)
 	}
-	merged := maps.Clone(old.m)
-	maps.Copy(merged, m)
-	merged[t.pk] = k.Value()
+	merged := e.merge(old.rec, m, t.pk, k)
 	if t.schema != nil {
 		if err := t.schema.validate(t.name, merged); err != nil {
 			return t, k, 0, err
 		}
 	}
-	e := t.edit()
 	if err := e.put(k, Row{merged}); err != nil {
 		return t, k, 0, err
 	}
@@ -302,7 +318,8 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 // nothing, if no row matches (ErrNotFound), if changes would alter a primary
 // key (ErrPrimaryKeyChange) or if any merged row breaks the schema.
 func (t *Table) Update(changes map[string]any, where cond.Cond) (*Table, int, error) {
-	ch, err := t.normalizeRecord(changes)
+	e := t.edit()
+	ch, err := t.normalizeRecord(&e.norm, changes, "")
 	if err != nil {
 		return t, 0, err
 	}
@@ -310,20 +327,17 @@ func (t *Table) Update(changes map[string]any, where cond.Cond) (*Table, int, er
 	if err != nil {
 		return t, 0, err
 	}
-	newPK, setsPK := ch[t.pk]
-	e := t.edit()
+	newPK, setsPK := ch.Get(t.pk)
 	n := 0
 	for k, old := range t.candidates(where) {
-		if !match(old.m) {
+		if !match(old.rec) {
 			continue
 		}
 		if setsPK && !codec.Equal(newPK, k.Value()) {
 			return t, 0, errorf(ErrPrimaryKeyChange, t.name, t.pk, k.Value(),
 				"cannot change primary key '%s' of record '%v' in table '%s'", t.pk, k, t.name)
 		}
-		merged := maps.Clone(old.m)
-		maps.Copy(merged, ch)
-		merged[t.pk] = k.Value()
+		merged := e.merge(old.rec, ch, t.pk, k)
 		if t.schema != nil {
 			if err := t.schema.validate(t.name, merged); err != nil {
 				return t, 0, err
@@ -353,7 +367,7 @@ func (t *Table) Delete(where cond.Cond) (*Table, int, error) {
 	e := t.edit()
 	n := 0
 	for k, old := range t.candidates(where) {
-		if match(old.m) {
+		if match(old.rec) {
 			e.remove(k)
 			n++
 		}
@@ -373,10 +387,21 @@ type edit struct {
 	builder  *immutable.SortedMapBuilder[codec.Key, Row] // set in bulk mode
 	builders []*idx.Builder[Row]                         // set in bulk mode
 	nextID   int64
+	norm     codec.Normalizer // remembers the shapes of this edit's records
 }
 
 func (t *Table) edit() *edit {
-	return &edit{base: t, rows: t.rows, indexes: slices.Clone(t.indexes), nextID: t.nextID}
+	e := &edit{base: t, rows: t.rows, indexes: slices.Clone(t.indexes), nextID: t.nextID}
+	e.norm = *codec.NewNormalizer(t.shape)
+	return e
+}
+
+// merge returns a new record: old with the fields of changes set, and the
+// primary key field set to k's value.
+func (e *edit) merge(old, changes codec.Record, pk string, k codec.Key) codec.Record {
+	merged := e.norm.Merge(old, changes)
+	merged.Values()[merged.Shape().Slot(pk)] = k.Value()
+	return merged
 }
 
 // bulk switches an edit of an empty table to builders, which mutate in
@@ -407,7 +432,7 @@ func (e *edit) put(k codec.Key, r Row) error {
 		if !def.Unique {
 			continue
 		}
-		v := r.m[def.Field]
+		v, _ := r.Get(def.Field)
 		var other codec.Key
 		var clash bool
 		if e.builder != nil {
@@ -423,11 +448,12 @@ func (e *edit) put(k codec.Key, r Row) error {
 	}
 	for i, x := range e.indexes {
 		f := x.Def().Field
-		ov := old.m[f]
+		ov, _ := old.Get(f)
+		v, _ := r.Get(f)
 		if e.builder != nil {
-			e.builders[i].Put(ov, hadOld, r.m[f], k, r)
+			e.builders[i].Put(ov, hadOld, v, k, r)
 		} else {
-			e.indexes[i] = x.Put(ov, hadOld, r.m[f], k, r)
+			e.indexes[i] = x.Put(ov, hadOld, v, k, r)
 		}
 	}
 	if e.builder != nil {
@@ -452,7 +478,7 @@ func (e *edit) remove(k codec.Key) {
 		return
 	}
 	for i, x := range e.indexes {
-		v := old.m[x.Def().Field]
+		v, _ := old.Get(x.Def().Field)
 		if e.builder != nil {
 			e.builders[i].Remove(v, k)
 		} else {
@@ -469,6 +495,9 @@ func (e *edit) remove(k codec.Key) {
 func (e *edit) done() *Table {
 	n := *e.base
 	n.rows, n.indexes, n.nextID = e.rows, e.indexes, e.nextID
+	if s := e.norm.Last(); s != nil {
+		n.shape = s
+	}
 	if e.builder != nil {
 		n.rows = e.builder.Map()
 		for i, b := range e.builders {
