@@ -349,12 +349,6 @@ func NormalizeRecord(rec map[string]any) (Record, error) {
 // If ensure is not empty, the record has that field even if rec lacks it
 // (with a nil value).
 func (n *Normalizer) Normalize(rec map[string]any, ensure string) (Record, error) {
-	size := len(rec)
-	if ensure != "" {
-		if _, ok := rec[ensure]; !ok {
-			size++
-		}
-	}
 	return n.build(rec, ensure, true)
 }
 
