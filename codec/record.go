@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"iter"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -30,12 +31,16 @@ const wideShape = 16
 const maxInterned = 1 << 12
 
 var (
-	shapeIDs      atomic.Uint64
-	shapeSeed     = maphash.MakeSeed()
-	internedMu    sync.Mutex // serializes additions only; lookups take no lock
-	interned      sync.Map   // hash of the names (uint64) -> *Shape
-	internedCount atomic.Int64
-	emptyShape    = internSorted(nil)
+	shapeIDs  atomic.Uint64
+	shapeSeed = maphash.MakeSeed()
+	// interned maps the hash of a shape's names to the shape. The map is
+	// never modified once published: an addition publishes a copy, under
+	// internMu, so look-ups take no lock and box nothing.
+	interned   atomic.Pointer[map[uint64]*Shape]
+	internMu   sync.Mutex
+	emptyShape = internSorted(nil)
+	// lastShape is NormalizeRecord's first guess: the shape it made last.
+	lastShape atomic.Pointer[Shape]
 )
 
 // ShapeOf returns the interned shape of the given field names, in any order;
@@ -50,27 +55,39 @@ func ShapeOf(names ...string) *Shape {
 // distinct. It does not retain names.
 func internSorted(names []string) *Shape {
 	h := hashNames(names)
-	if v, ok := interned.Load(h); ok {
-		if s := v.(*Shape); slices.Equal(s.names, names) {
+	if s := lookupShape(h); s != nil {
+		if slices.Equal(s.names, names) {
 			return s
 		}
 		return newShape(names) // a hash collision: correct, just not shared
 	}
-	if internedCount.Load() >= maxInterned {
-		return newShape(names)
-	}
-	internedMu.Lock()
-	defer internedMu.Unlock()
-	if v, ok := interned.Load(h); ok {
-		if s := v.(*Shape); slices.Equal(s.names, names) {
+	internMu.Lock()
+	defer internMu.Unlock()
+	if s := lookupShape(h); s != nil {
+		if slices.Equal(s.names, names) {
 			return s
 		}
 		return newShape(names)
 	}
 	s := newShape(names)
-	interned.Store(h, s)
-	internedCount.Add(1)
+	var old map[uint64]*Shape
+	if p := interned.Load(); p != nil {
+		old = *p
+	}
+	if len(old) < maxInterned {
+		next := make(map[uint64]*Shape, len(old)+1)
+		maps.Copy(next, old)
+		next[h] = s
+		interned.Store(&next)
+	}
 	return s
+}
+
+func lookupShape(h uint64) *Shape {
+	if p := interned.Load(); p != nil {
+		return (*p)[h]
+	}
+	return nil
 }
 
 func newShape(names []string) *Shape {
@@ -326,8 +343,7 @@ func (f *Field) Get(r Record) (any, bool) {
 // ready to use; it is for one goroutine.
 type Normalizer struct {
 	last    *Shape
-	names   []string // scratch
-	mergeA  *Shape   // the last Merge's operand shapes and result shape
+	mergeA  *Shape // the last Merge's operand shapes and result shape
 	mergeB  *Shape
 	mergeTo *Shape
 }
@@ -341,8 +357,13 @@ func (n *Normalizer) Last() *Shape { return n.last }
 // NormalizeRecord returns a normalized deep copy of rec as a Record. It
 // rejects empty field names; the caller's map is never retained.
 func NormalizeRecord(rec map[string]any) (Record, error) {
-	var n Normalizer
-	return n.Normalize(rec, "")
+	hint := lastShape.Load()
+	n := Normalizer{last: hint}
+	r, err := n.Normalize(rec, "")
+	if n.last != hint && n.last != nil {
+		lastShape.Store(n.last)
+	}
+	return r, err
 }
 
 // Normalize returns a normalized deep copy of rec, as NormalizeRecord does.
@@ -402,7 +423,8 @@ func (n *Normalizer) build(rec map[string]any, ensure string, normalizing bool) 
 // shapeOf returns the interned shape of rec's fields plus ensure, and
 // remembers it.
 func (n *Normalizer) shapeOf(rec map[string]any, ensure string) *Shape {
-	names := n.names[:0]
+	var buf [16]string // the names of most records fit: no allocation
+	names := buf[:0]
 	for k := range rec {
 		names = append(names, k)
 	}
@@ -411,8 +433,6 @@ func (n *Normalizer) shapeOf(rec map[string]any, ensure string) *Shape {
 	}
 	slices.Sort(names)
 	n.last = internSorted(names)
-	clear(names)
-	n.names = names
 	return n.last
 }
 
