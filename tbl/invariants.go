@@ -33,7 +33,8 @@ func Verify(t *Table) error {
 			return fmt.Errorf("tbl: key %d of %q is not below the next auto key %d", i, t.name, t.nextID)
 		}
 		if t.schema != nil {
-			if err := t.schema.validate(t.name, r.rec.With(t.pk, k.Value())) /* a private copy: validate converts in place */; err != nil {
+			// With makes a private copy: validate converts in place.
+			if err := t.schema.validate(t.name, r.rec.With(t.pk, k.Value())); err != nil {
 				return fmt.Errorf("tbl: row %v of %q breaks the schema: %w", k, t.name, err)
 			}
 		}
