@@ -379,7 +379,7 @@ func (m *BackupManager) delta() (*BackupResult, error) {
 			}
 		}
 		for _, r := range td.Upserts {
-			dt.Upserts = append(dt.Upserts, r.Raw())
+			dt.Upserts = append(dt.Upserts, r.Record())
 		}
 		d.Tables = append(d.Tables, dt)
 	}

@@ -190,7 +190,7 @@ func (t *Table) WriteCSV(w io.Writer, opts CSVOptions) (int, error) {
 }
 
 // csvRows returns the records to export and the columns.
-func (t *Table) csvRows(opts *CSVOptions) ([]map[string]any, []string, error) {
+func (t *Table) csvRows(opts *CSVOptions) ([]codec.Record, []string, error) {
 	if _, err := opts.delimiter(); err != nil {
 		return nil, nil, err
 	}
@@ -199,9 +199,9 @@ func (t *Table) csvRows(opts *CSVOptions) ([]map[string]any, []string, error) {
 		return nil, nil, err
 	}
 	pk := v.PrimaryKey()
-	var recs []map[string]any
+	var recs []codec.Record
 	if opts.Records != nil {
-		recs = make([]map[string]any, 0, len(opts.Records))
+		recs = make([]codec.Record, 0, len(opts.Records))
 		for i, r := range opts.Records {
 			m, err := codec.NormalizeRecord(r)
 			if err != nil {
@@ -214,18 +214,30 @@ func (t *Table) csvRows(opts *CSVOptions) ([]map[string]any, []string, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		recs = make([]map[string]any, len(rows))
+		recs = make([]codec.Record, len(rows))
 		for i, r := range rows {
-			recs[i] = r.Raw()
+			recs[i] = r.Record()
 		}
 	}
 	cols := opts.Columns
 	if len(cols) == 0 {
 		seen := map[string]bool{}
 		cols = nil
+		var last *codec.Shape
 		for _, r := range recs {
-			for _, k := range codec.RecordKeys(r, pk) {
-				if !seen[k] {
+			s := r.Shape()
+			if s == last {
+				continue
+			}
+			last = s
+			// The primary key first, then the others in sorted order, as
+			// codec.RecordKeys orders a record's fields.
+			if slot := s.Slot(pk); slot >= 0 && !seen[pk] {
+				seen[pk] = true
+				cols = append(cols, pk)
+			}
+			for i := range s.Len() {
+				if k := s.Name(i); !seen[k] {
 					seen[k] = true
 					cols = append(cols, k)
 				}
@@ -235,7 +247,7 @@ func (t *Table) csvRows(opts *CSVOptions) ([]map[string]any, []string, error) {
 	return recs, cols, nil
 }
 
-func writeCSV(w io.Writer, recs []map[string]any, cols []string, opts CSVOptions) (int, error) {
+func writeCSV(w io.Writer, recs []codec.Record, cols []string, opts CSVOptions) (int, error) {
 	comma, _ := opts.delimiter()
 	cw, err := codec.NewCSVWriter(w, comma)
 	if err != nil {
@@ -245,9 +257,13 @@ func writeCSV(w io.Writer, recs []map[string]any, cols []string, opts CSVOptions
 		return 0, err
 	}
 	row := make([]string, len(cols))
+	fields := make([]*codec.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = codec.NewField(c)
+	}
 	for _, r := range recs {
-		for i, c := range cols {
-			row[i] = codec.FormatCSV(r[c])
+		for i, f := range fields {
+			row[i] = codec.FormatCSV(f.Value(r))
 		}
 		if err := cw.WriteRow(row); err != nil {
 			return 0, err

@@ -251,7 +251,7 @@ func writeSnapshot(w io.Writer, snap *Snapshot, f Format, cfg saveConfig) error 
 			return fmt.Errorf("save table '%s': %w", name, err)
 		}
 		for _, r := range t.All() {
-			if err := dw.WriteRecord(r.Raw()); err != nil {
+			if err := dw.WriteRecord(r.Record()); err != nil {
 				return fmt.Errorf("save table '%s': %w", name, err)
 			}
 		}

@@ -8,7 +8,7 @@ import (
 )
 
 var (
-	sinkRecord map[string]any
+	sinkRecord codec.Record
 	sinkInt    int
 	sinkBool   bool
 	sinkHash   uint64

@@ -108,7 +108,6 @@ type BinaryWriter struct {
 	records uint64 // records of the current table
 	pending int    // records in blk (a records block under construction)
 	pk      string
-	keys    []string
 	keyIDs  map[string]uint64 // keys numbered in the current records block
 	header  bool
 }
@@ -207,7 +206,7 @@ func (bw *BinaryWriter) BeginTable(t *TableDump) error {
 }
 
 // WriteRecord adds one record of the current table.
-func (bw *BinaryWriter) WriteRecord(rec map[string]any) error {
+func (bw *BinaryWriter) WriteRecord(rec Record) error {
 	if bw.err != nil {
 		return bw.err
 	}
@@ -215,12 +214,15 @@ func (bw *BinaryWriter) WriteRecord(rec map[string]any) error {
 		return bw.fail(errors.New("codec: WriteRecord outside a table"))
 	}
 	start := len(bw.blk)
-	bw.keys = appendRecordKeys(bw.keys[:0], rec, bw.pk)
-	b := binary.AppendUvarint(bw.blk, uint64(len(bw.keys)))
+	s, vals := rec.Shape(), rec.Values()
+	pk := s.Slot(bw.pk)
+	b := binary.AppendUvarint(bw.blk, uint64(len(vals)))
 	var err error
-	for _, k := range bw.keys {
+	for i := range vals {
+		slot := writeOrder(pk, i)
+		k := s.names[slot]
 		b = appendKey(b, k, bw.keyIDs)
-		if b, err = appendBinValue(b, rec[k], 1, bw.keyIDs); err != nil {
+		if b, err = appendBinValue(b, vals[slot], 1, bw.keyIDs); err != nil {
 			bw.blk = bw.blk[:start]
 			return bw.fail(fmt.Errorf("codec: field %q: %w", k, err))
 		}

@@ -47,11 +47,11 @@ type Delta struct {
 // A DeltaTable is one table's changes in a Delta.
 type DeltaTable struct {
 	Name    string
-	Upserts []map[string]any // whole records, normalized
-	Deletes []any            // primary keys: int64 or string
-	Created *TableDump       // set when the table is new since the base
-	Dropped bool             // set when the table was dropped
-	NextID  int64            // the table's next auto key after the delta (0: unknown)
+	Upserts []Record   // whole records, normalized
+	Deletes []any      // primary keys: int64 or string
+	Created *TableDump // set when the table is new since the base
+	Dropped bool       // set when the table was dropped
+	NextID  int64      // the table's next auto key after the delta (0: unknown)
 }
 
 // WriteDelta writes d in the delta file format.
@@ -88,7 +88,7 @@ func WriteDelta(w io.Writer, d *Delta) error {
 				b.WriteByte(',')
 			}
 			b.WriteString("\n        ")
-			line, err := AppendJSONValue(nil, rec)
+			line, err := appendJSONRecord(nil, rec)
 			if err != nil {
 				return err
 			}
@@ -219,7 +219,7 @@ func readDeltaTable(name string, tm map[string]any) (DeltaTable, error) {
 			if !ok {
 				return t, errors.New("every upsert must be an object")
 			}
-			t.Upserts = append(t.Upserts, rec)
+			t.Upserts = append(t.Upserts, RecordOf(rec))
 		}
 	}
 	if dels, present := tm["deletes"]; present {

@@ -14,9 +14,9 @@ func TestDeltaRoundTrip(t *testing.T) {
 			{Name: "new", Created: &TableDump{Name: "new", PrimaryKey: "sku", NextID: 3,
 				Schema:  []SchemaField{{Name: "sku", Type: "str"}, {Name: "p", Type: "float"}},
 				Indexes: []IndexDump{{Field: "p", Kind: "sorted", Unique: true}}},
-				Upserts: []map[string]any{{"sku": "a", "p": 1.0}}},
+				Upserts: []Record{RecordOf(map[string]any{"sku": "a", "p": 1.0})}},
 			{Name: "old", Dropped: true},
-			{Name: "users", NextID: 12, Upserts: []map[string]any{{"id": int64(1), "name": "Ané", "tags": []any{int64(1), 2.5}}},
+			{Name: "users", NextID: 12, Upserts: []Record{RecordOf(map[string]any{"id": int64(1), "name": "Ané", "tags": []any{int64(1), 2.5}})},
 				Deletes: []any{int64(3), "k"}},
 		},
 	}
@@ -44,10 +44,10 @@ func TestDeltaRoundTrip(t *testing.T) {
 	if u.NextID != 12 {
 		t.Fatalf("next_id lost: %d", u.NextID)
 	}
-	if !Equal(u.Upserts[0], d.Tables[2].Upserts[0]) || !Equal(u.Deletes, d.Tables[2].Deletes) {
+	if !EqualRecords(u.Upserts[0], d.Tables[2].Upserts[0]) || !Equal(u.Deletes, d.Tables[2].Deletes) {
 		t.Fatalf("users mismatch: %+v", u)
 	}
-	if _, isInt := u.Upserts[0]["id"].(int64); !isInt {
+	if _, isInt := u.Upserts[0].Values()[0].(int64); !isInt {
 		t.Fatal("integers must stay integers")
 	}
 }
@@ -74,7 +74,7 @@ func TestReadPythonDelta(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Tables) != 1 || d.Tables[0].Upserts[0]["name"] != "Bob" || d.Tables[0].Deletes[0] != int64(1) || d.Base != "" {
+	if len(d.Tables) != 1 || d.Tables[0].Upserts[0].Map()["name"] != "Bob" || d.Tables[0].Deletes[0] != int64(1) || d.Base != "" {
 		t.Fatalf("got %+v", d)
 	}
 }

@@ -20,8 +20,16 @@
 //
 // and Hash agrees with Equal: equal values hash alike.
 //
+// A stored record is a Record: one pointer to a single allocation holding
+// its Shape (the sorted field names, immutable and interned, so records with
+// the same fields share one) and its values in shape order. NormalizeRecord
+// and Normalizer build Records in one pass, never retaining the caller's map.
+// A Field resolves a field's slot once per shape, for scans that read one
+// field of many records.
+//
 // # Concurrency
 //
-// Every function here is pure and safe for concurrent use. Normalized values
-// handed to the rest of dictdb are never mutated after normalization.
+// Every function here is pure and safe for concurrent use, and so are Shapes
+// and Fields; a Normalizer is for one goroutine. Normalized values and
+// Records handed to the rest of dictdb are never mutated once shared.
 package codec

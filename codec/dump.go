@@ -88,7 +88,7 @@ type TableDump struct {
 // failed.
 type DumpWriter interface {
 	BeginTable(t *TableDump) error
-	WriteRecord(rec map[string]any) error
+	WriteRecord(rec Record) error
 	EndTable() error
 	Close() error
 }

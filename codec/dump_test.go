@@ -58,7 +58,7 @@ func writeDump(w codec.DumpWriter, tables []*dumpTable) error {
 			return err
 		}
 		for _, r := range t.Recs {
-			if err := w.WriteRecord(r); err != nil {
+			if err := w.WriteRecord(codec.RecordOf(r)); err != nil {
 				return err
 			}
 		}
@@ -171,7 +171,7 @@ func TestWriterStateErrors(t *testing.T) {
 	for _, f := range formats {
 		t.Run(f.name, func(t *testing.T) {
 			w := f.writer(io.Discard)
-			if err := w.WriteRecord(map[string]any{"a": int64(1)}); err == nil {
+			if err := w.WriteRecord(codec.RecordOf(map[string]any{"a": int64(1)})); err == nil {
 				t.Fatal("WriteRecord outside a table succeeded")
 			}
 			w = f.writer(io.Discard)
@@ -184,7 +184,7 @@ func TestWriterStateErrors(t *testing.T) {
 			}
 			w = f.writer(io.Discard)
 			_ = w.BeginTable(&codec.TableDump{Name: "t", PrimaryKey: "id"})
-			if err := w.WriteRecord(map[string]any{"a": struct{}{}}); !errors.Is(err, codec.ErrUnsupportedValue) {
+			if err := w.WriteRecord(codec.RecordOf(map[string]any{"a": struct{}{}})); !errors.Is(err, codec.ErrUnsupportedValue) {
 				t.Fatalf("unsupported value: %v", err)
 			}
 			if err := w.Close(); err == nil {

@@ -96,7 +96,6 @@ type JSONWriter struct {
 	tables  int
 	records int
 	pk      string
-	keys    []string // scratch for record key order
 }
 
 var _ DumpWriter = (*JSONWriter)(nil)
@@ -188,7 +187,7 @@ func (j *JSONWriter) BeginTable(t *TableDump) error {
 }
 
 // WriteRecord writes one record of the current table on its own line.
-func (j *JSONWriter) WriteRecord(rec map[string]any) error {
+func (j *JSONWriter) WriteRecord(rec Record) error {
 	if j.err != nil {
 		return j.err
 	}
@@ -210,37 +209,36 @@ func (j *JSONWriter) WriteRecord(rec map[string]any) error {
 	return j.flush(false)
 }
 
-func (j *JSONWriter) appendRecord(b []byte, rec map[string]any) ([]byte, error) {
-	j.keys = appendRecordKeys(j.keys[:0], rec, j.pk)
+func (j *JSONWriter) appendRecord(b []byte, rec Record) ([]byte, error) {
+	s, vals := rec.Shape(), rec.Values()
+	pk := s.Slot(j.pk)
 	b = append(b, '{')
-	for i, k := range j.keys {
+	for i := range vals {
 		if i > 0 {
 			b = append(b, ", "...)
 		}
-		b = appendPyString(b, k)
+		slot := writeOrder(pk, i)
+		b = appendPyString(b, s.names[slot])
 		b = append(b, ": "...)
 		var err error
-		if b, err = appendJSONValue(b, rec[k], 1); err != nil {
-			return b, fmt.Errorf("codec: field %q: %w", k, err)
+		if b, err = appendJSONValue(b, vals[slot], 1); err != nil {
+			return b, fmt.Errorf("codec: field %q: %w", s.names[slot], err)
 		}
 	}
 	return append(b, '}'), nil
 }
 
-// appendRecordKeys is RecordKeys reusing a scratch slice.
-func appendRecordKeys(keys []string, rec map[string]any, pk string) []string {
-	_, hasPK := rec[pk]
-	if hasPK {
-		keys = append(keys, pk)
+// writeOrder returns the slot of the field written at position i of a
+// record whose primary key is in slot pk (-1: absent): the key first, then
+// the others in sorted order, as RecordKeys orders them.
+func writeOrder(pk, i int) int {
+	switch {
+	case pk < 0 || i > pk:
+		return i
+	case i == 0:
+		return pk
 	}
-	n := len(keys)
-	for k := range rec {
-		if k != pk || !hasPK {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys[n:])
-	return keys
+	return i - 1
 }
 
 // EndTable ends the current table.
@@ -277,6 +275,25 @@ func (j *JSONWriter) Close() error {
 // AppendJSONValue appends v, a normalized value, as Python's json.dumps
 // would write it (see the JSON format notes above).
 func AppendJSONValue(b []byte, v any) ([]byte, error) { return appendJSONValue(b, v, 0) }
+
+// appendJSONRecord appends rec as AppendJSONValue appends a map with the
+// same fields: keys in sorted order.
+func appendJSONRecord(b []byte, rec Record) ([]byte, error) {
+	s, vals := rec.Shape(), rec.Values()
+	b = append(b, '{')
+	for i, v := range vals {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = appendPyString(b, s.names[i])
+		b = append(b, ": "...)
+		var err error
+		if b, err = appendJSONValue(b, v, 1); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
+}
 
 func appendJSONValue(b []byte, v any, depth int) ([]byte, error) {
 	switch x := v.(type) {

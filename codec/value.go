@@ -68,23 +68,6 @@ func Normalize(path string, v any) (any, error) {
 	return normalize(path, v, 0)
 }
 
-// NormalizeRecord returns a normalized deep copy of rec. It rejects empty
-// field names at the top level; the caller's map is never retained.
-func NormalizeRecord(rec map[string]any) (map[string]any, error) {
-	out := make(map[string]any, len(rec))
-	for k, v := range rec {
-		if k == "" {
-			return nil, &ValueError{Path: k, Type: fmt.Sprintf("%T", v), Reason: "empty field name"}
-		}
-		nv, err := normalize(k, v, 0)
-		if err != nil {
-			return nil, err
-		}
-		out[k] = nv
-	}
-	return out, nil
-}
-
 func normalize(path string, v any, depth int) (any, error) {
 	switch x := v.(type) {
 	case nil, bool, int64, string:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
 )
 
@@ -43,7 +44,7 @@ func BenchmarkMatch(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			r := benchRecord()
+			r := codec.RecordOf(benchRecord())
 			if !m(r) {
 				b.Fatalf("%v does not match", bc.c)
 			}

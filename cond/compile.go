@@ -23,14 +23,21 @@ var inSeed = maphash.MakeSeed()
 
 // A Matcher reports whether a record matches the condition it was compiled
 // from. The record must be normalized (codec.NormalizeRecord); a missing field
-// is the same as a nil value, and a nil record has every field missing. A
+// is the same as a nil value, and the zero Record has every field missing. A
 // Matcher never retains or modifies the record and is safe for concurrent
 // use. It does not allocate, except where codec sorts the keys of a map value
-// to order or hash it (Lt, Between or a large In over map values).
-type Matcher func(rec map[string]any) bool
+// to order or hash it (Lt, Between or a large In over map values). Each
+// predicate resolves its field's slot once per record shape (codec.Field),
+// so matching the rows of one shape does no string hashing or comparison of
+// field names.
+type Matcher func(rec codec.Record) bool
 
-func matchAll(map[string]any) bool  { return true }
-func matchNone(map[string]any) bool { return false }
+// MatchMap reports whether the normalized map rec matches. It builds a
+// compact record first: for tests and cold paths, not for scans.
+func (m Matcher) MatchMap(rec map[string]any) bool { return m(codec.RecordOf(rec)) }
+
+func matchAll(codec.Record) bool  { return true }
+func matchNone(codec.Record) bool { return false }
 
 // Compile checks c and compiles it into a Matcher. Compile(nil) matches every
 // record.
@@ -86,7 +93,7 @@ func compile(c Cond, depth int) (Matcher, error) {
 			if err != nil {
 				return nil, err
 			}
-			return func(rec map[string]any) bool { return !m(rec) }, nil
+			return func(rec codec.Record) bool { return !m(rec) }, nil
 		}
 	default:
 		return nil, queryErrorf("unsupported condition type %T", c)
@@ -117,9 +124,9 @@ func andOf(ms []Matcher) Matcher {
 		return ms[0]
 	case 2:
 		a, b := ms[0], ms[1]
-		return func(rec map[string]any) bool { return a(rec) && b(rec) }
+		return func(rec codec.Record) bool { return a(rec) && b(rec) }
 	}
-	return func(rec map[string]any) bool {
+	return func(rec codec.Record) bool {
 		for _, m := range ms {
 			if !m(rec) {
 				return false
@@ -137,9 +144,9 @@ func orOf(ms []Matcher) Matcher {
 		return ms[0]
 	case 2:
 		a, b := ms[0], ms[1]
-		return func(rec map[string]any) bool { return a(rec) || b(rec) }
+		return func(rec codec.Record) bool { return a(rec) || b(rec) }
 	}
-	return func(rec map[string]any) bool {
+	return func(rec codec.Record) bool {
 		for _, m := range ms {
 			if m(rec) {
 				return true
@@ -187,13 +194,13 @@ func compilePred(p *Pred) (Matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := p.Field
+	f := codec.NewField(p.Field)
 	switch p.Op {
 	case EqOp:
 		return eqMatcher(f, args[0]), nil
 	case NeOp:
 		eq := eqMatcher(f, args[0])
-		return func(rec map[string]any) bool { return !eq(rec) }, nil
+		return func(rec codec.Record) bool { return !eq(rec) }, nil
 	case LtOp, LteOp, GtOp, GteOp:
 		return orderMatcher(f, p.Op, args[0]), nil
 	case BetweenOp:
@@ -202,20 +209,20 @@ func compilePred(p *Pred) (Matcher, error) {
 		return inMatcher(f, args), nil
 	case LikeOp, ILikeOp:
 		m := compileLike(args[0].(string), p.Escape, p.Op == ILikeOp)
-		return func(rec map[string]any) bool {
-			s, ok := rec[f].(string)
+		return func(rec codec.Record) bool {
+			s, ok := f.Value(rec).(string)
 			return ok && m(s)
 		}, nil
 	case StartsWithOp:
 		prefix := args[0].(string)
-		return func(rec map[string]any) bool {
-			s, ok := rec[f].(string)
+		return func(rec codec.Record) bool {
+			s, ok := f.Value(rec).(string)
 			return ok && strings.HasPrefix(s, prefix)
 		}, nil
 	case EndsWithOp:
 		suffix := args[0].(string)
-		return func(rec map[string]any) bool {
-			s, ok := rec[f].(string)
+		return func(rec codec.Record) bool {
+			s, ok := f.Value(rec).(string)
 			return ok && strings.HasSuffix(s, suffix)
 		}, nil
 	case ContainsOp:
@@ -232,26 +239,26 @@ func compilePred(p *Pred) (Matcher, error) {
 	case IEndsWithOp:
 		return lowerMatcher(f, args[0].(string), lowerSuffix), nil
 	case IsNullOp:
-		return func(rec map[string]any) bool { return rec[f] == nil }, nil
+		return func(rec codec.Record) bool { return f.Value(rec) == nil }, nil
 	case IsNotNullOp:
-		return func(rec map[string]any) bool { return rec[f] != nil }, nil
+		return func(rec codec.Record) bool { return f.Value(rec) != nil }, nil
 	}
-	return nil, predError(f, p.Op, "unknown operator") // not reached: checkPred checks p.Op
+	return nil, predError(p.Field, p.Op, "unknown operator") // not reached: checkPred checks p.Op
 }
 
 // eqMatcher matches codec.Equal(value, c). The constant goes first: for a
 // scalar constant codec.Equal then only type-asserts the value.
-func eqMatcher(f string, c any) Matcher {
+func eqMatcher(f *codec.Field, c any) Matcher {
 	switch x := c.(type) {
 	case nil:
-		return func(rec map[string]any) bool { return rec[f] == nil }
+		return func(rec codec.Record) bool { return f.Value(rec) == nil }
 	case string:
-		return func(rec map[string]any) bool {
-			s, ok := rec[f].(string)
+		return func(rec codec.Record) bool {
+			s, ok := f.Value(rec).(string)
 			return ok && s == x
 		}
 	}
-	return func(rec map[string]any) bool { return codec.Equal(c, rec[f]) }
+	return func(rec codec.Record) bool { return codec.Equal(c, f.Value(rec)) }
 }
 
 // kindOf is codec.KindOf without the panic: ok is false for a value outside
@@ -292,31 +299,31 @@ func holds(op Op, r int) bool {
 	return r >= 0
 }
 
-func orderMatcher(f string, op Op, c any) Matcher {
+func orderMatcher(f *codec.Field, op Op, c any) Matcher {
 	if c == nil {
 		return matchNone // nothing is of the null kind but null, which never matches
 	}
 	if x, ok := c.(string); ok {
 		switch op {
 		case LtOp:
-			return func(rec map[string]any) bool { s, ok := rec[f].(string); return ok && s < x }
+			return func(rec codec.Record) bool { s, ok := f.Value(rec).(string); return ok && s < x }
 		case LteOp:
-			return func(rec map[string]any) bool { s, ok := rec[f].(string); return ok && s <= x }
+			return func(rec codec.Record) bool { s, ok := f.Value(rec).(string); return ok && s <= x }
 		case GtOp:
-			return func(rec map[string]any) bool { s, ok := rec[f].(string); return ok && s > x }
+			return func(rec codec.Record) bool { s, ok := f.Value(rec).(string); return ok && s > x }
 		default:
-			return func(rec map[string]any) bool { s, ok := rec[f].(string); return ok && s >= x }
+			return func(rec codec.Record) bool { s, ok := f.Value(rec).(string); return ok && s >= x }
 		}
 	}
 	ck := codec.KindOf(c)
 	if ck == codec.Number {
-		return func(rec map[string]any) bool {
-			r, ok := compareNumber(rec[f], c)
+		return func(rec codec.Record) bool {
+			r, ok := compareNumber(f.Value(rec), c)
 			return ok && holds(op, r)
 		}
 	}
-	return func(rec map[string]any) bool {
-		v := rec[f]
+	return func(rec codec.Record) bool {
+		v := f.Value(rec)
 		if k, ok := kindOf(v); !ok || k != ck {
 			return false
 		}
@@ -343,14 +350,14 @@ func compareNumber(v, c any) (r int, ok bool) {
 	return codec.Compare(v, c), true
 }
 
-func betweenMatcher(f string, lo, hi any) Matcher {
+func betweenMatcher(f *codec.Field, lo, hi any) Matcher {
 	k := codec.KindOf(lo)
 	if lo == nil || hi == nil || k != codec.KindOf(hi) || codec.Compare(lo, hi) > 0 {
 		return matchNone
 	}
 	if k == codec.Number {
-		return func(rec map[string]any) bool {
-			v := rec[f]
+		return func(rec codec.Record) bool {
+			v := f.Value(rec)
 			r, ok := compareNumber(v, lo)
 			if !ok || r < 0 {
 				return false
@@ -359,8 +366,8 @@ func betweenMatcher(f string, lo, hi any) Matcher {
 			return r <= 0
 		}
 	}
-	return func(rec map[string]any) bool {
-		v := rec[f]
+	return func(rec codec.Record) bool {
+		v := f.Value(rec)
 		if vk, ok := kindOf(v); !ok || vk != k {
 			return false
 		}
@@ -368,15 +375,15 @@ func betweenMatcher(f string, lo, hi any) Matcher {
 	}
 }
 
-func inMatcher(f string, values []any) Matcher {
+func inMatcher(f *codec.Field, values []any) Matcher {
 	switch {
 	case len(values) == 0:
 		return matchNone
 	case len(values) == 1:
 		return eqMatcher(f, values[0])
 	case len(values) <= smallIn:
-		return func(rec map[string]any) bool {
-			v := rec[f]
+		return func(rec codec.Record) bool {
+			v := f.Value(rec)
 			for _, c := range values {
 				if codec.Equal(c, v) {
 					return true
@@ -390,8 +397,8 @@ func inMatcher(f string, values []any) Matcher {
 		h := codec.HashValue(inSeed, c)
 		set[h] = append(set[h], c)
 	}
-	return func(rec map[string]any) bool {
-		v := rec[f]
+	return func(rec codec.Record) bool {
+		v := f.Value(rec)
 		for _, c := range set[codec.HashValue(inSeed, v)] {
 			if codec.Equal(c, v) {
 				return true
@@ -401,10 +408,10 @@ func inMatcher(f string, values []any) Matcher {
 	}
 }
 
-func containsMatcher(f string, c any) Matcher {
+func containsMatcher(f *codec.Field, c any) Matcher {
 	cs, isStr := c.(string)
-	return func(rec map[string]any) bool {
-		switch x := rec[f].(type) {
+	return func(rec codec.Record) bool {
+		switch x := f.Value(rec).(type) {
 		case string:
 			return isStr && strings.Contains(x, cs)
 		case []any:
@@ -424,10 +431,10 @@ func containsMatcher(f string, c any) Matcher {
 }
 
 // lowerMatcher lowers the constant once and applies test to string values.
-func lowerMatcher(f, s string, test func(s, lc string) bool) Matcher {
+func lowerMatcher(f *codec.Field, s string, test func(s, lc string) bool) Matcher {
 	lc := strings.ToLower(s)
-	return func(rec map[string]any) bool {
-		v, ok := rec[f].(string)
+	return func(rec codec.Record) bool {
+		v, ok := f.Value(rec).(string)
 		return ok && test(v, lc)
 	}
 }

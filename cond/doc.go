@@ -23,12 +23,15 @@
 //
 // # Concurrency
 //
-// Cond values and Matchers hold no mutable state: both are safe for
-// concurrent use by any number of goroutines.
+// Cond values and Matchers are safe for concurrent use by any number of
+// goroutines. A Matcher's only mutable state is each predicate's cached slot
+// of its field in the last record shape seen (a codec.Field, one atomic
+// word), which never changes an answer.
 //
 // # Semantics
 //
-// A record is a normalized map (see package codec); a field that is missing
+// A record is a normalized codec.Record (Matcher.MatchMap takes a normalized
+// map); a field that is missing
 // from the record reads as nil, so a missing field and a null field are never
 // told apart.
 //

@@ -48,7 +48,7 @@ func ExampleCompile() {
 		{"name": "alicia", "dept": "HR"},
 	}
 	for _, r := range records {
-		fmt.Println(r["name"], m(r))
+		fmt.Println(r["name"], m.MatchMap(r))
 	}
 
 	_, err = cond.Compile(cond.And(cond.Field("").Eq(1)))

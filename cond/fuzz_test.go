@@ -94,7 +94,7 @@ func FuzzLike(f *testing.F) {
 			if err != nil {
 				t.Skipf("oracle: %v", err)
 			}
-			got, want := m(r), re.MatchString(runeString(value))
+			got, want := m.MatchMap(r), re.MatchString(runeString(value))
 			if got != want {
 				t.Fatalf("%v on %q = %v, oracle %s says %v", c, value, got, re, want)
 			}
@@ -143,7 +143,7 @@ func FuzzLower(f *testing.F) {
 			if err != nil {
 				t.Fatalf("Compile(%v): %v", tc.c, err)
 			}
-			if got := m(r); got != tc.want {
+			if got := m.MatchMap(r); got != tc.want {
 				t.Fatalf("%v on %q = %v, want %v", tc.c, value, got, tc.want)
 			}
 		}
@@ -182,7 +182,7 @@ func TestLikeOracle(t *testing.T) {
 				}
 				m := mustCompile(t, c)
 				for _, v := range values {
-					if got, want := m(map[string]any{"v": v}), re.MatchString(runeString(v)); got != want {
+					if got, want := m.MatchMap(map[string]any{"v": v}), re.MatchString(runeString(v)); got != want {
 						t.Fatalf("%v on %q = %v, oracle %s says %v", c, v, got, re, want)
 					}
 				}

@@ -14,7 +14,7 @@ func ExampleParse() {
 		return
 	}
 	match, _ := cond.Compile(c)
-	fmt.Println(match(map[string]any{"dept": "IT", "age": int64(25), "name": "Alice", "email": "a@x"}))
+	fmt.Println(match.MatchMap(map[string]any{"dept": "IT", "age": int64(25), "name": "Alice", "email": "a@x"}))
 	fmt.Println(c)
 
 	_, err = cond.Parse("age >= ")

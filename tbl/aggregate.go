@@ -211,6 +211,9 @@ func (t *Table) Aggregate(q AggQuery) ([]map[string]any, error) {
 		}
 		return []map[string]any{row}, nil
 	}
+	for _, f := range p.fields {
+		p.refs = append(p.refs, codec.NewField(f))
+	}
 	if row != nil {
 		return t.aggregateOne(p, row)
 	}
@@ -224,8 +227,9 @@ const aggCountRows = AggMax + 1
 type aggPlan struct {
 	q      AggQuery
 	match  cond.Matcher
-	fields []string  // the fields read from each row: GroupBy fields first
-	steps  []aggStep // one per aggregation
+	fields []string       // the fields read from each row: GroupBy fields first
+	refs   []*codec.Field // fields, resolved per shape
+	steps  []aggStep      // one per aggregation
 }
 
 // aggStep is how one aggregation consumes a row.
@@ -242,12 +246,11 @@ func (t *Table) scan(p *aggPlan, g *groups, accs []acc) ([]acc, error) {
 	vals := make([]any, len(p.fields)) // the current row's values
 	filter := p.q.Where != nil
 	for k, r := range t.candidates(p.q.Where) {
-		m := r.m
-		if filter && !p.match(m) {
+		if filter && !p.match(r.rec) {
 			continue
 		}
-		for i, f := range p.fields {
-			vals[i] = m[f]
+		for i, f := range p.refs {
+			vals[i] = f.Value(r.rec)
 		}
 		a := accs
 		if g != nil {

@@ -41,16 +41,18 @@ func handGroupBy(tb *Table) []map[string]any {
 	}
 	groups := map[string]*group{}
 	for _, r := range tb.All() {
-		m := r.Raw()
-		d := m["dept"].(string)
+		dept, _ := r.Get("dept")
+		d := dept.(string)
 		g := groups[d]
 		if g == nil {
 			g = &group{}
 			groups[d] = g
 		}
 		g.n++
-		g.total += m["salary"].(int64)
-		g.oldest = max(g.oldest, m["age"].(int64))
+		salary, _ := r.Get("salary")
+		age, _ := r.Get("age")
+		g.total += salary.(int64)
+		g.oldest = max(g.oldest, age.(int64))
 	}
 	rows := make([]map[string]any, 0, len(groups))
 	for d, g := range groups {

@@ -182,7 +182,7 @@ func BenchmarkTableMatch(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rec := benchRecord(7)
+	rec := codec.RecordOf(benchRecord(7))
 	b.ReportAllocs()
 	for b.Loop() {
 		benchSinkBool = m(rec)

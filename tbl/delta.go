@@ -13,7 +13,7 @@ import (
 // schema, unique indexes, index maintenance, the auto-key counter. The
 // records must be normalized and owned by the caller, who must not touch
 // them again (a decoder's output). On error t is returned unchanged.
-func (t *Table) ApplyDelta(upserts []map[string]any, deletes []any) (*Table, error) {
+func (t *Table) ApplyDelta(upserts []codec.Record, deletes []any) (*Table, error) {
 	e := t.edit()
 	for i, v := range deletes {
 		k, ok := codec.KeyOf(v)
@@ -31,7 +31,7 @@ func (t *Table) ApplyDelta(upserts []map[string]any, deletes []any) (*Table, err
 		}
 	}
 	for i, m := range upserts {
-		if len(m) == 0 {
+		if m.Len() == 0 {
 			return t, fmt.Errorf("upsert %d: %w", i, errorf(ErrInvalidRecord, t.name, "", nil, "a record must have at least one field"))
 		}
 		k, auto, err := t.recordKey(m)
@@ -41,7 +41,11 @@ func (t *Table) ApplyDelta(upserts []map[string]any, deletes []any) (*Table, err
 		if err != nil {
 			return t, fmt.Errorf("upsert %d: %w", i, err)
 		}
-		m[t.pk] = k.Value()
+		if slot := m.Shape().Slot(t.pk); slot >= 0 {
+			m.Values()[slot] = k.Value()
+		} else {
+			m = m.With(t.pk, k.Value())
+		}
 		if t.schema != nil {
 			if err := t.schema.validate(t.name, m); err != nil {
 				return t, fmt.Errorf("upsert %d: %w", i, err)

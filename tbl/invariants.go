@@ -2,7 +2,6 @@ package tbl
 
 import (
 	"fmt"
-	"maps"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/internal/invariants"
@@ -27,14 +26,15 @@ func Verify(t *Table) error {
 	n := 0
 	for k, r := range t.All() {
 		n++
-		if v, ok := r.m[t.pk]; !ok || !codec.Equal(v, k.Value()) {
+		if v, ok := r.Get(t.pk); !ok || !codec.Equal(v, k.Value()) {
 			return fmt.Errorf("tbl: row %v of %q holds primary key %v", k, t.name, v)
 		}
 		if i, ok := k.Int(); ok && i >= t.nextID && t.nextID != 1<<63-1 {
 			return fmt.Errorf("tbl: key %d of %q is not below the next auto key %d", i, t.name, t.nextID)
 		}
 		if t.schema != nil {
-			if err := t.schema.validate(t.name, maps.Clone(r.m)); err != nil {
+			// With makes a private copy: validate converts in place.
+			if err := t.schema.validate(t.name, r.rec.With(t.pk, k.Value())); err != nil {
 				return fmt.Errorf("tbl: row %v of %q breaks the schema: %w", k, t.name, err)
 			}
 		}
@@ -48,7 +48,7 @@ func Verify(t *Table) error {
 		}
 		for e := range x.Ascend() {
 			r, ok := t.rows.Get(e.Key)
-			if !ok || !Same(r, e.Row) || !codec.Equal(r.m[x.Def().Field], e.Value) {
+			if !ok || !Same(r, e.Row) || !codec.Equal(fieldValue(r, x.Def().Field), e.Value) {
 				return fmt.Errorf("tbl: index %q of %q holds a stale entry for key %v", x.Def().Field, t.name, e.Key)
 			}
 			if other, clash := x.Conflict(e.Value, e.Key); clash {
@@ -57,4 +57,10 @@ func Verify(t *Table) error {
 		}
 	}
 	return nil
+}
+
+// fieldValue returns r's value of field, nil if absent.
+func fieldValue(r Row, field string) any {
+	v, _ := r.Get(field)
+	return v
 }

@@ -172,7 +172,7 @@ func TestIndexedResultsEqualFullScan(t *testing.T) {
 func rawMaps(rows []Row) []map[string]any {
 	out := make([]map[string]any, len(rows))
 	for i, r := range rows {
-		out[i] = r.m
+		out[i] = r.Map()
 	}
 	return out
 }

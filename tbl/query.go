@@ -46,6 +46,7 @@ type Projection struct {
 type orderKey struct {
 	field string
 	desc  bool
+	ref   *codec.Field // field, resolved per shape
 }
 
 // plan is a compiled Query.
@@ -56,6 +57,10 @@ type plan struct {
 	offset   int
 	cols     []Projection
 	distinct bool
+	// With Columns: the projected records' shape (the aliases), and for
+	// each of its slots the field read.
+	colShape  *codec.Shape
+	colFields []*codec.Field
 }
 
 func invalid(format string, args ...any) error {
@@ -75,14 +80,11 @@ func compileQuery(q Query) (*plan, error) {
 		return nil, err
 	}
 	for _, s := range q.OrderBy {
-		k := orderKey{field: s}
-		if strings.HasPrefix(s, "-") {
-			k = orderKey{field: s[1:], desc: true}
-		}
-		if k.field == "" || strings.HasPrefix(k.field, "-") {
+		name, desc := strings.CutPrefix(s, "-")
+		if name == "" || strings.HasPrefix(name, "-") {
 			return nil, invalid("bad OrderBy entry %q: want a field name, optionally prefixed by -", s)
 		}
-		p.order = append(p.order, k)
+		p.order = append(p.order, orderKey{field: name, desc: desc, ref: codec.NewField(name)})
 	}
 	seen := map[string]bool{}
 	for _, c := range q.Columns {
@@ -95,6 +97,17 @@ func compileQuery(q Query) (*plan, error) {
 		seen[c.Alias] = true
 	}
 	p.cols = q.Columns
+	if len(q.Columns) > 0 {
+		aliases := make([]string, len(q.Columns))
+		for i, c := range q.Columns {
+			aliases[i] = c.Alias
+		}
+		p.colShape = codec.ShapeOf(aliases...)
+		p.colFields = make([]*codec.Field, len(q.Columns))
+		for _, c := range q.Columns {
+			p.colFields[p.colShape.Slot(c.Alias)] = codec.NewField(c.Field)
+		}
+	}
 	return p, nil
 }
 
@@ -126,11 +139,11 @@ func (t *Table) Count(where cond.Cond) (int, error) {
 	}
 	a := t.choose(where)
 	if match = a.residual(where, match); match == nil {
-		match = func(map[string]any) bool { return true }
+		match = func(codec.Record) bool { return true }
 	}
 	n := 0
 	for _, r := range a.rows {
-		if match(r.m) {
+		if match(r.rec) {
 			n++
 		}
 	}
@@ -145,7 +158,7 @@ func (t *Table) run(p *plan, where cond.Cond, emit func(Row) bool) {
 	if len(p.order) == 0 {
 		match := a.residual(where, p.match)
 		for _, r := range a.rows {
-			if (match == nil || match(r.m)) && !out.push(r) {
+			if (match == nil || match(r.rec)) && !out.push(r) {
 				return
 			}
 		}
@@ -153,7 +166,7 @@ func (t *Table) run(p *plan, where cond.Cond, emit func(Row) bool) {
 	}
 	if rows, _, ok := t.orderedSource(p.order); ok && (p.limit > 0 || a.scan) {
 		for _, r := range rows {
-			if p.match(r.m) && !out.push(r) {
+			if p.match(r.rec) && !out.push(r) {
 				return
 			}
 		}
@@ -162,13 +175,13 @@ func (t *Table) run(p *plan, where cond.Cond, emit func(Row) bool) {
 	var sorted []sortRow
 	match := a.residual(where, p.match)
 	if match == nil {
-		match = func(map[string]any) bool { return true }
+		match = func(codec.Record) bool { return true }
 	}
 	if k := p.offset + p.limit; p.limit > 0 && !p.distinct && k < t.rows.Len()/4 {
 		sorted = topK(p, match, a.rows, k)
 	} else {
 		for _, r := range a.rows {
-			if match(r.m) {
+			if match(r.rec) {
 				sorted = append(sorted, p.sortRow(r, len(sorted)))
 			}
 		}
@@ -192,7 +205,7 @@ type sortRow struct {
 func (p *plan) sortRow(r Row, seq int) sortRow {
 	keys := make([]any, len(p.order))
 	for i, o := range p.order {
-		keys[i] = r.m[o.field]
+		keys[i] = o.ref.Value(r.rec)
 	}
 	return sortRow{keys: keys, seq: seq, row: r}
 }
@@ -216,7 +229,7 @@ func topK(p *plan, match cond.Matcher, rows iter.Seq2[codec.Key, Row], k int) []
 	h := &rowHeap{p: p}
 	seq := 0
 	for _, r := range rows {
-		if !match(r.m) {
+		if !match(r.rec) {
 			continue
 		}
 		s := p.sortRow(r, seq)
@@ -255,7 +268,7 @@ type sink struct {
 	emit    func(Row) bool
 	skipped int
 	taken   int
-	seen    map[uint64][]map[string]any
+	seen    map[uint64][]codec.Record
 }
 
 var distinctSeed = maphash.MakeSeed()
@@ -263,28 +276,31 @@ var distinctSeed = maphash.MakeSeed()
 func newSink(p *plan, emit func(Row) bool) *sink {
 	s := &sink{p: p, emit: emit}
 	if p.distinct {
-		s.seen = map[uint64][]map[string]any{}
+		s.seen = map[uint64][]codec.Record{}
 	}
 	return s
 }
 
 // push offers one row and reports whether more rows are wanted.
 func (s *sink) push(r Row) bool {
-	if len(s.p.cols) > 0 {
-		m := make(map[string]any, len(s.p.cols))
-		for _, c := range s.p.cols {
-			m[c.Alias] = r.m[c.Field]
+	if s.p.colShape != nil {
+		rec, vals := codec.NewRecord(s.p.colShape)
+		for i, f := range s.p.colFields {
+			vals[i] = f.Value(r.rec)
 		}
-		r = Row{m}
+		r = Row{rec}
 	}
 	if s.seen != nil {
-		h := codec.HashValue(distinctSeed, r.m)
-		for _, prev := range s.seen[h] {
-			if codec.Equal(prev, r.m) {
+		var h maphash.Hash
+		h.SetSeed(distinctSeed)
+		codec.HashRecord(&h, r.rec)
+		sum := h.Sum64()
+		for _, prev := range s.seen[sum] {
+			if codec.EqualRecords(prev, r.rec) {
 				return true
 			}
 		}
-		s.seen[h] = append(s.seen[h], r.m)
+		s.seen[sum] = append(s.seen[sum], r.rec)
 	}
 	if s.skipped < s.p.offset {
 		s.skipped++

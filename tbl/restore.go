@@ -25,7 +25,7 @@ func (t *Table) WithNextID(n int64) *Table {
 // are handled the same way), but the records are taken over without a copy.
 // Each record must be normalized (codec's value model) and owned by the
 // caller, who must never touch it again: a file decoder's output. On an
-// empty t the rows and indexes are built in bulk. On error t is returned
+// empty t the rows and indexes fill their nodes in place. On error t is returned
 // unchanged with an error naming the record's position.
 func (t *Table) Restore(recs []map[string]any) (*Table, error) {
 	e := t.edit()
@@ -44,23 +44,9 @@ func (t *Table) restoreOne(e *edit, m map[string]any) error {
 	if _, bad := m[""]; bad {
 		return &codec.ValueError{Path: "", Type: "string", Reason: "empty field name"}
 	}
-	k, auto, err := t.recordKey(m)
+	k, rec, err := t.prepareRecord(e, e.norm.Wrap(m, t.pk))
 	if err != nil {
 		return err
 	}
-	if auto {
-		if k, err = t.autoKey(e); err != nil {
-			return err
-		}
-	}
-	m[t.pk] = k.Value()
-	if _, exists := e.get(k); exists {
-		return duplicateKey(t.name, k)
-	}
-	if t.schema != nil {
-		if err := t.schema.validate(t.name, m); err != nil {
-			return err
-		}
-	}
-	return e.put(k, Row{m})
+	return e.put(k, Row{rec})
 }

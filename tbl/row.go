@@ -2,9 +2,6 @@ package tbl
 
 import (
 	"iter"
-	"maps"
-	"reflect"
-	"slices"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/internal/btree"
@@ -13,43 +10,35 @@ import (
 // A Row is a read-only view of a stored record. It is shared with every
 // table version and snapshot that holds the record, so it offers accessors
 // only; values it returns must be treated as read-only too (use Map for a
-// private deep copy). The zero Row has no fields.
+// private deep copy). The zero Row has no fields. A Row is one pointer: a
+// handle to a compact codec.Record (its shape and its values in one
+// allocation).
 type Row struct {
-	m map[string]any
+	rec codec.Record
 }
 
-// RowOf wraps a normalized record that the caller will never mutate again.
-func RowOf(m map[string]any) Row { return Row{m: m} }
+// RowOf wraps a normalized record that nobody will mutate again.
+func RowOf(rec codec.Record) Row { return Row{rec: rec} }
 
 // Get returns the value of field and whether the field is present.
-func (r Row) Get(field string) (any, bool) {
-	v, ok := r.m[field]
-	return v, ok
-}
+func (r Row) Get(field string) (any, bool) { return r.rec.Get(field) }
 
 // Len returns the number of fields.
-func (r Row) Len() int { return len(r.m) }
+func (r Row) Len() int { return r.rec.Len() }
 
 // Fields returns the field names in sorted order.
-func (r Row) Fields() []string { return slices.Sorted(maps.Keys(r.m)) }
+func (r Row) Fields() []string { return r.rec.Shape().Names() }
 
 // All iterates over the fields in sorted order.
-func (r Row) All() iter.Seq2[string, any] {
-	return func(yield func(string, any) bool) {
-		for _, k := range r.Fields() {
-			if !yield(k, r.m[k]) {
-				return
-			}
-		}
-	}
-}
+func (r Row) All() iter.Seq2[string, any] { return r.rec.All() }
 
 // Map returns a deep copy of the record that the caller owns.
-func (r Row) Map() map[string]any { return codec.CloneRecord(r.m) }
+func (r Row) Map() map[string]any { return r.rec.Map() }
 
-// Raw returns the stored map itself, for dictdb's own packages. Callers
-// must never mutate it.
-func (r Row) Raw() map[string]any { return r.m }
+// Record returns the stored record itself, for dictdb's own packages (to
+// match conditions against it, or to write it to a file). Callers must never
+// mutate its values.
+func (r Row) Record() codec.Record { return r.rec }
 
 // DiffRows calls fn, in primary-key order, for every key whose row differs
 // between two versions of one table: present in one only, or replaced by a
@@ -63,5 +52,5 @@ func DiffRows(old, cur *Table, fn func(k codec.Key, oldRow Row, hadOld bool, new
 // Same reports whether a and b are the same stored record (not merely
 // equal): a write that replaced a row makes a new one.
 func Same(a, b Row) bool {
-	return reflect.ValueOf(a.m).UnsafePointer() == reflect.ValueOf(b.m).UnsafePointer()
+	return a.rec.Same(b.rec)
 }

@@ -2,7 +2,7 @@ package tbl
 
 import (
 	"fmt"
-	"maps"
+
 	"slices"
 
 	"github.com/dictdb-go/dictdb/codec"
@@ -102,21 +102,24 @@ func (s *Schema) Type(name string) (Type, bool) {
 // to float64, in place (rec must be private to the caller). It reports the
 // first problem in the Python DictDB's order: schema fields in order (missing,
 // then wrong type), then extra fields in sorted order.
-func (s *Schema) validate(table string, rec map[string]any) error {
+func (s *Schema) validate(table string, rec codec.Record) error {
+	shape, vals := rec.Shape(), rec.Values()
 	for _, c := range s.cols {
-		v, ok := rec[c.Name]
-		if !ok {
+		slot := shape.Slot(c.Name)
+		if slot < 0 {
 			return errorf(ErrSchema, table, c.Name, nil, "Missing field '%s' as defined in schema.", c.Name)
 		}
+		v := vals[slot]
 		if !s.accepts(c.Type, v) {
 			return errorf(ErrSchema, table, c.Name, nil, "Field '%s' expects type '%s', got '%s'.", c.Name, c.Type, codec.TypeName(v))
 		}
 		if i, isInt := v.(int64); isInt && c.Type == Float {
-			rec[c.Name] = float64(i)
+			vals[slot] = float64(i)
 		}
 	}
-	if len(rec) > len(s.cols) {
-		for _, k := range slices.Sorted(maps.Keys(rec)) {
+	if shape.Len() > len(s.cols) {
+		for i := range shape.Len() {
+			k := shape.Name(i)
 			if _, ok := s.index[k]; !ok {
 				return errorf(ErrSchema, table, k, nil, "Field '%s' is not defined in the schema.", k)
 			}

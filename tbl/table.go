@@ -26,6 +26,7 @@ type Table struct {
 	rows    *btree.Map[codec.Key, Row]
 	nextID  int64             // the next auto key; never reused
 	indexes []*idx.Index[Row] // in creation order
+	shape   *codec.Shape      // the last inserted record's shape: the first guess for the next
 }
 
 var tableIDs atomic.Uint64
@@ -93,9 +94,13 @@ func (t *Table) Columns() []string {
 		return t.schema.Names()
 	}
 	seen := map[string]struct{}{}
+	var last *codec.Shape
 	for _, r := range t.All() {
-		for k := range r.m {
-			seen[k] = struct{}{}
+		if s := r.rec.Shape(); s != last {
+			for i := range s.Len() {
+				seen[s.Name(i)] = struct{}{}
+			}
+			last = s
 		}
 	}
 	out := make([]string, 0, len(seen))
@@ -120,8 +125,8 @@ func (t *Table) withoutRows() *Table {
 
 // recordKey extracts the primary key of a normalized record. An absent or
 // nil key means "assign the next auto key".
-func (t *Table) recordKey(rec map[string]any) (k codec.Key, auto bool, err error) {
-	v, present := rec[t.pk]
+func (t *Table) recordKey(rec codec.Record) (k codec.Key, auto bool, err error) {
+	v, present := rec.Get(t.pk)
 	if !present || v == nil {
 		return codec.Key{}, true, nil
 	}
@@ -143,36 +148,43 @@ func (t *Table) autoKey(e *edit) (codec.Key, error) {
 	return k, nil
 }
 
-// normalizeRecord validates and copies a caller's record.
-func (t *Table) normalizeRecord(rec map[string]any) (map[string]any, error) {
+// normalizeRecord validates and copies a caller's record. If ensure is not
+// empty the record gets that field (nil if rec lacks it).
+func (t *Table) normalizeRecord(n *codec.Normalizer, rec map[string]any, ensure string) (codec.Record, error) {
 	if len(rec) == 0 {
-		return nil, errorf(ErrInvalidRecord, t.name, "", nil, "a record must have at least one field")
+		return codec.Record{}, errorf(ErrInvalidRecord, t.name, "", nil, "a record must have at least one field")
 	}
-	return codec.NormalizeRecord(rec)
+	return n.Normalize(rec, ensure)
 }
 
 // prepareInsert turns a caller's record into the row to store and its key.
-func (t *Table) prepareInsert(e *edit, rec map[string]any) (codec.Key, map[string]any, error) {
-	m, err := t.normalizeRecord(rec)
+func (t *Table) prepareInsert(e *edit, rec map[string]any) (codec.Key, codec.Record, error) {
+	m, err := t.normalizeRecord(&e.norm, rec, t.pk)
 	if err != nil {
-		return codec.Key{}, nil, err
+		return codec.Key{}, codec.Record{}, err
 	}
+	return t.prepareRecord(e, m)
+}
+
+// prepareRecord finishes a normalized record that has a slot for the primary
+// key: it assigns the key and checks it and the schema.
+func (t *Table) prepareRecord(e *edit, m codec.Record) (codec.Key, codec.Record, error) {
 	k, auto, err := t.recordKey(m)
 	if err != nil {
-		return k, nil, err
+		return k, codec.Record{}, err
 	}
 	if auto {
 		if k, err = t.autoKey(e); err != nil {
-			return k, nil, err
+			return k, codec.Record{}, err
 		}
 	}
-	m[t.pk] = k.Value()
+	m.Values()[m.Shape().Slot(t.pk)] = k.Value()
 	if _, exists := e.get(k); exists {
-		return k, nil, duplicateKey(t.name, k)
+		return k, codec.Record{}, duplicateKey(t.name, k)
 	}
 	if t.schema != nil {
 		if err := t.schema.validate(t.name, m); err != nil {
-			return k, nil, err
+			return k, codec.Record{}, err
 		}
 	}
 	return k, m, nil
@@ -251,7 +263,8 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 	if on > OnConflictError {
 		return t, codec.Key{}, 0, errorf(ErrInvalidRecord, t.name, "", nil, "unknown conflict policy %d", on)
 	}
-	m, err := t.normalizeRecord(rec)
+	e := t.edit()
+	m, err := t.normalizeRecord(&e.norm, rec, t.pk)
 	if err != nil {
 		return t, codec.Key{}, 0, err
 	}
@@ -261,8 +274,14 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 	}
 	old, exists := t.rows.Get(k)
 	if auto || !exists {
-		n, k, err := t.Insert(m)
-		return n, k, Inserted, err
+		k, m, err := t.prepareRecord(e, m)
+		if err == nil {
+			err = e.put(k, Row{m})
+		}
+		if err != nil {
+			return t, k, Inserted, err
+		}
+		return e.done(), k, Inserted, nil
 	}
 	switch on {
 	case OnConflictIgnore:
@@ -270,15 +289,12 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 	case OnConflictError:
 		return t, k, 0, duplicateKey(t.name, k)
 	}
-	merged := maps.Clone(old.m)
-	maps.Copy(merged, m)
-	merged[t.pk] = k.Value()
+	merged := e.merge(old.rec, m, t.pk, k)
 	if t.schema != nil {
 		if err := t.schema.validate(t.name, merged); err != nil {
 			return t, k, 0, err
 		}
 	}
-	e := t.edit()
 	if err := e.put(k, Row{merged}); err != nil {
 		return t, k, 0, err
 	}
@@ -290,7 +306,8 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 // nothing, if no row matches (ErrNotFound), if changes would alter a primary
 // key (ErrPrimaryKeyChange) or if any merged row breaks the schema.
 func (t *Table) Update(changes map[string]any, where cond.Cond) (*Table, int, error) {
-	ch, err := t.normalizeRecord(changes)
+	e := t.edit()
+	ch, err := t.normalizeRecord(&e.norm, changes, "")
 	if err != nil {
 		return t, 0, err
 	}
@@ -298,20 +315,17 @@ func (t *Table) Update(changes map[string]any, where cond.Cond) (*Table, int, er
 	if err != nil {
 		return t, 0, err
 	}
-	newPK, setsPK := ch[t.pk]
-	e := t.edit()
+	newPK, setsPK := ch.Get(t.pk)
 	n := 0
 	for k, old := range t.candidates(where) {
-		if !match(old.m) {
+		if !match(old.rec) {
 			continue
 		}
 		if setsPK && !codec.Equal(newPK, k.Value()) {
 			return t, 0, errorf(ErrPrimaryKeyChange, t.name, t.pk, k.Value(),
 				"cannot change primary key '%s' of record '%v' in table '%s'", t.pk, k, t.name)
 		}
-		merged := maps.Clone(old.m)
-		maps.Copy(merged, ch)
-		merged[t.pk] = k.Value()
+		merged := e.merge(old.rec, ch, t.pk, k)
 		if t.schema != nil {
 			if err := t.schema.validate(t.name, merged); err != nil {
 				return t, 0, err
@@ -341,7 +355,7 @@ func (t *Table) Delete(where cond.Cond) (*Table, int, error) {
 	e := t.edit()
 	n := 0
 	for k, old := range t.candidates(where) {
-		if match(old.m) {
+		if match(old.rec) {
 			e.remove(k)
 			n++
 		}
@@ -362,6 +376,7 @@ type edit struct {
 	rows    *btree.Editor[codec.Key, Row]
 	indexes []*idx.Builder[Row]
 	nextID  int64
+	norm    codec.Normalizer // remembers the shapes of this edit's records
 }
 
 func (t *Table) edit() *edit {
@@ -369,7 +384,16 @@ func (t *Table) edit() *edit {
 	for i, x := range t.indexes {
 		e.indexes[i] = x.Edit()
 	}
+	e.norm = *codec.NewNormalizer(t.shape)
 	return e
+}
+
+// merge returns a new record: old with the fields of changes set, and the
+// primary key field set to k's value.
+func (e *edit) merge(old, changes codec.Record, pk string, k codec.Key) codec.Record {
+	merged := e.norm.Merge(old, changes)
+	merged.Values()[merged.Shape().Slot(pk)] = k.Value()
+	return merged
 }
 
 // get reads the edit's current state.
@@ -384,7 +408,7 @@ func (e *edit) put(k codec.Key, r Row) error {
 		if !def.Unique {
 			continue
 		}
-		v := r.m[def.Field]
+		v, _ := r.Get(def.Field)
 		if other, clash := x.Conflict(v, k); clash {
 			return errorf(ErrDuplicateKey, e.base.name, def.Field, v,
 				"Duplicate value '%v' for unique index '%s' in table '%s' (held by record '%v').",
@@ -393,7 +417,9 @@ func (e *edit) put(k codec.Key, r Row) error {
 	}
 	for _, x := range e.indexes {
 		f := x.Def().Field
-		x.Put(old.m[f], hadOld, r.m[f], k, r)
+		ov, _ := old.Get(f)
+		v, _ := r.Get(f)
+		x.Put(ov, hadOld, v, k, r)
 	}
 	e.rows.Set(k, r)
 	if i, ok := k.Int(); ok && i >= e.nextID {
@@ -413,7 +439,8 @@ func (e *edit) remove(k codec.Key) {
 		return
 	}
 	for _, x := range e.indexes {
-		x.Remove(old.m[x.Def().Field], k)
+		v, _ := old.Get(x.Def().Field)
+		x.Remove(v, k)
 	}
 	e.rows.Delete(k)
 }
@@ -426,6 +453,9 @@ func (e *edit) done() *Table {
 	n.indexes = make([]*idx.Index[Row], len(e.indexes))
 	for i, b := range e.indexes {
 		n.indexes[i] = b.Index()
+	}
+	if s := e.norm.Last(); s != nil {
+		n.shape = s
 	}
 	checkInvariants(&n)
 	return &n
