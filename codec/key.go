@@ -91,6 +91,15 @@ func CompareKeys(a, b Key) int {
 	return strings.Compare(a.str(), b.str())
 }
 
+// Less reports whether k orders before o (CompareKeys(k, o) < 0), and is
+// small enough to be inlined into merge loops.
+func (k Key) Less(o Key) bool {
+	if k.p == nil && o.p == nil {
+		return k.n < o.n
+	}
+	return CompareKeys(k, o) < 0
+}
+
 // Equal reports whether k and o are the same key. Use it instead of ==,
 // which Key does not support: two string keys may hold equal bytes at
 // different addresses.

@@ -158,6 +158,47 @@ func (x *Index[R]) Scan(r Range) iter.Seq[Entry[R]] {
 	}
 }
 
+// A Hit is an index entry without its value: a row and its primary key.
+type Hit[R any] struct {
+	Key codec.Key
+	Row R
+}
+
+// AppendScan appends the entries in r to dst in (value, key) order, like
+// Scan, and returns the extended slice. It stops early, with ok false, when
+// dst would grow past limit entries. It reads the tree a leaf at a time, so
+// it is the fast way to gather many entries.
+func (x *Index[R]) AppendScan(dst []Hit[R], r Range, limit int) (_ []Hit[R], ok bool) {
+	kind := codec.KindOf(r.Lo)
+	past := r.beyond()
+	hi, intHi := r.Hi.(int64)
+	intHi = intHi && !r.Prefix
+	atLo := !r.LoIncl && !r.Prefix // entries equal to Lo come first: skip them
+	for ks, rows := range x.m.ChunksFrom(key{r.Lo, minKey}) {
+		for i := range ks {
+			v := ks[i].v
+			if atLo {
+				if codec.Equal(v, r.Lo) {
+					continue
+				}
+				atLo = false
+			}
+			if n, isInt := v.(int64); isInt && intHi {
+				if n > hi || (n == hi && !r.HiIncl) {
+					return dst, true
+				}
+			} else if past(v, kind) {
+				return dst, true
+			}
+			if len(dst) >= limit {
+				return dst, false
+			}
+			dst = append(dst, Hit[R]{ks[i].k, rows[i]})
+		}
+	}
+	return dst, true
+}
+
 // beyond returns the test for the first value past the range's end, with a
 // fast path for integer bounds, the common case.
 func (r Range) beyond() func(v any, kind codec.Kind) bool {

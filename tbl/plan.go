@@ -223,7 +223,7 @@ func (t *Table) pkRangeAccess(field string, r idx.Range, limit int) (access, boo
 // rangeAccess serves an intersected range through a sorted index.
 func (t *Table) rangeAccess(x *idx.Index[Row], r idx.Range, limit int) (access, bool) {
 	desc := fmt.Sprintf("%s index on %s for range %s", describe(x.Def()), x.Def().Field, describeRange(r))
-	return gathered(desc, []iter.Seq[idx.Entry[Row]]{x.Scan(r)}, limit, nil)
+	return gathered(desc, x, []idx.Range{r}, limit, nil)
 }
 
 // empty is the access for a conjunct that no row can satisfy.
@@ -387,10 +387,10 @@ func smallest(v any) (any, bool) {
 // through any index, ranges and prefixes through sorted ones.
 func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access, bool) {
 	desc := fmt.Sprintf("%s index on %s for %s", describe(x.Def()), x.Def().Field, p.String())
-	var seqs []iter.Seq[idx.Entry[Row]]
+	var ranges []idx.Range
 	switch p.Op {
 	case cond.EqOp:
-		seqs = append(seqs, x.Equal(p.Args[0]))
+		ranges = append(ranges, point(p.Args[0]))
 	case cond.InOp:
 		var vals []any
 		for _, v := range p.Args {
@@ -399,7 +399,7 @@ func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access,
 			}
 		}
 		for _, v := range vals {
-			seqs = append(seqs, x.Equal(v))
+			ranges = append(ranges, point(v))
 		}
 	default:
 		if x.Def().Kind != idx.Sorted {
@@ -414,7 +414,7 @@ func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access,
 		if !ok {
 			return access{}, false
 		}
-		seqs = append(seqs, x.Scan(r))
+		ranges = append(ranges, r)
 	}
 	// Index lookups answer equality, In and ranges exactly; a LIKE prefix
 	// only narrows.
@@ -422,60 +422,62 @@ func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access,
 	if lit, _ := cond.LikePrefix(stringArg(p), p.Escape); p.Op != cond.LikeOp || lit == stringArg(p) {
 		served = []cond.Cond{p}
 	}
-	return gathered(desc, seqs, limit, served)
+	return gathered(desc, x, ranges, limit, served)
 }
 
-// entryBuffers recycles the entry slices that index accesses gather, so
-// that a query's candidates cost no garbage.
-var entryBuffers = sync.Pool{New: func() any { return new([]idx.Entry[Row]) }}
+// point is the range of the values equal to v.
+func point(v any) idx.Range { return idx.Range{Lo: v, LoIncl: true, Hi: v, HiIncl: true} }
 
-func releaseEntries(buf *[]idx.Entry[Row]) {
+// hitBuffers recycles the slices that index accesses gather, so that a
+// query's candidates cost no garbage.
+var hitBuffers = sync.Pool{New: func() any { return new([]idx.Hit[Row]) }}
+
+func releaseHits(buf *[]idx.Hit[Row]) {
 	clear(*buf) // drop the rows, so the pool keeps no version alive
 	if cap(*buf) <= 1<<16 {
 		*buf = (*buf)[:0]
-		entryBuffers.Put(buf)
+		hitBuffers.Put(buf)
 	}
 }
 
-// gathered reads the entries of seqs once: counting them is the estimate,
-// and keeping them (in a recycled buffer) saves reading the index again for
-// the candidates. It gives up (ok false) past limit entries.
-func gathered(desc string, seqs []iter.Seq[idx.Entry[Row]], limit int, served []cond.Cond) (access, bool) {
-	buf := entryBuffers.Get().(*[]idx.Entry[Row])
-	es := (*buf)[:0]
-	for _, s := range seqs {
-		for e := range s {
-			if len(es) >= limit {
-				*buf = es
-				releaseEntries(buf)
-				return access{}, false
-			}
-			es = append(es, e)
+// gathered reads the entries of x in ranges once: counting them is the
+// estimate, and keeping them (in a recycled buffer) saves reading the index
+// again for the candidates. It gives up (ok false) past limit entries.
+func gathered(desc string, x *idx.Index[Row], ranges []idx.Range, limit int, served []cond.Cond) (access, bool) {
+	buf := hitBuffers.Get().(*[]idx.Hit[Row])
+	hs := (*buf)[:0]
+	for _, r := range ranges {
+		var ok bool
+		if hs, ok = x.AppendScan(hs, r, limit); !ok {
+			*buf = hs
+			releaseHits(buf)
+			return access{}, false
 		}
 	}
-	*buf = es
+	*buf = hs
+	// The entries of one value are in key order already.
+	single := len(ranges) == 1 && ranges[0].LoIncl && ranges[0].HiIncl && ranges[0].Hi != nil &&
+		!ranges[0].Prefix && codec.Compare(ranges[0].Lo, ranges[0].Hi) == 0
 	used := false
 	rows := func(yield func(codec.Key, Row) bool) {
 		if used {
 			// A second pass (the buffer went back to the pool after the
 			// first) reads the index again.
-			var again []idx.Entry[Row]
-			for _, s := range seqs {
-				for e := range s {
-					again = append(again, e)
-				}
+			var again []idx.Hit[Row]
+			for _, r := range ranges {
+				again, _ = x.AppendScan(again, r, math.MaxInt)
 			}
-			mergeRuns(again, yield)
+			mergeRuns(again, single, yield)
 			return
 		}
 		used = true
-		defer releaseEntries(buf)
-		mergeRuns(*buf, yield)
+		defer releaseHits(buf)
+		mergeRuns(*buf, single, yield)
 	}
-	return access{desc: desc, est: len(es), served: served, rows: rows, release: func() {
+	return access{desc: desc, est: len(hs), served: served, rows: rows, release: func() {
 		if !used {
 			used = true
-			releaseEntries(buf)
+			releaseHits(buf)
 		}
 	}}, true
 }
@@ -490,11 +492,23 @@ func stringArg(p *cond.Pred) string {
 
 // mergeRuns yields entries in primary-key order. They come as runs of equal
 // values, each run already in key order, so the runs are merged rather than
-// sorted: O(n log runs), or O(n runs) for a few runs.
-func mergeRuns(entries []idx.Entry[Row], yield func(codec.Key, Row) bool) {
+// sorted: O(n log runs), or O(n runs) for a few runs. sorted says the
+// entries are one run already (the entries of one value).
+func mergeRuns(entries []idx.Hit[Row], sorted bool, yield func(codec.Key, Row) bool) {
+	if sorted {
+		for i := range entries {
+			if !yield(entries[i].Key, entries[i].Row) {
+				return
+			}
+		}
+		return
+	}
 	var runs [][2]int // [next, end) of each run in key order
+	allInt := true
 	for i, e := range entries {
-		if i == 0 || codec.CompareKeys(entries[i-1].Key, e.Key) > 0 {
+		_, isInt := e.Key.Int()
+		allInt = allInt && isInt
+		if i == 0 || e.Key.Less(entries[i-1].Key) {
 			if len(runs) > 0 {
 				runs[len(runs)-1][1] = i
 			}
@@ -505,13 +519,25 @@ func mergeRuns(entries []idx.Entry[Row], yield func(codec.Key, Row) bool) {
 		return
 	}
 	runs[len(runs)-1][1] = len(entries)
+	if len(runs) == 1 {
+		mergeRuns(entries, true, yield)
+		return
+	}
+	if allInt && len(runs) > 2 {
+		// Picking the smallest head among several runs mispredicts most
+		// branches; a radix sort of integer keys is a few linear passes.
+		tmp := hitBuffers.Get().(*[]idx.Hit[Row])
+		defer releaseHits(tmp)
+		mergeRuns(radixSort(entries, tmp), true, yield)
+		return
+	}
 	if len(runs) <= 8 {
 		// A few runs (one, for a single value): pick the smallest head by a
 		// linear scan.
 		for len(runs) > 0 {
 			m := 0
 			for i := 1; i < len(runs); i++ {
-				if codec.CompareKeys(entries[runs[i][0]].Key, entries[runs[m][0]].Key) < 0 {
+				if entries[runs[i][0]].Key.Less(entries[runs[m][0]].Key) {
 					m = i
 				}
 			}
@@ -541,15 +567,56 @@ func mergeRuns(entries []idx.Entry[Row], yield func(codec.Key, Row) bool) {
 	}
 }
 
+// radixSort sorts hits with integer keys (no two equal) by key in passes of
+// radixBits bits over the keys' span, using *tmp as scratch space, and
+// returns the sorted slice: entries or *tmp.
+func radixSort(entries []idx.Hit[Row], tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, e := range entries {
+		k, _ := e.Key.Int()
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	span := uint64(hi) - uint64(lo) // wraps correctly for any lo <= hi
+	src := entries
+	dst := slices.Grow((*tmp)[:0], len(entries))[:len(entries)]
+	*tmp = dst
+	var count [1 << radixBits]int
+	for shift := uint(0); shift < 64 && span>>shift > 0; shift += radixBits {
+		clear(count[:])
+		for _, e := range src {
+			k, _ := e.Key.Int()
+			count[(uint64(k)-uint64(lo))>>shift&radixMask]++
+		}
+		sum := 0
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for _, e := range src {
+			k, _ := e.Key.Int()
+			d := (uint64(k) - uint64(lo)) >> shift & radixMask
+			dst[count[d]] = e
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	return src
+}
+
+const (
+	radixBits = 11
+	radixMask = 1<<radixBits - 1
+)
+
 // runHeap orders run cursors ([next, end) index pairs) by their next key.
 type runHeap struct {
-	entries []idx.Entry[Row]
+	entries []idx.Hit[Row]
 	cur     [][2]int
 }
 
 func (h *runHeap) Len() int { return len(h.cur) }
 func (h *runHeap) Less(i, j int) bool {
-	return codec.CompareKeys(h.entries[h.cur[i][0]].Key, h.entries[h.cur[j][0]].Key) < 0
+	return h.entries[h.cur[i][0]].Key.Less(h.entries[h.cur[j][0]].Key)
 }
 func (h *runHeap) Swap(i, j int) { h.cur[i], h.cur[j] = h.cur[j], h.cur[i] }
 func (h *runHeap) Push(x any)    { h.cur = append(h.cur, x.([2]int)) }

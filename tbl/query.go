@@ -120,7 +120,7 @@ func (t *Table) Select(q Query) ([]Row, error) {
 		return nil, err
 	}
 	var out []Row
-	t.run(p, q.Where, func(r Row) bool {
+	t.run(p, q.Where, func(n int) { out = make([]Row, 0, n) }, func(r Row) bool {
 		out = append(out, r)
 		return true
 	})
@@ -151,14 +151,33 @@ func (t *Table) Count(where cond.Cond) (int, error) {
 }
 
 // run executes a compiled plan, calling emit for each result row in order
-// until emit returns false.
-func (t *Table) run(p *plan, where cond.Cond, emit func(Row) bool) {
+// until emit returns false. If reserve is not nil, run may first call it
+// with the number of rows it expects at most.
+func (t *Table) run(p *plan, where cond.Cond, reserve func(n int), emit func(Row) bool) {
 	out := newSink(p, emit)
 	a := t.choose(where)
 	if len(p.order) == 0 {
 		match := a.residual(where, p.match)
+		push := out.push
+		if out.plain() {
+			push = emit
+			if reserve != nil && !a.scan {
+				reserve(a.est)
+			}
+		}
+		if a.scan {
+			// A full scan: a leaf of rows at a time.
+			for _, rows := range t.rows.Chunks() {
+				for _, r := range rows {
+					if (match == nil || match(r.rec)) && !push(r) {
+						return
+					}
+				}
+			}
+			return
+		}
 		for _, r := range a.rows {
-			if (match == nil || match(r.rec)) && !out.push(r) {
+			if (match == nil || match(r.rec)) && !push(r) {
 				return
 			}
 		}
@@ -279,6 +298,12 @@ func newSink(p *plan, emit func(Row) bool) *sink {
 		s.seen = map[uint64][]codec.Record{}
 	}
 	return s
+}
+
+// plain reports whether the sink passes every row on unchanged: no
+// projection, no DISTINCT, no paging.
+func (s *sink) plain() bool {
+	return len(s.p.cols) == 0 && s.seen == nil && s.p.offset == 0 && s.p.limit == 0
 }
 
 // push offers one row and reports whether more rows are wanted.

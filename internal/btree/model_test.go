@@ -238,6 +238,29 @@ func (h *harness) iterate(it *Iterator[int, int], want []kv, k, v int) {
 	i, _ := slices.BinarySearchFunc(all, k, func(e kv, k int) int { return intCmp(e.k, k) })
 	equalEntries(t, "Ascend", got, all[i:min(i+50, len(all))])
 	got = got[:0]
+	for ks, vs := range h.m.ChunksFrom(k) {
+		if len(ks) == 0 || len(ks) != len(vs) {
+			t.Fatalf("ChunksFrom(%d) yielded %d keys and %d values", k, len(ks), len(vs))
+		}
+		for j, gk := range ks {
+			got = append(got, kv{gk, vs[j]})
+		}
+		if len(got) >= 50 {
+			break
+		}
+	}
+	equalEntries(t, "ChunksFrom", got[:min(50, len(got))], all[i:min(i+50, len(all))])
+	if len(got) < min(50, len(all)-i) {
+		t.Fatalf("ChunksFrom(%d) stopped after %d entries", k, len(got))
+	}
+	got = got[:0]
+	for ks, vs := range h.m.Chunks() {
+		for j, gk := range ks {
+			got = append(got, kv{gk, vs[j]})
+		}
+	}
+	equalEntries(t, "Chunks", got, all)
+	got = got[:0]
 	for gk, gv := range h.m.Descend() {
 		got = append(got, kv{gk, gv})
 		if len(got) == 50 {
