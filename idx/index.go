@@ -26,10 +26,12 @@ package idx
 import (
 	"iter"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/internal/btree"
+	"github.com/dictdb-go/dictdb/internal/radix"
 )
 
 // key is one index key: a field value and the primary key of the row
@@ -40,6 +42,17 @@ type key struct {
 }
 
 func compareKeys(a, b key) int {
+	if x, ok := a.v.(int64); ok {
+		if y, ok := b.v.(int64); ok {
+			switch {
+			case x < y:
+				return -1
+			case x > y:
+				return 1
+			}
+			return codec.CompareKeys(a.k, b.k)
+		}
+	}
 	if c := codec.Compare(a.v, b.v); c != 0 {
 		return c
 	}
@@ -289,22 +302,41 @@ func Count[R any](seq iter.Seq[Entry[R]], limit int) int {
 // index in constant time and copies each node it shares with that index
 // only on its first change, so the index it started from never changes. A
 // Builder is for one goroutine.
+//
+// A builder that starts from an empty, non-unique index only collects the
+// new entries of a batch, then sorts them and builds the tree bottom up
+// with full leaves: a bulk load costs a sort instead of a tree insertion
+// per entry.
 type Builder[R any] struct {
-	def Def
-	e   *btree.Editor[key, R]
+	def     Def
+	e       *btree.Editor[key, R]
+	pending []pendingEntry[R] // new entries not yet in e (only while collecting)
+	collect bool              // e is empty and every change so far was a new entry
+}
+
+type pendingEntry[R any] struct {
+	k key
+	r R
 }
 
 // NewBuilder returns a builder for an empty index.
 func NewBuilder[R any](def Def) *Builder[R] { return New[R](def).Edit() }
 
 // Edit returns a builder starting from x's entries.
-func (x *Index[R]) Edit() *Builder[R] { return &Builder[R]{def: x.def, e: x.m.Edit()} }
+func (x *Index[R]) Edit() *Builder[R] {
+	return &Builder[R]{def: x.def, e: x.m.Edit(), collect: x.m.Len() == 0 && !x.def.Unique}
+}
 
 // Def returns the index definition.
 func (b *Builder[R]) Def() Def { return b.def }
 
 // Put maps v to k's row r, replacing the entry (old, k) if hadOld.
 func (b *Builder[R]) Put(old any, hadOld bool, v any, k codec.Key, r R) {
+	if b.collect && !hadOld {
+		b.pending = append(b.pending, pendingEntry[R]{key{v, k}, r})
+		return
+	}
+	b.flush()
 	if hadOld && !identical(old, v) {
 		b.e.Delete(key{old, k})
 	}
@@ -312,13 +344,64 @@ func (b *Builder[R]) Put(old any, hadOld bool, v any, k codec.Key, r R) {
 }
 
 // Remove deletes the entry (v, k).
-func (b *Builder[R]) Remove(v any, k codec.Key) { b.e.Delete(key{v, k}) }
+func (b *Builder[R]) Remove(v any, k codec.Key) {
+	b.flush()
+	b.e.Delete(key{v, k})
+}
+
+// sortPending sorts the collected entries. Bulk loads usually come in
+// primary-key order with integer values: then a stable radix sort by value
+// alone gives (value, key) order in linear time.
+func (b *Builder[R]) sortPending() {
+	p := b.pending
+	inKeyOrder := true
+	for i := range p {
+		if _, isInt := p[i].k.v.(int64); !isInt || (i > 0 && !p[i-1].k.k.Less(p[i].k.k)) {
+			inKeyOrder = false
+			break
+		}
+	}
+	if !inKeyOrder {
+		slices.SortFunc(p, func(x, y pendingEntry[R]) int { return compareKeys(x.k, y.k) })
+		return
+	}
+	b.pending, _ = radix.Sort(p, nil, func(e *pendingEntry[R]) int64 { return e.k.v.(int64) })
+}
+
+// flush moves the collected entries into the tree and stops collecting.
+func (b *Builder[R]) flush() {
+	b.collect = false
+	if len(b.pending) == 0 {
+		return
+	}
+	b.sortPending()
+	if b.e.Len() == 0 {
+		tb := btree.NewBuilder[key, R](compareKeys)
+		ok := true
+		for _, p := range b.pending {
+			if tb.Append(p.k, p.r) != nil {
+				ok = false // equal keys: cannot happen, as each row has one entry
+				break
+			}
+		}
+		if ok {
+			b.e = tb.Map().Edit()
+			b.pending = nil
+			return
+		}
+	}
+	for _, p := range b.pending {
+		b.e.Set(p.k, p.r)
+	}
+	b.pending = nil
+}
 
 // Conflict is Index.Conflict on the builder's entries.
 func (b *Builder[R]) Conflict(v any, k codec.Key) (codec.Key, bool) {
 	if !b.def.Unique || v == nil {
 		return codec.Key{}, false
 	}
+	b.flush()
 	it := b.e.Iterator()
 	it.Seek(key{v, minKey})
 	for !it.Done() {
@@ -335,4 +418,7 @@ func (b *Builder[R]) Conflict(v any, k codec.Key) (codec.Key, bool) {
 
 // Index returns the index as built so far. The builder may go on, and
 // never changes an index it returned.
-func (b *Builder[R]) Index() *Index[R] { return &Index[R]{def: b.def, m: b.e.Map()} }
+func (b *Builder[R]) Index() *Index[R] {
+	b.flush()
+	return &Index[R]{def: b.def, m: b.e.Map()}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/idx"
+	"github.com/dictdb-go/dictdb/internal/radix"
 )
 
 // The planner picks how a query reaches its candidate rows. It only ever
@@ -528,7 +529,9 @@ func mergeRuns(entries []idx.Hit[Row], sorted bool, yield func(codec.Key, Row) b
 		// branches; a radix sort of integer keys is a few linear passes.
 		tmp := hitBuffers.Get().(*[]idx.Hit[Row])
 		defer releaseHits(tmp)
-		mergeRuns(radixSort(entries, tmp), true, yield)
+		var sorted []idx.Hit[Row]
+		sorted, *tmp = radix.Sort(entries, (*tmp)[:0], hitKey)
+		mergeRuns(sorted, true, yield)
 		return
 	}
 	if len(runs) <= 8 {
@@ -567,46 +570,11 @@ func mergeRuns(entries []idx.Hit[Row], sorted bool, yield func(codec.Key, Row) b
 	}
 }
 
-// radixSort sorts hits with integer keys (no two equal) by key in passes of
-// radixBits bits over the keys' span, using *tmp as scratch space, and
-// returns the sorted slice: entries or *tmp.
-func radixSort(entries []idx.Hit[Row], tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
-	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
-	for _, e := range entries {
-		k, _ := e.Key.Int()
-		lo, hi = min(lo, k), max(hi, k)
-	}
-	span := uint64(hi) - uint64(lo) // wraps correctly for any lo <= hi
-	src := entries
-	dst := slices.Grow((*tmp)[:0], len(entries))[:len(entries)]
-	*tmp = dst
-	var count [1 << radixBits]int
-	for shift := uint(0); shift < 64 && span>>shift > 0; shift += radixBits {
-		clear(count[:])
-		for _, e := range src {
-			k, _ := e.Key.Int()
-			count[(uint64(k)-uint64(lo))>>shift&radixMask]++
-		}
-		sum := 0
-		for d, c := range count {
-			count[d] = sum
-			sum += c
-		}
-		for _, e := range src {
-			k, _ := e.Key.Int()
-			d := (uint64(k) - uint64(lo)) >> shift & radixMask
-			dst[count[d]] = e
-			count[d]++
-		}
-		src, dst = dst, src
-	}
-	return src
+// hitKey is an integer hit's primary key.
+func hitKey(h *idx.Hit[Row]) int64 {
+	k, _ := h.Key.Int()
+	return k
 }
-
-const (
-	radixBits = 11
-	radixMask = 1<<radixBits - 1
-)
 
 // runHeap orders run cursors ([next, end) index pairs) by their next key.
 type runHeap struct {

@@ -1,0 +1,53 @@
+package radix
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+type item struct {
+	k   int64
+	pos int
+}
+
+// TestSortIsAStableSort compares Sort with slices.SortStableFunc on keys
+// over small, wide and extreme spans, with many equal keys.
+func TestSortIsAStableSort(t *testing.T) {
+	seed := rand.Uint64()
+	t.Logf("seed=%d", seed)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	var tmp []item
+	for round := range 500 {
+		s := make([]item, rng.IntN(2000))
+		for i := range s {
+			switch round % 4 {
+			case 0:
+				s[i].k = rng.Int64N(30) - 15
+			case 1:
+				s[i].k = int64(rng.Uint64())
+			case 2:
+				s[i].k = []int64{math.MinInt64, math.MaxInt64, 0}[rng.IntN(3)]
+			default:
+				s[i].k = rng.Int64N(1 << 40)
+			}
+			s[i].pos = i
+		}
+		want := slices.Clone(s)
+		slices.SortStableFunc(want, func(a, b item) int {
+			if a.k < b.k {
+				return -1
+			}
+			if a.k > b.k {
+				return 1
+			}
+			return 0
+		})
+		var got []item
+		got, tmp = Sort(s, tmp, func(x *item) int64 { return x.k })
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: Sort differs from a stable sort", round)
+		}
+	}
+}
