@@ -1,8 +1,8 @@
 package mvcc
 
 import (
-	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -11,7 +11,18 @@ import (
 // and the current version of every table.
 type Root[T any] struct {
 	seq    uint64
-	tables map[string]T // never mutated after publication
+	tables []entry[T] // sorted by name; never mutated after publication
+}
+
+type entry[T any] struct {
+	name string
+	v    T
+}
+
+func (r *Root[T]) find(name string) (int, bool) {
+	return slices.BinarySearchFunc(r.tables, name, func(e entry[T], name string) int {
+		return strings.Compare(e.name, name)
+	})
 }
 
 // Seq returns the sequence number of the commit that produced r. The empty
@@ -20,12 +31,21 @@ func (r *Root[T]) Seq() uint64 { return r.seq }
 
 // Table returns the version of the named table.
 func (r *Root[T]) Table(name string) (T, bool) {
-	v, ok := r.tables[name]
-	return v, ok
+	if i, ok := r.find(name); ok {
+		return r.tables[i].v, true
+	}
+	var zero T
+	return zero, false
 }
 
 // Names returns the table names in sorted order.
-func (r *Root[T]) Names() []string { return slices.Sorted(maps.Keys(r.tables)) }
+func (r *Root[T]) Names() []string {
+	names := make([]string, len(r.tables))
+	for i, e := range r.tables {
+		names[i] = e.name
+	}
+	return names
+}
 
 // Len returns the number of tables.
 func (r *Root[T]) Len() int { return len(r.tables) }
@@ -39,13 +59,18 @@ type Change[T any] struct {
 
 // apply returns a new root: r with changes applied and the next sequence.
 func (r *Root[T]) apply(changes []Change[T]) *Root[T] {
-	next := &Root[T]{seq: r.seq + 1, tables: make(map[string]T, len(r.tables)+1)}
-	maps.Copy(next.tables, r.tables)
+	next := &Root[T]{seq: r.seq + 1, tables: make([]entry[T], len(r.tables), len(r.tables)+len(changes))}
+	copy(next.tables, r.tables)
 	for _, c := range changes {
-		if c.Drop {
-			delete(next.tables, c.Name)
-		} else {
-			next.tables[c.Name] = c.Value
+		i, found := next.find(c.Name)
+		switch {
+		case c.Drop && found:
+			next.tables = slices.Delete(next.tables, i, i+1)
+		case c.Drop:
+		case found:
+			next.tables[i].v = c.Value
+		default:
+			next.tables = slices.Insert(next.tables, i, entry[T]{c.Name, c.Value})
 		}
 	}
 	return next
@@ -67,7 +92,7 @@ type Store[T any] struct {
 // New returns an empty store at sequence 0.
 func New[T any]() *Store[T] {
 	s := &Store[T]{}
-	s.root.Store(&Root[T]{tables: map[string]T{}})
+	s.root.Store(&Root[T]{})
 	return s
 }
 
@@ -89,13 +114,19 @@ func (s *Store[T]) lockFor(name string) *sync.Mutex {
 // compare-and-swap and Write returns the new root. A write with no changes
 // publishes nothing and returns the root fn saw.
 func (s *Store[T]) Write(names []string, fn func(*Root[T]) ([]Change[T], error)) (*Root[T], error) {
-	names = slices.Clone(names)
-	slices.Sort(names)
-	names = slices.Compact(names)
-	for _, n := range names {
-		l := s.lockFor(n)
+	if len(names) == 1 {
+		l := s.lockFor(names[0]) // the common case: no copy, no sort
 		l.Lock()
 		defer l.Unlock()
+	} else {
+		names = slices.Clone(names)
+		slices.Sort(names)
+		names = slices.Compact(names)
+		for _, n := range names {
+			l := s.lockFor(n)
+			l.Lock()
+			defer l.Unlock()
+		}
 	}
 	cur := s.root.Load()
 	changes, err := fn(cur)
@@ -151,8 +182,8 @@ func (s *Store[T]) replace(next *Root[T]) *Root[T] {
 		defer l.Unlock()
 	}
 	covered := func(r *Root[T]) bool {
-		for n := range r.tables {
-			if _, ok := slices.BinarySearch(names, n); !ok {
+		for _, e := range r.tables {
+			if _, ok := slices.BinarySearch(names, e.name); !ok {
 				return false
 			}
 		}
@@ -169,7 +200,7 @@ func (s *Store[T]) replace(next *Root[T]) *Root[T] {
 		if !covered(cur) {
 			return nil
 		}
-		nr := &Root[T]{seq: cur.seq + 1, tables: maps.Clone(next.tables)}
+		nr := &Root[T]{seq: cur.seq + 1, tables: slices.Clone(next.tables)}
 		if s.root.CompareAndSwap(cur, nr) {
 			return nr
 		}
