@@ -10,10 +10,10 @@ import (
 	"github.com/dictdb-go/dictdb/idx"
 )
 
-// TestMergeRunsOrdersByKey merges runs of every size, with integer keys over
+// TestSortHitsOrdersByKey merges runs of every size, with integer keys over
 // spans up to the whole int64 range (the radix sort) and string keys (the
 // run merge), and checks the result is every entry once, in key order.
-func TestMergeRunsOrdersByKey(t *testing.T) {
+func TestSortHitsOrdersByKey(t *testing.T) {
 	rng := rand.New(rand.NewPCG(testSeed(t), 9))
 	for round := range 300 {
 		var keys []codec.Key
@@ -54,10 +54,10 @@ func TestMergeRunsOrdersByKey(t *testing.T) {
 			rest = rest[m:]
 		}
 		var got []codec.Key
-		mergeRuns(hits, false, func(k codec.Key, _ Row) bool {
-			got = append(got, k)
-			return true
-		})
+		var tmp []idx.Hit[Row]
+		for _, h := range sortHits(hits, false, &tmp) {
+			got = append(got, h.Key)
+		}
 		want := slices.Clone(keys)
 		slices.SortFunc(want, codec.CompareKeys)
 		if !slices.EqualFunc(got, want, codec.Key.Equal) {

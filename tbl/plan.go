@@ -1,7 +1,6 @@
 package tbl
 
 import (
-	"container/heap"
 	"fmt"
 	"iter"
 	"math"
@@ -32,6 +31,9 @@ type access struct {
 	served []cond.Cond
 	// release, if set, frees what the access gathered when it is not used.
 	release func()
+	// appendRows, if set, appends the candidates to dst in primary-key
+	// order, like ranging over rows, but without a call per row.
+	appendRows func(dst []Row) []Row
 }
 
 // residual returns the matcher for what a's candidates still need checked:
@@ -460,27 +462,48 @@ func gathered(desc string, x *idx.Index[Row], ranges []idx.Range, limit int, ser
 	single := len(ranges) == 1 && ranges[0].LoIncl && ranges[0].HiIncl && ranges[0].Hi != nil &&
 		!ranges[0].Prefix && codec.Compare(ranges[0].Lo, ranges[0].Hi) == 0
 	used := false
-	rows := func(yield func(codec.Key, Row) bool) {
+	// take hands the hits over in key order, once; later calls read the
+	// index again (the buffers went back to the pool after the first).
+	take := func(use func([]idx.Hit[Row])) {
+		tmp := hitBuffers.Get().(*[]idx.Hit[Row])
+		defer releaseHits(tmp)
 		if used {
-			// A second pass (the buffer went back to the pool after the
-			// first) reads the index again.
 			var again []idx.Hit[Row]
 			for _, r := range ranges {
 				again, _ = x.AppendScan(again, r, math.MaxInt)
 			}
-			mergeRuns(again, single, yield)
+			use(sortHits(again, single, tmp))
 			return
 		}
 		used = true
 		defer releaseHits(buf)
-		mergeRuns(*buf, single, yield)
+		use(sortHits(*buf, single, tmp))
 	}
-	return access{desc: desc, est: len(hs), served: served, rows: rows, release: func() {
-		if !used {
-			used = true
-			releaseHits(buf)
-		}
-	}}, true
+	return access{desc: desc, est: len(hs), served: served,
+		rows: func(yield func(codec.Key, Row) bool) {
+			take(func(hs []idx.Hit[Row]) {
+				for i := range hs {
+					if !yield(hs[i].Key, hs[i].Row) {
+						return
+					}
+				}
+			})
+		},
+		appendRows: func(dst []Row) []Row {
+			take(func(hs []idx.Hit[Row]) {
+				dst = slices.Grow(dst, len(hs))
+				for i := range hs {
+					dst = append(dst, hs[i].Row)
+				}
+			})
+			return dst
+		},
+		release: func() {
+			if !used {
+				used = true
+				releaseHits(buf)
+			}
+		}}, true
 }
 
 func stringArg(p *cond.Pred) string {
@@ -491,107 +514,37 @@ func stringArg(p *cond.Pred) string {
 	return ""
 }
 
-// mergeRuns yields entries in primary-key order. They come as runs of equal
-// values, each run already in key order, so the runs are merged rather than
-// sorted: O(n log runs), or O(n runs) for a few runs. sorted says the
-// entries are one run already (the entries of one value).
-func mergeRuns(entries []idx.Hit[Row], sorted bool, yield func(codec.Key, Row) bool) {
-	if sorted {
-		for i := range entries {
-			if !yield(entries[i].Key, entries[i].Row) {
-				return
-			}
-		}
-		return
+// sortHits returns entries in primary-key order, sorted in place or into
+// *tmp. They come as runs of equal values, each run already in key order
+// (single says there is one run: the entries of one value). Several runs of
+// integer keys are radix-sorted: merging them head by head mispredicts most
+// branches, while a radix sort is a few linear passes.
+func sortHits(entries []idx.Hit[Row], single bool, tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
+	if single {
+		return entries
 	}
-	var runs [][2]int // [next, end) of each run in key order
-	allInt := true
-	for i, e := range entries {
-		_, isInt := e.Key.Int()
+	sorted, allInt := true, true
+	for i := range entries {
+		_, isInt := entries[i].Key.Int()
 		allInt = allInt && isInt
-		if i == 0 || e.Key.Less(entries[i-1].Key) {
-			if len(runs) > 0 {
-				runs[len(runs)-1][1] = i
-			}
-			runs = append(runs, [2]int{i, 0})
-		}
+		sorted = sorted && (i == 0 || entries[i-1].Key.Less(entries[i].Key))
 	}
-	if len(runs) == 0 {
-		return
+	switch {
+	case sorted:
+		return entries
+	case allInt:
+		var out []idx.Hit[Row]
+		out, *tmp = radix.Sort(entries, (*tmp)[:0], hitKey)
+		return out
 	}
-	runs[len(runs)-1][1] = len(entries)
-	if len(runs) == 1 {
-		mergeRuns(entries, true, yield)
-		return
-	}
-	if allInt && len(runs) > 2 {
-		// Picking the smallest head among several runs mispredicts most
-		// branches; a radix sort of integer keys is a few linear passes.
-		tmp := hitBuffers.Get().(*[]idx.Hit[Row])
-		defer releaseHits(tmp)
-		var sorted []idx.Hit[Row]
-		sorted, *tmp = radix.Sort(entries, (*tmp)[:0], hitKey)
-		mergeRuns(sorted, true, yield)
-		return
-	}
-	if len(runs) <= 8 {
-		// A few runs (one, for a single value): pick the smallest head by a
-		// linear scan.
-		for len(runs) > 0 {
-			m := 0
-			for i := 1; i < len(runs); i++ {
-				if entries[runs[i][0]].Key.Less(entries[runs[m][0]].Key) {
-					m = i
-				}
-			}
-			e := &entries[runs[m][0]]
-			if !yield(e.Key, e.Row) {
-				return
-			}
-			if runs[m][0]++; runs[m][0] == runs[m][1] {
-				runs = slices.Delete(runs, m, m+1)
-			}
-		}
-		return
-	}
-	h := &runHeap{entries: entries, cur: runs}
-	heap.Init(h)
-	for h.Len() > 0 {
-		c := &h.cur[0]
-		e := &entries[c[0]]
-		if !yield(e.Key, e.Row) {
-			return
-		}
-		if c[0]++; c[0] == c[1] {
-			heap.Pop(h)
-		} else {
-			heap.Fix(h, 0)
-		}
-	}
+	slices.SortFunc(entries, func(a, b idx.Hit[Row]) int { return codec.CompareKeys(a.Key, b.Key) })
+	return entries
 }
 
 // hitKey is an integer hit's primary key.
 func hitKey(h *idx.Hit[Row]) int64 {
 	k, _ := h.Key.Int()
 	return k
-}
-
-// runHeap orders run cursors ([next, end) index pairs) by their next key.
-type runHeap struct {
-	entries []idx.Hit[Row]
-	cur     [][2]int
-}
-
-func (h *runHeap) Len() int { return len(h.cur) }
-func (h *runHeap) Less(i, j int) bool {
-	return h.entries[h.cur[i][0]].Key.Less(h.entries[h.cur[j][0]].Key)
-}
-func (h *runHeap) Swap(i, j int) { h.cur[i], h.cur[j] = h.cur[j], h.cur[i] }
-func (h *runHeap) Push(x any)    { h.cur = append(h.cur, x.([2]int)) }
-func (h *runHeap) Pop() any {
-	x := h.cur[len(h.cur)-1]
-	h.cur = h.cur[:len(h.cur)-1]
-	return x
 }
 
 // orderedSource returns the rows in the order of a single-key OrderBy, when

@@ -120,7 +120,7 @@ func (t *Table) Select(q Query) ([]Row, error) {
 		return nil, err
 	}
 	var out []Row
-	t.run(p, q.Where, func(n int) { out = make([]Row, 0, n) }, func(r Row) bool {
+	t.run(p, q.Where, &out, func(r Row) bool {
 		out = append(out, r)
 		return true
 	})
@@ -151,9 +151,9 @@ func (t *Table) Count(where cond.Cond) (int, error) {
 }
 
 // run executes a compiled plan, calling emit for each result row in order
-// until emit returns false. If reserve is not nil, run may first call it
-// with the number of rows it expects at most.
-func (t *Table) run(p *plan, where cond.Cond, reserve func(n int), emit func(Row) bool) {
+// until emit returns false. If collect is not nil, emit appends to it, and
+// run may append rows to it directly instead of calling emit.
+func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) bool) {
 	out := newSink(p, emit)
 	a := t.choose(where)
 	if len(p.order) == 0 {
@@ -161,8 +161,12 @@ func (t *Table) run(p *plan, where cond.Cond, reserve func(n int), emit func(Row
 		push := out.push
 		if out.plain() {
 			push = emit
-			if reserve != nil && !a.scan {
-				reserve(a.est)
+			if collect != nil && match == nil && a.appendRows != nil {
+				*collect = a.appendRows(*collect)
+				return
+			}
+			if collect != nil && !a.scan {
+				*collect = slices.Grow(*collect, a.est)
 			}
 		}
 		if a.scan {
