@@ -304,6 +304,11 @@ func (f *Field) Slot(s *Shape) int {
 	if c>>slotBits == s.id {
 		return int(c&slotMask) - 1
 	}
+	return f.resolve(s)
+}
+
+// resolve looks the field up in s and caches the slot: Slot's slow path.
+func (f *Field) resolve(s *Shape) int {
 	i := s.Slot(f.name)
 	if i+1 <= slotMask && s.id < 1<<(64-slotBits) {
 		f.cache.Store(s.id<<slotBits | uint64(i+1))
@@ -317,11 +322,19 @@ func (f *Field) Value(r Record) any {
 		return nil
 	}
 	s := (*r.p).(*Shape)
-	i := f.Slot(s)
+	// Slot's fast path, written out so that Value is one call per row in
+	// scans.
+	var i int
+	if c := f.cache.Load(); c>>slotBits == s.id {
+		i = int(c&slotMask) - 1
+	} else {
+		i = f.resolve(s)
+	}
 	if i < 0 {
 		return nil
 	}
-	return unsafe.Slice(r.p, len(s.names)+1)[i+1]
+	// Slot i+1 of the record's allocation; i < len(s.names) by Slot.
+	return *(*any)(unsafe.Add(unsafe.Pointer(r.p), uintptr(i+1)*unsafe.Sizeof(*r.p)))
 }
 
 // Get returns the field's value in r and whether it is present.

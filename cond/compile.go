@@ -316,6 +316,17 @@ func orderMatcher(f *codec.Field, op Op, c any) Matcher {
 		}
 	}
 	ck := codec.KindOf(c)
+	if y, isInt := c.(int64); isInt {
+		// The common case: an integer field against an integer constant.
+		return func(rec codec.Record) bool {
+			v := f.Value(rec)
+			if x, ok := v.(int64); ok {
+				return holds(op, cmp.Compare(x, y))
+			}
+			r, ok := compareNumber(v, c)
+			return ok && holds(op, r)
+		}
+	}
 	if ck == codec.Number {
 		return func(rec codec.Record) bool {
 			r, ok := compareNumber(f.Value(rec), c)
