@@ -532,19 +532,56 @@ func sortHits(entries []idx.Hit[Row], single bool, tmp *[]idx.Hit[Row]) []idx.Hi
 	switch {
 	case sorted:
 		return entries
-	case allInt:
-		var out []idx.Hit[Row]
-		out, *tmp = radix.Sort(entries, (*tmp)[:0], hitKey)
-		return out
+	case allInt && len(entries) < 1<<posBits:
+		return sortIntHits(entries, tmp)
 	}
 	slices.SortFunc(entries, func(a, b idx.Hit[Row]) int { return codec.CompareKeys(a.Key, b.Key) })
 	return entries
 }
 
-// hitKey is an integer hit's primary key.
-func hitKey(h *idx.Hit[Row]) int64 {
-	k, _ := h.Key.Int()
-	return k
+// posBits is how many low bits of a packed sort word hold an entry's
+// position.
+const posBits = 24
+
+// packedBuffers recycles sortIntHits' scratch words.
+var packedBuffers = sync.Pool{New: func() any { return new([]uint64) }}
+
+// sortIntHits sorts hits with integer keys into *tmp. It radix-sorts words
+// packing each key's offset from the smallest key with the entry's
+// position, which moves 8 bytes free of pointers per step instead of a
+// whole hit, then gathers the hits in one pass. Keys spanning more than the
+// word has room for fall back to sorting the hits themselves.
+func sortIntHits(entries []idx.Hit[Row], tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for i := range entries {
+		k, _ := entries[i].Key.Int()
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	if uint64(hi)-uint64(lo) >= 1<<(64-posBits) {
+		var out []idx.Hit[Row]
+		out, *tmp = radix.Sort(entries, (*tmp)[:0], func(h *idx.Hit[Row]) int64 {
+			k, _ := h.Key.Int()
+			return k
+		})
+		return out
+	}
+	words, scratch := packedBuffers.Get().(*[]uint64), packedBuffers.Get().(*[]uint64)
+	defer packedBuffers.Put(words)
+	defer packedBuffers.Put(scratch)
+	w := slices.Grow((*words)[:0], len(entries))
+	for i := range entries {
+		k, _ := entries[i].Key.Int()
+		w = append(w, (uint64(k)-uint64(lo))<<posBits|uint64(i))
+	}
+	*words = w
+	sorted, grown := radix.Uint64s(w, (*scratch)[:0], posBits)
+	*scratch = grown
+	out := slices.Grow((*tmp)[:0], len(entries))
+	for _, x := range sorted {
+		out = append(out, entries[x&(1<<posBits-1)])
+	}
+	*tmp = out
+	return out
 }
 
 // orderedSource returns the rows in the order of a single-key OrderBy, when

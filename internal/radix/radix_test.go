@@ -51,3 +51,42 @@ func TestSortIsAStableSort(t *testing.T) {
 		}
 	}
 }
+
+// TestUint64sSortsByHighBits compares Uint64s with a stable sort on the
+// bits above skip.
+func TestUint64sSortsByHighBits(t *testing.T) {
+	seed := rand.Uint64()
+	t.Logf("seed=%d", seed)
+	rng := rand.New(rand.NewPCG(seed, 2))
+	var tmp []uint64
+	for round := range 300 {
+		skip := uint(rng.IntN(40))
+		s := make([]uint64, rng.IntN(3000))
+		for i := range s {
+			switch round % 3 {
+			case 0:
+				s[i] = rng.Uint64N(50)<<skip | uint64(i)%(1<<skip)
+			case 1:
+				s[i] = rng.Uint64()
+			default:
+				s[i] = []uint64{0, math.MaxUint64, 1 << 63}[rng.IntN(3)]
+			}
+		}
+		want := slices.Clone(s)
+		slices.SortStableFunc(want, func(a, b uint64) int {
+			a, b = a>>skip, b>>skip
+			if a < b {
+				return -1
+			}
+			if a > b {
+				return 1
+			}
+			return 0
+		})
+		var got []uint64
+		got, tmp = Uint64s(s, tmp, skip)
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d (skip %d): Uint64s differs from a stable sort", round, skip)
+		}
+	}
+}
