@@ -6,13 +6,13 @@ import (
 	"hash/maphash"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/internal/testseed"
 )
 
 const (
@@ -377,19 +377,7 @@ func TestEqualScalarsDoNotAllocate(t *testing.T) {
 
 // seedFromEnv returns the property-test seed: DICTDB_SEED if set, a fresh
 // random one otherwise. It logs it so a failure can be replayed.
-func seedFromEnv(t *testing.T) uint64 {
-	t.Helper()
-	seed := rand.Uint64()
-	if s := os.Getenv("DICTDB_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("DICTDB_SEED=%q: %v", s, err)
-		}
-		seed = v
-	}
-	t.Logf("seed=%d (replay with DICTDB_SEED=%d)", seed, seed)
-	return seed
-}
+func seedFromEnv(t *testing.T) uint64 { return testseed.Seed(t) }
 
 func TestCompareProperties(t *testing.T) {
 	seed := seedFromEnv(t)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dictdb-go/dictdb"
+	"github.com/dictdb-go/dictdb/internal/testseed"
 )
 
 // check runs ops on the model and on the real database and fails t with a
@@ -123,14 +124,7 @@ func randomBytes(rng *rand.Rand, n int) []byte {
 // model and under the metamorphic configurations. DICTDB_SEED overrides
 // the seed; DICTDB_PROGRAMS the number of programs.
 func TestRandomPrograms(t *testing.T) {
-	seed := rand.Uint64()
-	if s := os.Getenv("DICTDB_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("DICTDB_SEED: %v", err)
-		}
-		seed = v
-	}
+	seed := testseed.Seed(t)
 	n := 200
 	if s := os.Getenv("DICTDB_PROGRAMS"); s != "" {
 		v, err := strconv.Atoi(s)
@@ -142,7 +136,6 @@ func TestRandomPrograms(t *testing.T) {
 	if testing.Short() {
 		n = 40
 	}
-	t.Logf("seed %d (rerun with DICTDB_SEED=%d)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	for i := range n {
 		data := randomBytes(rng, 600)

@@ -107,6 +107,28 @@ func (s *Store[T]) lockFor(name string) *sync.Mutex {
 	return l.(*sync.Mutex)
 }
 
+// sortedNames sorts names in place and drops repeats: the order in which
+// writers take locks, so that no two writers wait for each other in a
+// cycle.
+func sortedNames(names []string) []string {
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// lock takes the writer locks of names, which must be sorted and distinct.
+func (s *Store[T]) lock(names []string) {
+	for _, n := range names {
+		s.lockFor(n).Lock()
+	}
+}
+
+// unlock releases the locks lock took.
+func (s *Store[T]) unlock(names []string) {
+	for _, n := range names {
+		s.lockFor(n).Unlock()
+	}
+}
+
 // Write locks the named tables in sorted order and calls fn with the current
 // root. fn returns the changes to publish; it may only change tables it
 // named. If fn returns an error (or panics) nothing is published and the
@@ -114,20 +136,11 @@ func (s *Store[T]) lockFor(name string) *sync.Mutex {
 // compare-and-swap and Write returns the new root. A write with no changes
 // publishes nothing and returns the root fn saw.
 func (s *Store[T]) Write(names []string, fn func(*Root[T]) ([]Change[T], error)) (*Root[T], error) {
-	if len(names) == 1 {
-		l := s.lockFor(names[0]) // the common case: no copy, no sort
-		l.Lock()
-		defer l.Unlock()
-	} else {
-		names = slices.Clone(names)
-		slices.Sort(names)
-		names = slices.Compact(names)
-		for _, n := range names {
-			l := s.lockFor(n)
-			l.Lock()
-			defer l.Unlock()
-		}
+	if len(names) > 1 { // one name, the common case, needs no copy
+		names = sortedNames(slices.Clone(names))
 	}
+	s.lock(names)
+	defer s.unlock(names)
 	cur := s.root.Load()
 	changes, err := fn(cur)
 	if err != nil {
@@ -173,14 +186,9 @@ func (s *Store[T]) Replace(next *Root[T]) *Root[T] {
 // nil, having published nothing, when such a table appeared, so that
 // Replace starts over with it locked.
 func (s *Store[T]) replace(next *Root[T]) *Root[T] {
-	names := append(s.root.Load().Names(), next.Names()...)
-	slices.Sort(names)
-	names = slices.Compact(names)
-	for _, n := range names {
-		l := s.lockFor(n)
-		l.Lock()
-		defer l.Unlock()
-	}
+	names := sortedNames(append(s.root.Load().Names(), next.Names()...))
+	s.lock(names)
+	defer s.unlock(names)
 	covered := func(r *Root[T]) bool {
 		for _, e := range r.tables {
 			if _, ok := slices.BinarySearch(names, e.name); !ok {

@@ -2,26 +2,16 @@ package tbl
 
 import (
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/idx"
+	"github.com/dictdb-go/dictdb/internal/testseed"
 )
 
-func testSeed(t *testing.T) uint64 {
-	seed := rand.Uint64()
-	if s := os.Getenv("DICTDB_SEED"); s != "" {
-		var err error
-		seed, err = strconv.ParseUint(s, 10, 64)
-		require.NoError(t, err)
-	}
-	t.Logf("seed=%d (rerun with DICTDB_SEED=%d)", seed, seed)
-	return seed
-}
+func testSeed(t *testing.T) uint64 { return testseed.Seed(t) }
 
 // randValue returns a value from a small, collision-rich domain of mixed
 // kinds, or ok=false for "leave the field out".

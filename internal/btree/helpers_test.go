@@ -4,11 +4,10 @@ import (
 	"cmp"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
-	"strconv"
 	"testing"
-	"time"
+
+	"github.com/dictdb-go/dictdb/internal/testseed"
 )
 
 func intCmp(a, b int) int { return cmp.Compare(a, b) }
@@ -18,15 +17,7 @@ func sameInt(x, y int) bool { return x == y }
 // newRand returns a generator seeded from DICTDB_SEED, or from the clock,
 // and logs the seed so that a failure can be replayed.
 func newRand(t testing.TB) *rand.Rand {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("DICTDB_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("DICTDB_SEED=%q: %v", s, err)
-		}
-		seed = v
-	}
-	t.Logf("seed %d (replay with DICTDB_SEED=%d)", seed, seed)
+	seed := testseed.Seed(t)
 	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 }
 

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/dictdb-go/dictdb/internal/testseed"
 )
 
 type item struct {
@@ -15,9 +17,7 @@ type item struct {
 // TestSortIsAStableSort compares Sort with slices.SortStableFunc on keys
 // over small, wide and extreme spans, with many equal keys.
 func TestSortIsAStableSort(t *testing.T) {
-	seed := rand.Uint64()
-	t.Logf("seed=%d", seed)
-	rng := rand.New(rand.NewPCG(seed, 1))
+	rng := rand.New(rand.NewPCG(testseed.Seed(t), 1))
 	var tmp []item
 	for round := range 500 {
 		s := make([]item, rng.IntN(2000))
@@ -55,9 +55,7 @@ func TestSortIsAStableSort(t *testing.T) {
 // TestUint64sSortsByHighBits compares Uint64s with a stable sort on the
 // bits above skip.
 func TestUint64sSortsByHighBits(t *testing.T) {
-	seed := rand.Uint64()
-	t.Logf("seed=%d", seed)
-	rng := rand.New(rand.NewPCG(seed, 2))
+	rng := rand.New(rand.NewPCG(testseed.Seed(t), 2))
 	var tmp []uint64
 	for round := range 300 {
 		skip := uint(rng.IntN(40))
