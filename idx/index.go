@@ -2,9 +2,11 @@
 //
 // # Guarantees
 //
-// An Index is immutable: Insert and Remove return a new Index sharing most
-// of its structure with the old one, so every table version (and every
-// snapshot) carries indexes that agree exactly with its rows.
+// An Index is immutable: Put and Remove return a new Index sharing most of
+// its structure with the old one, so every table version (and every
+// snapshot) carries indexes that agree exactly with its rows. A Builder
+// (Index.Edit) changes a private copy in place for a batch and copies each
+// shared node once; the index it started from never changes.
 //
 // Every row is indexed, a missing field as nil, so an index lookup returns
 // exactly what a full scan of the same predicate returns. Entries are
