@@ -29,6 +29,7 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/dictdb-go/dictdb/codec"
@@ -212,6 +213,39 @@ func (x *Index[R]) AppendScan(dst []Hit[R], r Range, limit int) (_ []Hit[R], ok 
 		}
 	}
 	return dst, true
+}
+
+// Runs yields the rows of the entries in r, in (value, key) order, a leaf's
+// worth at a time: sub-slices of the index's own storage, for counting and
+// bulk copies without a call per entry. Callers must not change the slices
+// or keep them past the step.
+func (x *Index[R]) Runs(r Range) iter.Seq[[]R] {
+	return func(yield func([]R) bool) {
+		kind := codec.KindOf(r.Lo)
+		past := r.beyond()
+		atLo := !r.LoIncl && !r.Prefix // entries equal to Lo come first: skip them
+		for ks, rows := range x.m.ChunksFrom(key{r.Lo, minKey}) {
+			i := 0
+			for atLo && i < len(ks) && codec.Equal(ks[i].v, r.Lo) {
+				i++
+			}
+			if i < len(ks) {
+				atLo = false
+			}
+			// Entries past the end follow every entry in the range, so
+			// only a leaf whose last entry is past needs searching.
+			j := len(ks)
+			if j > i && past(ks[j-1].v, kind) {
+				j = i + sort.Search(j-i, func(m int) bool { return past(ks[i+m].v, kind) })
+			}
+			if j > i && !yield(rows[i:j]) {
+				return
+			}
+			if j < len(ks) {
+				return // past the range's end
+			}
+		}
+	}
 }
 
 // beyond returns the test for the first value past the range's end, with a

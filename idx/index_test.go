@@ -1,6 +1,7 @@
 package idx
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -94,6 +95,7 @@ func TestIndexAgainstModel(t *testing.T) {
 			if got := collect(ix.Equal(v)); !slices.EqualFunc(got, want, sameKV) {
 				t.Fatalf("Equal(%v) = %v, want %v", v, got, want)
 			}
+			checkBulkReads(t, ix, Range{Lo: v, LoIncl: true, Hi: v, HiIncl: true})
 		}
 		r := Range{Lo: int64(2), LoIncl: false, Hi: 7.5, HiIncl: true}
 		want := reference(model, func(w any) bool {
@@ -102,11 +104,13 @@ func TestIndexAgainstModel(t *testing.T) {
 		if got := collect(ix.Scan(r)); !slices.EqualFunc(got, want, sameKV) {
 			t.Fatalf("Scan(%+v) = %v, want %v", r, got, want)
 		}
+		checkBulkReads(t, ix, r)
 		p := Range{Lo: "a", LoIncl: true, Prefix: true}
 		want = reference(model, func(w any) bool { s, ok := w.(string); return ok && len(s) > 0 && s[0] == 'a' })
 		if got := collect(ix.Scan(p)); !slices.EqualFunc(got, want, sameKV) {
 			t.Fatalf("prefix scan = %v, want %v", got, want)
 		}
+		checkBulkReads(t, ix, p)
 		nonNull := reference(model, func(w any) bool { return w != nil })
 		if mn, ok := ix.Min(); len(nonNull) > 0 && (!ok || !codec.Equal(mn, nonNull[0].v)) {
 			t.Fatalf("Min = %v, want %v", mn, nonNull[0].v)
@@ -116,6 +120,37 @@ func TestIndexAgainstModel(t *testing.T) {
 		}
 		if ix.Len() != len(model) {
 			t.Fatalf("Len = %d, want %d", ix.Len(), len(model))
+		}
+	}
+}
+
+// checkBulkReads checks that Runs and AppendScan read exactly what Scan
+// reads, in the same order, and that AppendScan gives up past its limit.
+func checkBulkReads(t *testing.T, ix *Index[int], r Range) {
+	t.Helper()
+	var rows []int
+	var hits []Hit[int]
+	for e := range ix.Scan(r) {
+		rows = append(rows, e.Row)
+		hits = append(hits, Hit[int]{e.Key, e.Row})
+	}
+	var runs []int
+	for run := range ix.Runs(r) {
+		if len(run) == 0 {
+			t.Fatalf("Runs(%+v) yielded an empty run", r)
+		}
+		runs = append(runs, run...)
+	}
+	if !slices.Equal(runs, rows) {
+		t.Fatalf("Runs(%+v) = %v, Scan gives %v", r, runs, rows)
+	}
+	sameHit := func(a, b Hit[int]) bool { return a.Key.Equal(b.Key) && a.Row == b.Row }
+	if got, ok := ix.AppendScan(nil, r, math.MaxInt); !ok || !slices.EqualFunc(got, hits, sameHit) {
+		t.Fatalf("AppendScan(%+v) = %v, %v; Scan gives %v", r, got, ok, hits)
+	}
+	if len(hits) > 0 {
+		if _, ok := ix.AppendScan(nil, r, len(hits)-1); ok {
+			t.Fatalf("AppendScan(%+v) with limit %d did not give up", r, len(hits)-1)
 		}
 	}
 }

@@ -22,7 +22,7 @@ import (
 
 // access is a chosen way to reach candidate rows.
 type access struct {
-	desc string                    // for Explain
+	desc func() string             // for Explain: built only when asked for
 	est  int                       // estimated candidate count
 	rows iter.Seq2[codec.Key, Row] // candidates, in primary-key order
 	scan bool                      // a full scan
@@ -35,6 +35,8 @@ type access struct {
 	// order, like ranging over rows, but without a call per row.
 	appendRows func(dst []Row) []Row
 }
+
+func fullScan() string { return "full scan" }
 
 // residual returns the matcher for what a's candidates still need checked:
 // the conjuncts of where it does not serve exactly, or full when it serves
@@ -68,7 +70,7 @@ func (t *Table) candidates(where cond.Cond) iter.Seq2[codec.Key, Row] {
 // choose returns the cheapest access for where: the usable conjunct with the
 // smallest estimated count, or a full scan.
 func (t *Table) choose(where cond.Cond) access {
-	best := access{desc: "full scan", est: t.rows.Len(), rows: t.All(), scan: true}
+	best := access{desc: fullScan, est: t.rows.Len(), rows: t.All(), scan: true}
 	consider := func(a access, ok bool) {
 		switch {
 		case !ok:
@@ -220,23 +222,25 @@ func (t *Table) pkRangeAccess(field string, r idx.Range, limit int) (access, boo
 			return access{}, false
 		}
 	}
-	return access{desc: "primary key " + field + " in " + describeRange(r), est: n, rows: rows}, true
+	return access{desc: func() string { return "primary key " + field + " in " + describeRange(r) }, est: n, rows: rows}, true
 }
 
 // rangeAccess serves an intersected range through a sorted index.
 func (t *Table) rangeAccess(x *idx.Index[Row], r idx.Range, limit int) (access, bool) {
-	desc := fmt.Sprintf("%s index on %s for range %s", describe(x.Def()), x.Def().Field, describeRange(r))
+	desc := func() string {
+		return fmt.Sprintf("%s index on %s for range %s", describe(x.Def()), x.Def().Field, describeRange(r))
+	}
 	return gathered(desc, x, []idx.Range{r}, limit, nil)
 }
 
 // empty is the access for a conjunct that no row can satisfy.
-func empty(desc string) access {
-	return access{desc: desc + " (matches nothing)", rows: func(func(codec.Key, Row) bool) {}}
+func empty(desc func() string) access {
+	return access{desc: func() string { return desc() + " (matches nothing)" }, rows: func(func(codec.Key, Row) bool) {}}
 }
 
 // pkAccess serves a predicate on the primary key.
 func (t *Table) pkAccess(p *cond.Pred, limit int) (access, bool) {
-	desc := "primary key " + p.String()
+	desc := func() string { return "primary key " + p.String() }
 	switch p.Op {
 	case cond.EqOp, cond.InOp:
 		var keys []codec.Key
@@ -389,7 +393,9 @@ func smallest(v any) (any, bool) {
 // indexAccess serves a predicate through a secondary index: equality and In
 // through any index, ranges and prefixes through sorted ones.
 func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access, bool) {
-	desc := fmt.Sprintf("%s index on %s for %s", describe(x.Def()), x.Def().Field, p.String())
+	desc := func() string {
+		return fmt.Sprintf("%s index on %s for %s", describe(x.Def()), x.Def().Field, p.String())
+	}
 	var ranges []idx.Range
 	switch p.Op {
 	case cond.EqOp:
@@ -446,7 +452,13 @@ func releaseHits(buf *[]idx.Hit[Row]) {
 // gathered reads the entries of x in ranges once: counting them is the
 // estimate, and keeping them (in a recycled buffer) saves reading the index
 // again for the candidates. It gives up (ok false) past limit entries.
-func gathered(desc string, x *idx.Index[Row], ranges []idx.Range, limit int, served []cond.Cond) (access, bool) {
+func gathered(desc func() string, x *idx.Index[Row], ranges []idx.Range, limit int, served []cond.Cond) (access, bool) {
+	// The entries of one value are in key order already.
+	single := len(ranges) == 1 && ranges[0].LoIncl && ranges[0].HiIncl && ranges[0].Hi != nil &&
+		!ranges[0].Prefix && codec.Compare(ranges[0].Lo, ranges[0].Hi) == 0
+	if single {
+		return gatheredValue(desc, x, ranges[0], limit, served)
+	}
 	buf := hitBuffers.Get().(*[]idx.Hit[Row])
 	hs := (*buf)[:0]
 	for _, r := range ranges {
@@ -458,9 +470,6 @@ func gathered(desc string, x *idx.Index[Row], ranges []idx.Range, limit int, ser
 		}
 	}
 	*buf = hs
-	// The entries of one value are in key order already.
-	single := len(ranges) == 1 && ranges[0].LoIncl && ranges[0].HiIncl && ranges[0].Hi != nil &&
-		!ranges[0].Prefix && codec.Compare(ranges[0].Lo, ranges[0].Hi) == 0
 	used := false
 	// take hands the hits over in key order, once; later calls read the
 	// index again (the buffers went back to the pool after the first).
@@ -503,6 +512,34 @@ func gathered(desc string, x *idx.Index[Row], ranges []idx.Range, limit int, ser
 				used = true
 				releaseHits(buf)
 			}
+		}}, true
+}
+
+// gatheredValue is gathered for the entries of one value, which are in key
+// order already: it counts them without copying, and Select copies their
+// rows straight out of the index's leaves.
+func gatheredValue(desc func() string, x *idx.Index[Row], r idx.Range, limit int, served []cond.Cond) (access, bool) {
+	n := 0
+	for run := range x.Runs(r) {
+		if n += len(run); n > limit {
+			return access{}, false
+		}
+	}
+	return access{desc: desc, est: n, served: served,
+		rows: func(yield func(codec.Key, Row) bool) {
+			hs, _ := x.AppendScan(nil, r, math.MaxInt)
+			for i := range hs {
+				if !yield(hs[i].Key, hs[i].Row) {
+					return
+				}
+			}
+		},
+		appendRows: func(dst []Row) []Row {
+			dst = slices.Grow(dst, n)
+			for run := range x.Runs(r) {
+				dst = append(dst, run...)
+			}
+			return dst
 		}}, true
 }
 
@@ -653,7 +690,7 @@ func (t *Table) Explain(q Query) (string, error) {
 	a := t.choose(q.Where)
 	var b strings.Builder
 	fmt.Fprintf(&b, "table %s (%d rows)\n", t.name, t.rows.Len())
-	fmt.Fprintf(&b, "access: %s, estimated rows %d\n", a.desc, a.est)
+	fmt.Fprintf(&b, "access: %s, estimated rows %d\n", a.desc(), a.est)
 	if q.Where != nil {
 		fmt.Fprintf(&b, "filter: %s\n", q.Where.String())
 	}
