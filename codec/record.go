@@ -316,25 +316,32 @@ func (f *Field) resolve(s *Shape) int {
 	return i
 }
 
+// shapeData returns the shape of a non-zero record. Slot 0 always holds a
+// *Shape, so it reads the interface's data word (the second word of an
+// empty interface in the gc toolchain's layout) without the type check of
+// an assertion: the hottest path of a scan (Field.Cached) must stay small
+// enough to be inlined. TestShapeDataIsShape guards the layout.
+func (r Record) shapeData() *Shape {
+	return (*Shape)((*[2]unsafe.Pointer)(unsafe.Pointer(r.p))[1])
+}
+
+// Cached returns the field's value in r when the field's slot cache
+// answers for r's shape, and ok false when the caller must ask Value. It is
+// small enough to be inlined into compiled predicates, the hottest path of
+// a scan.
+func (f *Field) Cached(r Record) (v any, ok bool) {
+	// The cache holds the slot plus one: the value's index in the record's
+	// allocation, whose slot 0 is the shape.
+	if c := f.cache.Load(); r.p != nil && c>>slotBits == r.shapeData().id && c&slotMask != 0 {
+		return *(*any)(unsafe.Add(unsafe.Pointer(r.p), uintptr(c&slotMask)*unsafe.Sizeof(*r.p))), true
+	}
+	return nil, false
+}
+
 // Value returns the field's value in r, nil if absent.
 func (f *Field) Value(r Record) any {
-	if r.p == nil {
-		return nil
-	}
-	s := (*r.p).(*Shape)
-	// Slot's fast path, written out so that Value is one call per row in
-	// scans.
-	var i int
-	if c := f.cache.Load(); c>>slotBits == s.id {
-		i = int(c&slotMask) - 1
-	} else {
-		i = f.resolve(s)
-	}
-	if i < 0 {
-		return nil
-	}
-	// Slot i+1 of the record's allocation; i < len(s.names) by Slot.
-	return *(*any)(unsafe.Add(unsafe.Pointer(r.p), uintptr(i+1)*unsafe.Sizeof(*r.p)))
+	v, _ := f.Get(r)
+	return v
 }
 
 // Get returns the field's value in r and whether it is present.

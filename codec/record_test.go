@@ -232,6 +232,10 @@ func TestFieldSlotCacheConcurrent(t *testing.T) {
 			for i := range 2000 {
 				j := (i + g) % len(recs)
 				v, ok := f.Get(recs[j])
+				if cv, hit := f.Cached(recs[j]); hit && (cv != v || !ok) {
+					t.Errorf("record %d: Cached = %v, Get = %v, %v", j, cv, v, ok)
+					return
+				}
 				if j == 3 {
 					if ok || f.Value(recs[j]) != nil {
 						t.Errorf("found v in a record without it")
@@ -247,6 +251,37 @@ func TestFieldSlotCacheConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestFieldCachedOnlyAnswersForItsShape checks the inlinable fast path:
+// it answers only for the shape the cache holds and a present field, and
+// then exactly as Get does.
+func TestFieldCachedOnlyAnswersForItsShape(t *testing.T) {
+	f := codec.NewField("v")
+	a := codec.RecordOf(map[string]any{"a": "x", "v": int64(7)})
+	b := codec.RecordOf(map[string]any{"v": "y"})
+	without := codec.RecordOf(map[string]any{"w": int64(1)})
+	if _, hit := f.Cached(codec.Record{}); hit {
+		t.Fatal("Cached answered for the zero record")
+	}
+	if _, hit := f.Cached(a); hit {
+		t.Fatal("Cached answered before any look-up")
+	}
+	if f.Value(a) != int64(7) {
+		t.Fatal("Value(a) is wrong")
+	}
+	if v, hit := f.Cached(a); !hit || v != int64(7) {
+		t.Fatalf("Cached(a) = %v, %v after Value(a)", v, hit)
+	}
+	if _, hit := f.Cached(b); hit {
+		t.Fatal("Cached answered for another shape")
+	}
+	if f.Value(without) != nil {
+		t.Fatal("Value found a missing field")
+	}
+	if _, hit := f.Cached(without); hit {
+		t.Fatal("Cached answered for an absent field")
+	}
 }
 
 func TestRecordSameIdentity(t *testing.T) {

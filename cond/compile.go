@@ -216,13 +216,21 @@ func compilePred(p *Pred) (Matcher, error) {
 	case StartsWithOp:
 		prefix := args[0].(string)
 		return func(rec codec.Record) bool {
-			s, ok := f.Value(rec).(string)
+			v, hit := f.Cached(rec)
+			if !hit {
+				v = f.Value(rec)
+			}
+			s, ok := v.(string)
 			return ok && strings.HasPrefix(s, prefix)
 		}, nil
 	case EndsWithOp:
 		suffix := args[0].(string)
 		return func(rec codec.Record) bool {
-			s, ok := f.Value(rec).(string)
+			v, hit := f.Cached(rec)
+			if !hit {
+				v = f.Value(rec)
+			}
+			s, ok := v.(string)
 			return ok && strings.HasSuffix(s, suffix)
 		}, nil
 	case ContainsOp:
@@ -254,11 +262,21 @@ func eqMatcher(f *codec.Field, c any) Matcher {
 		return func(rec codec.Record) bool { return f.Value(rec) == nil }
 	case string:
 		return func(rec codec.Record) bool {
-			s, ok := f.Value(rec).(string)
+			v, hit := f.Cached(rec)
+			if !hit {
+				v = f.Value(rec)
+			}
+			s, ok := v.(string)
 			return ok && s == x
 		}
 	}
-	return func(rec codec.Record) bool { return codec.Equal(c, f.Value(rec)) }
+	return func(rec codec.Record) bool {
+		v, hit := f.Cached(rec)
+		if !hit {
+			v = f.Value(rec)
+		}
+		return codec.Equal(c, v)
+	}
 }
 
 // kindOf is codec.KindOf without the panic: ok is false for a value outside
@@ -318,8 +336,15 @@ func orderMatcher(f *codec.Field, op Op, c any) Matcher {
 	ck := codec.KindOf(c)
 	if y, isInt := c.(int64); isInt {
 		// The common case: an integer field against an integer constant.
+		// This and the other closures that scans hit hardest (equality,
+		// prefix, suffix) write out Field.Cached, the inlinable fast path,
+		// before falling back to Value: a helper doing both would be too
+		// big to inline.
 		return func(rec codec.Record) bool {
-			v := f.Value(rec)
+			v, hit := f.Cached(rec)
+			if !hit {
+				v = f.Value(rec)
+			}
 			if x, ok := v.(int64); ok {
 				return holds(op, cmp.Compare(x, y))
 			}
