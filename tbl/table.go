@@ -198,7 +198,7 @@ func (t *Table) Insert(rec map[string]any) (*Table, codec.Key, error) {
 	if err != nil {
 		return t, k, err
 	}
-	if err := e.put(k, Row{m}); err != nil {
+	if err := e.store(k, Row{m}, Row{}, false); err != nil { // prepareInsert found no row under k
 		return t, k, err
 	}
 	return e.done(), k, nil
@@ -215,7 +215,7 @@ func (t *Table) InsertMany(recs []map[string]any) (*Table, []codec.Key, error) {
 		if err != nil {
 			return t, nil, fmt.Errorf("record %d: %w", i, err)
 		}
-		if err := e.put(k, Row{m}); err != nil {
+		if err := e.store(k, Row{m}, Row{}, false); err != nil { // prepareInsert found no row under k
 			return t, nil, fmt.Errorf("record %d: %w", i, err)
 		}
 		keys = append(keys, k)
@@ -276,7 +276,7 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 	if auto || !exists {
 		k, m, err := t.prepareRecord(e, m)
 		if err == nil {
-			err = e.put(k, Row{m})
+			err = e.store(k, Row{m}, Row{}, false) // prepareRecord found no row under k
 		}
 		if err != nil {
 			return t, k, Inserted, err
@@ -295,7 +295,7 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 			return t, k, 0, err
 		}
 	}
-	if err := e.put(k, Row{merged}); err != nil {
+	if err := e.store(k, Row{merged}, old, true); err != nil { // the edit has not touched k yet
 		return t, k, 0, err
 	}
 	return e.done(), k, Updated, nil
@@ -403,6 +403,12 @@ func (e *edit) get(k codec.Key) (Row, bool) { return e.rows.Get(k) }
 // anything, if a unique index already holds r's value for another key.
 func (e *edit) put(k codec.Key, r Row) error {
 	old, hadOld := e.get(k)
+	return e.store(k, r, old, hadOld)
+}
+
+// store is put for a caller that already knows k's current row in the
+// edit (old, if hadOld), which saves looking it up again.
+func (e *edit) store(k codec.Key, r Row, old Row, hadOld bool) error {
 	for _, x := range e.indexes {
 		def := x.Def()
 		if !def.Unique {
