@@ -210,33 +210,41 @@ func (w *writer[K, V]) split(n *node[K, V], appended bool) (K, *node[K, V]) {
 	return sep, right
 }
 
-// delete removes k, which must be present, from the tree at root and
-// returns the new root.
-func (w *writer[K, V]) delete(root *node[K, V], k K) *node[K, V] {
+// delete removes k from the tree at root and returns the new root and
+// whether k was there.
+func (w *writer[K, V]) delete(root *node[K, V], k K) (*node[K, V], bool) {
 	root = w.mutable(root)
-	w.remove(root, k)
+	if !w.remove(root, k) {
+		return root, false
+	}
 	for !root.leaf() && len(root.kids) == 1 {
 		root = root.kids[0]
 	}
 	if root.size() == 0 {
-		return nil
+		return nil, true
 	}
-	return root
+	return root, true
 }
 
-// remove deletes k, which must be present, under n, which w may change,
-// and repairs the children that become short.
-func (w *writer[K, V]) remove(n *node[K, V], k K) {
+// remove deletes k under n, which w may change, and repairs the children
+// that become short. It reports whether k was there; if not, it changed
+// nothing but which nodes w holds copies of.
+func (w *writer[K, V]) remove(n *node[K, V], k K) bool {
 	if n.leaf() {
-		i, _ := search(n.keys, k, w.cmp)
+		i, found := search(n.keys, k, w.cmp)
+		if !found {
+			return false
+		}
 		n.keys = slices.Delete(n.keys, i, i+1)
 		n.vals = slices.Delete(n.vals, i, i+1)
-		return
+		return true
 	}
 	i := child(n, k, w.cmp)
 	c := w.mutable(n.kids[i])
 	n.kids[i] = c
-	w.remove(c, k)
+	if !w.remove(c, k) {
+		return false
+	}
 	switch {
 	case c.size() == 0:
 		// Only a right-most node can be left empty; drop it.
@@ -248,6 +256,7 @@ func (w *writer[K, V]) remove(n *node[K, V], k K) {
 	case c.size() < minItems && len(n.kids) > 1:
 		w.rebalance(n, i)
 	}
+	return true
 }
 
 // rebalance merges the short child i of n with a neighbour, or moves items

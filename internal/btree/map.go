@@ -38,7 +38,8 @@ func (m *Map[K, V]) Delete(k K) *Map[K, V] {
 		return m
 	}
 	w := writer[K, V]{cmp: m.cmp}
-	return &Map[K, V]{root: w.delete(m.root, k), n: m.n - 1, cmp: m.cmp}
+	root, _ := w.delete(m.root, k)
+	return &Map[K, V]{root: root, n: m.n - 1, cmp: m.cmp}
 }
 
 // Edit returns an Editor that starts from m's entries, in O(1).
@@ -77,12 +78,18 @@ func (e *Editor[K, V]) Set(k K, v V) {
 
 // Delete removes k and reports whether it was present.
 func (e *Editor[K, V]) Delete(k K) bool {
-	if _, ok := e.Get(k); !ok {
+	// One descent: an absent key costs copies of the path's nodes, which
+	// the Editor owns anyway, rather than a second descent for every
+	// present key.
+	if e.root == nil {
 		return false
 	}
-	e.root = e.w.delete(e.root, k)
-	e.n--
-	return true
+	root, found := e.w.delete(e.root, k)
+	e.root = root
+	if found {
+		e.n--
+	}
+	return found
 }
 
 // Iterator returns an iterator over the current entries, positioned at the
