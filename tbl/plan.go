@@ -453,11 +453,9 @@ func releaseHits(buf *[]idx.Hit[Row]) {
 // estimate, and keeping them (in a recycled buffer) saves reading the index
 // again for the candidates. It gives up (ok false) past limit entries.
 func gathered(desc func() string, x *idx.Index[Row], ranges []idx.Range, limit int, served []cond.Cond) (access, bool) {
-	// The entries of one value are in key order already.
-	single := len(ranges) == 1 && ranges[0].LoIncl && ranges[0].HiIncl && ranges[0].Hi != nil &&
-		!ranges[0].Prefix && codec.Compare(ranges[0].Lo, ranges[0].Hi) == 0
-	if single {
-		return gatheredValue(desc, x, ranges[0], limit, served)
+	if len(ranges) == 1 && ranges[0].LoIncl && ranges[0].HiIncl && ranges[0].Hi != nil &&
+		!ranges[0].Prefix && codec.Compare(ranges[0].Lo, ranges[0].Hi) == 0 {
+		return gatheredValue(desc, x, ranges[0], limit, served) // one value
 	}
 	buf := hitBuffers.Get().(*[]idx.Hit[Row])
 	hs := (*buf)[:0]
@@ -481,12 +479,12 @@ func gathered(desc func() string, x *idx.Index[Row], ranges []idx.Range, limit i
 			for _, r := range ranges {
 				again, _ = x.AppendScan(again, r, math.MaxInt)
 			}
-			use(sortHits(again, single, tmp))
+			use(sortHits(again, tmp))
 			return
 		}
 		used = true
 		defer releaseHits(buf)
-		use(sortHits(*buf, single, tmp))
+		use(sortHits(*buf, tmp))
 	}
 	return access{desc: desc, est: len(hs), served: served,
 		rows: func(yield func(codec.Key, Row) bool) {
@@ -552,14 +550,10 @@ func stringArg(p *cond.Pred) string {
 }
 
 // sortHits returns entries in primary-key order, sorted in place or into
-// *tmp. They come as runs of equal values, each run already in key order
-// (single says there is one run: the entries of one value). Several runs of
-// integer keys are radix-sorted: merging them head by head mispredicts most
-// branches, while a radix sort is a few linear passes.
-func sortHits(entries []idx.Hit[Row], single bool, tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
-	if single {
-		return entries
-	}
+// *tmp. They come as runs of equal values, each run already in key order.
+// Several runs of integer keys are radix-sorted: merging them head by head
+// mispredicts most branches, while a radix sort is a few linear passes.
+func sortHits(entries []idx.Hit[Row], tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
 	sorted, allInt := true, true
 	for i := range entries {
 		_, isInt := entries[i].Key.Int()

@@ -55,7 +55,7 @@ func TestSortHitsOrdersByKey(t *testing.T) {
 		}
 		var got []codec.Key
 		var tmp []idx.Hit[Row]
-		for _, h := range sortHits(hits, false, &tmp) {
+		for _, h := range sortHits(hits, &tmp) {
 			got = append(got, h.Key)
 		}
 		want := slices.Clone(keys)
