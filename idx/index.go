@@ -321,19 +321,6 @@ func (x *Index[R]) Max() (any, bool) {
 	return nil, false
 }
 
-// Count counts the entries of seq, stopping at limit so that estimates stay
-// cheap: it returns min(count, limit).
-func Count[R any](seq iter.Seq[Entry[R]], limit int) int {
-	n := 0
-	for range seq {
-		if n >= limit {
-			break
-		}
-		n++
-	}
-	return n
-}
-
 // A Builder changes an index in place, for batches: it starts from an
 // index in constant time and copies each node it shares with that index
 // only on its first change, so the index it started from never changes. A

@@ -1,0 +1,36 @@
+package idx_test
+
+import (
+	"fmt"
+
+	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/idx"
+)
+
+// A Builder changes a private copy of an index in place; the index it
+// started from never changes. Runs reads the rows of a range a leaf at a
+// time, and AppendScan gathers (key, row) hits.
+func ExampleIndex_Edit() {
+	empty := idx.New[string](idx.Def{Field: "age", Kind: idx.Sorted})
+	b := empty.Edit()
+	for i, age := range []int64{31, 25, 31, 40} {
+		b.Put(nil, false, age, codec.IntKey(int64(i+1)), fmt.Sprint("row", i+1))
+	}
+	ages := b.Index()
+	fmt.Println(empty.Len(), ages.Len())
+
+	thirtyOne := idx.Range{Lo: int64(31), LoIncl: true, Hi: int64(31), HiIncl: true}
+	for rows := range ages.Runs(thirtyOne) {
+		fmt.Println(rows)
+	}
+	hits, _ := ages.AppendScan(nil, idx.Range{Lo: int64(30), LoIncl: true}, 10)
+	for _, h := range hits {
+		fmt.Println(h.Key, h.Row)
+	}
+	// Output:
+	// 0 4
+	// [row1 row3]
+	// 1 row1
+	// 3 row3
+	// 4 row4
+}
