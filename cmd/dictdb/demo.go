@@ -1,8 +1,8 @@
 package main
 
-// The demo is the concurrent web application of the Python DictDB's
-// concurrency guide, in Go (package internal/webapp, which examples/webapp
-// runs too), as a subcommand.
+// The demo is a guided tour of the API (tour.go), then the concurrent web
+// application of the Python DictDB's concurrency guide (package
+// examples/webapp/app, which examples/webapp runs too).
 
 import (
 	"flag"
@@ -10,15 +10,21 @@ import (
 	"time"
 
 	"github.com/dictdb-go/dictdb"
-	"github.com/dictdb-go/dictdb/internal/webapp"
+	"github.com/dictdb-go/dictdb/examples/webapp/app"
 )
 
 var demoCmd = &command{
 	name:    "demo",
-	args:    "[--duration 2s] [--workers 8] [--users 500] [--save FILE]",
-	summary: "run the concurrent web application demo and print a summary",
+	args:    "[--duration 2s] [--workers 8] [--users 500] [--tour=false] [--save FILE]",
+	summary: "tour the API, then run the concurrent web application",
 	detail: `
-Worker goroutines serve requests against a sessions table and an events table
+First a short guided tour: a table is created, rows are inserted and queried
+with a condition and an index, the query plan is shown, a snapshot stays
+unchanged while writers run, a failing transaction commits nothing, the
+database is saved and loaded, and rows are aggregated; each step prints the
+call it makes and what came back. --tour=false skips it.
+
+Then the concurrent web application: worker goroutines serve requests against a sessions table and an events table
 (upserts, updates, inserts, zero-copy reads), a cleanup goroutine expires idle
 sessions, and a reporter takes O(1) consistent snapshots while everyone
 writes. At the end it prints throughput and latencies, and checks that every
@@ -33,6 +39,7 @@ inspect:
 		workers := fs.Int("workers", 8, "number of worker goroutines")
 		users := fs.Int("users", 500, "number of distinct users")
 		save := fs.String("save", "", "write the final database to `FILE`")
+		withTour := fs.Bool("tour", true, "start with the guided tour of the API")
 		return func(e *env, args []string) error {
 			if err := wantArgs(args, 0, 0, "no arguments"); err != nil {
 				return err
@@ -40,7 +47,14 @@ inspect:
 			if *workers < 1 || *users < 1 || *duration <= 0 {
 				return usagef("--workers, --users and --duration must be positive")
 			}
-			db, err := webapp.Run(e.stdout, *duration, *workers, *users)
+			if *withTour {
+				fmt.Fprintln(e.stdout, "dictdb: a guided tour")
+				if err := tour(e.stdout); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "\n== 8. the concurrency guide's web application, %v with %d workers\n", *duration, *workers)
+			}
+			db, err := app.Run(e.stdout, *duration, *workers, *users)
 			if err != nil {
 				return err
 			}

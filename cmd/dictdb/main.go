@@ -14,7 +14,7 @@
 //	dictdb convert IN OUT [--to json|binary]
 //	dictdb restore BACKUP_DIR OUT [--to json|binary]
 //	dictdb verify FILE
-//	dictdb demo [--duration 2s] [--workers 8] [--users 500] [--save FILE]
+//	dictdb demo [--duration 2s] [--workers 8] [--users 500] [--tour=false] [--save FILE]
 //
 // Database files are read in either format, JSON or binary, detected from
 // their content. Flags may come before, between or after the positional

@@ -438,11 +438,30 @@ func TestE2EDemo(t *testing.T) {
 	}
 }
 
-// The demo in this process, so that -race watches its goroutines.
+// The demo in this process, so that -race watches its goroutines; the tour
+// prints each step's result, which this checks.
 func TestDemoInProcess(t *testing.T) {
 	out, errOut, code := runInProcess("demo", "--duration", "200ms", "--workers", "4", "--users", "20")
 	if code != 0 || !strings.Contains(out, "served") {
 		t.Fatalf("demo: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"auto keys [1 2 3 4 5], 5 rows",
+		"map[age:41 name:Carol]\n    map[age:35 name:Dave]\n    map[age:30 name:Alice]\n",
+		"access: sorted index on age",
+		"live table 1005 rows, snapshot still 5 rows",
+		`error "insufficient funds"; balances still 100 and 0`,
+		"users has 1005 rows and its index on age: true",
+		"map[avg_age:38 dept:Sales n:2 oldest:41]",
+		"== 8. the concurrency guide's web application",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, code = runInProcess("demo", "--tour=false", "--duration", "100ms", "--workers", "2", "--users", "20")
+	if code != 0 || strings.Contains(out, "guided tour") {
+		t.Errorf("demo --tour=false: exit %d, output:\n%s", code, out)
 	}
 }
 

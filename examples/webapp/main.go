@@ -1,5 +1,5 @@
 // Command webapp is the concurrent web application of the Python DictDB's
-// concurrency guide, in Go (see internal/webapp for the application): worker
+// concurrency guide, in Go (package app holds the application): worker
 // goroutines handle requests against a sessions table and an events table,
 // a cleanup goroutine expires idle sessions, and a reporter takes consistent
 // snapshots while everyone writes. It runs for a bounded time and prints a
@@ -14,7 +14,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/dictdb-go/dictdb/internal/webapp"
+	"github.com/dictdb-go/dictdb/examples/webapp/app"
 )
 
 func main() {
@@ -22,7 +22,7 @@ func main() {
 	workers := flag.Int("workers", 8, "number of worker goroutines")
 	users := flag.Int("users", 500, "number of distinct users")
 	flag.Parse()
-	if _, err := webapp.Run(os.Stdout, *duration, *workers, *users); err != nil {
+	if _, err := app.Run(os.Stdout, *duration, *workers, *users); err != nil {
 		fmt.Fprintln(os.Stderr, "webapp:", err)
 		os.Exit(1)
 	}

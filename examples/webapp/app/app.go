@@ -1,10 +1,10 @@
-// Package webapp is the concurrent web application of the Python DictDB's
+// Package app is the concurrent web application of the Python DictDB's
 // concurrency guide, in Go: worker goroutines handle requests against a
 // sessions table and an events table (zero-copy reads, upserts, updates and
 // inserts), a cleanup goroutine expires idle sessions, and a reporter takes
 // consistent snapshots while everyone writes. examples/webapp and the
 // dictdb command's demo run it.
-package webapp
+package app
 
 import (
 	"errors"
