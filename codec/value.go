@@ -39,27 +39,38 @@ func (k Kind) String() string {
 }
 
 // KindOf returns the kind of a normalized value. It panics if v is not
-// normalized, which is a programming error inside dictdb.
+// normalized, which is a programming error inside dictdb; ValueKind is the
+// form that reports it instead.
 func KindOf(v any) Kind {
+	k, ok := ValueKind(v)
+	if !ok {
+		panic(fmt.Sprintf("codec: value of type %T is not normalized", v))
+	}
+	return k
+}
+
+// ValueKind returns the kind of a normalized value; ok is false for a value
+// outside the value model. It is the one mapping from Go types to kinds.
+func ValueKind(v any) (k Kind, ok bool) {
 	switch v.(type) {
 	case nil:
-		return Null
+		return Null, true
 	case bool:
-		return Bool
+		return Bool, true
 	case int64, float64:
-		return Number
+		return Number, true
 	case string:
-		return String
+		return String, true
 	case []byte:
-		return Bytes
+		return Bytes, true
 	case time.Time:
-		return Time
+		return Time, true
 	case []any:
-		return List
+		return List, true
 	case map[string]any:
-		return Map
+		return Map, true
 	}
-	panic(fmt.Sprintf("codec: value of type %T is not normalized", v))
+	return 0, false
 }
 
 // Normalize converts v into a normalized value (see the package doc). The path

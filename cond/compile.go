@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"hash/maphash"
 	"strings"
-	"time"
 
 	"github.com/dictdb-go/dictdb/codec"
 )
@@ -279,30 +278,6 @@ func eqMatcher(f *codec.Field, c any) Matcher {
 	}
 }
 
-// kindOf is codec.KindOf without the panic: ok is false for a value outside
-// the value model.
-func kindOf(v any) (k codec.Kind, ok bool) {
-	switch v.(type) {
-	case nil:
-		return codec.Null, true
-	case bool:
-		return codec.Bool, true
-	case int64, float64:
-		return codec.Number, true
-	case string:
-		return codec.String, true
-	case []byte:
-		return codec.Bytes, true
-	case time.Time:
-		return codec.Time, true
-	case []any:
-		return codec.List, true
-	case map[string]any:
-		return codec.Map, true
-	}
-	return 0, false
-}
-
 // holds reports whether a comparison result r (as codec.Compare returns it)
 // satisfies op.
 func holds(op Op, r int) bool {
@@ -360,7 +335,7 @@ func orderMatcher(f *codec.Field, op Op, c any) Matcher {
 	}
 	return func(rec codec.Record) bool {
 		v := f.Value(rec)
-		if k, ok := kindOf(v); !ok || k != ck {
+		if k, ok := codec.ValueKind(v); !ok || k != ck {
 			return false
 		}
 		return holds(op, codec.Compare(v, c))
@@ -404,7 +379,7 @@ func betweenMatcher(f *codec.Field, lo, hi any) Matcher {
 	}
 	return func(rec codec.Record) bool {
 		v := f.Value(rec)
-		if vk, ok := kindOf(v); !ok || vk != k {
+		if vk, ok := codec.ValueKind(v); !ok || vk != k {
 			return false
 		}
 		return codec.Compare(lo, v) <= 0 && codec.Compare(v, hi) <= 0
