@@ -51,7 +51,9 @@
 //   - Schemas: a Float field accepts integers (stored as float64); a bool
 //     never passes an Int field; fields are required and non-null; extra
 //     fields are rejected.
-//   - Nil and empty records are rejected (ErrInvalidRecord).
+//   - Nil and empty records, and records with a field named "", are
+//     rejected (ErrInvalidRecord); other bad arguments, such as empty table
+//     or field names, give ErrInvalidArgument.
 //
 // # Concurrency
 //

@@ -25,8 +25,18 @@ var (
 	ErrPrimaryKeyChange = tbl.ErrPrimaryKeyChange
 	// ErrInvalidKey: a primary-key value that is neither an integer nor a string.
 	ErrInvalidKey = tbl.ErrInvalidKey
-	// ErrInvalidRecord: a nil or empty record, or a bad table definition.
+	// ErrInvalidRecord: a record that is nil, has no field, or has a field
+	// named "" (a nested map may have an "" key).
 	ErrInvalidRecord = tbl.ErrInvalidRecord
+	// ErrInvalidArgument: an argument that is not a record is invalid, for
+	// example an empty table, primary-key or schema field name, a bad
+	// schema type, an unknown conflict policy, an empty table list for
+	// Update, a nil snapshot, reader, writer or delta, an empty path, a bad
+	// CSV delimiter or a negative backup option. ErrInvalidIndex is a case
+	// of it (errors.Is matches both). A bad field name inside a condition,
+	// ordering or projection is an ErrInvalidQuery instead, and a field
+	// named "" inside a record an ErrInvalidRecord.
+	ErrInvalidArgument = tbl.ErrInvalidArgument
 	// ErrInvalidQuery: a bad condition, ordering, projection, limit or offset.
 	ErrInvalidQuery = cond.ErrInvalidQuery
 	// ErrUnsupportedValue: a value outside the value model (see the package doc).

@@ -223,7 +223,7 @@ func WriteSnapshot(w io.Writer, snap *Snapshot, f Format, opts ...SaveOption) er
 		return err
 	}
 	if w == nil || snap == nil {
-		return fmt.Errorf("%w: WriteSnapshot needs a writer and a snapshot", ErrInvalidRecord)
+		return fmt.Errorf("%w: WriteSnapshot needs a writer and a snapshot", ErrInvalidArgument)
 	}
 	cfg := saveConfig{}
 	for _, o := range opts {
@@ -309,7 +309,7 @@ func LoadFrom(r io.Reader, f Format, opts ...LoadOption) (*DB, error) {
 		return nil, err
 	}
 	if r == nil {
-		return nil, fmt.Errorf("%w: LoadFrom needs a reader", ErrInvalidRecord)
+		return nil, fmt.Errorf("%w: LoadFrom needs a reader", ErrInvalidArgument)
 	}
 	cfg := loadConfig{}
 	for _, o := range opts {
@@ -385,7 +385,7 @@ func (l *loader) EndTable(d *codec.TableDump) error {
 // checkPath returns the path to use, after the allowed-directory check.
 func checkPath(path, allowedDir string) (string, error) {
 	if path == "" {
-		return "", fmt.Errorf("%w: empty path", ErrInvalidRecord)
+		return "", fmt.Errorf("%w: empty path", ErrInvalidArgument)
 	}
 	if allowedDir == "" {
 		return path, nil

@@ -75,8 +75,9 @@ func (t *Table) write(fn func(cur *tbl.Table) (*tbl.Table, error)) error {
 // one more than the largest integer key the table ever held. The caller's
 // map is copied, never kept or modified.
 //
-// Insert fails, storing nothing, with ErrInvalidRecord (nil or empty rec),
-// ErrUnsupportedValue, ErrInvalidKey, ErrDuplicateKey or ErrSchema.
+// Insert fails, storing nothing, with ErrInvalidRecord (nil or empty rec,
+// or a field named ""), ErrUnsupportedValue, ErrInvalidKey, ErrDuplicateKey
+// or ErrSchema.
 func (t *Table) Insert(rec Record) (any, error) {
 	var key codec.Key
 	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {

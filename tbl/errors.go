@@ -3,6 +3,8 @@ package tbl
 import (
 	"errors"
 	"fmt"
+
+	"github.com/dictdb-go/dictdb/codec"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of them (or
@@ -21,14 +23,31 @@ var (
 	// ErrInvalidKey is returned for a primary-key value that is not an
 	// integer or a string.
 	ErrInvalidKey = errors.New("invalid primary key")
-	// ErrInvalidRecord is returned for a nil or empty record, and for
-	// invalid table definitions.
-	ErrInvalidRecord = errors.New("invalid record")
+	// ErrInvalidRecord is returned for a nil or empty record, or one with
+	// a field named "" (codec.ErrInvalidRecord).
+	ErrInvalidRecord = codec.ErrInvalidRecord
+	// ErrInvalidArgument is returned for an invalid argument that is not a
+	// record: an empty table or primary-key name, a bad schema, an unknown
+	// conflict policy (codec.ErrInvalidArgument).
+	ErrInvalidArgument = codec.ErrInvalidArgument
 	// ErrInvalidIndex is returned for a bad index definition: an empty or
 	// primary-key field, an unknown kind, a field indexed with another
-	// kind, or dropping an index that does not exist.
-	ErrInvalidIndex = errors.New("invalid index")
+	// kind, or dropping an index that does not exist. It is a case of
+	// ErrInvalidArgument: errors.Is matches both.
+	ErrInvalidIndex error = &narrowError{msg: "invalid index", broad: ErrInvalidArgument}
 )
+
+// A narrowError is a sentinel that names a narrower case of another one;
+// errors.Is matches both.
+type narrowError struct {
+	msg   string
+	broad error
+}
+
+func (e *narrowError) Error() string { return e.msg }
+
+// Unwrap returns the broader sentinel.
+func (e *narrowError) Unwrap() error { return e.broad }
 
 // An Error carries the table, field and key a failure concerns. It wraps
 // one of the sentinel errors (Err). Its message keeps the Python DictDB

@@ -35,7 +35,7 @@ var tableIDs atomic.Uint64
 // nil. Every table gets a process-unique ID, kept by all its versions.
 func New(name, pk string, schema *Schema) (*Table, error) {
 	if pk == "" {
-		return nil, errorf(ErrInvalidRecord, name, "", nil, "the primary key field name must not be empty")
+		return nil, errorf(ErrInvalidArgument, name, "", nil, "the primary key field name must not be empty")
 	}
 	return &Table{
 		id:     tableIDs.Add(1),
@@ -261,7 +261,7 @@ const (
 // in rec are kept) and validates the merged record before anything changes.
 func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Action, error) {
 	if on > OnConflictError {
-		return t, codec.Key{}, 0, errorf(ErrInvalidRecord, t.name, "", nil, "unknown conflict policy %d", on)
+		return t, codec.Key{}, 0, errorf(ErrInvalidArgument, t.name, "", nil, "unknown conflict policy %d", on)
 	}
 	e := t.edit()
 	m, err := t.normalizeRecord(&e.norm, rec, t.pk)
