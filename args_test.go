@@ -127,4 +127,3 @@ func TestEmptyFieldNames(t *testing.T) {
 }
 
 func third[A, B any](_ A, _ B, err error) error { return err }
-
