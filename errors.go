@@ -45,7 +45,9 @@ var (
 
 // Typed errors, re-exported for errors.As.
 type (
-	// Error carries the table, field and key of a record-level failure.
+	// Error carries the table, field, key and value of a record-level
+	// failure; for ErrDuplicateKey also the key of the record already
+	// stored (see tbl.Error).
 	Error = tbl.Error
 	// TableError names the table of ErrTableExists and ErrTableNotFound.
 	TableError = mvcc.TableError

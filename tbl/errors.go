@@ -49,15 +49,24 @@ func (e *narrowError) Error() string { return e.msg }
 // Unwrap returns the broader sentinel.
 func (e *narrowError) Unwrap() error { return e.broad }
 
-// An Error carries the table, field and key a failure concerns. It wraps
-// one of the sentinel errors (Err). Its message keeps the Python DictDB
-// wording where one exists.
+// An Error carries the table, field, key and value a failure concerns. It
+// wraps one of the sentinel errors (Err). Its message keeps the Python
+// DictDB wording where one exists.
+//
+// For ErrDuplicateKey, Key is the primary key of the record being written
+// and Existing the primary key of the stored record it clashes with (the
+// same key for a duplicate primary key); for a unique index, Field names
+// the index and Value holds the value both records have. CreateIndex over
+// duplicates reports two of the records that hold the value as Existing
+// and Key, in key order.
 type Error struct {
-	Err   error  // the sentinel: ErrDuplicateKey, ErrSchema, ...
-	Table string // the table name
-	Field string // the field or index concerned, if any
-	Key   any    // the primary key concerned, if any
-	Msg   string // the full message
+	Err      error  // the sentinel: ErrDuplicateKey, ErrSchema, ...
+	Table    string // the table name
+	Field    string // the field or index concerned, if any
+	Key      any    // the primary key concerned (int64 or string), if any
+	Value    any    // the field value concerned, if any: a unique index's clashing value
+	Existing any    // for ErrDuplicateKey, the primary key of the record already stored
+	Msg      string // the full message
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -70,5 +79,15 @@ func errorf(sentinel error, table, field string, key any, format string, args ..
 }
 
 func duplicateKey(table string, key any) *Error {
-	return errorf(ErrDuplicateKey, table, "", key, "Record with key '%v' already exists in table '%s'.", key, table)
+	e := errorf(ErrDuplicateKey, table, "", key, "Record with key '%v' already exists in table '%s'.", key, table)
+	e.Existing = key
+	return e
+}
+
+// uniqueClash is the error for a record whose value v of the unique index
+// on field is already held by the record under existing.
+func uniqueClash(table, field string, key, existing, v any, format string, args ...any) *Error {
+	e := errorf(ErrDuplicateKey, table, field, key, format, args...)
+	e.Value, e.Existing = codec.Clone(v), existing // a copy: v may be stored
+	return e
 }

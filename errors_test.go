@@ -2,6 +2,7 @@ package dictdb_test
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -127,3 +128,60 @@ func TestEmptyFieldNames(t *testing.T) {
 }
 
 func third[A, B any](_ A, _ B, err error) error { return err }
+
+// TestUniqueClashError: a unique-index clash names the record being
+// written (Key), the stored record holding the value (Existing) and the
+// value (Value), on every write path; Key used to hold the value.
+func TestUniqueClashError(t *testing.T) {
+	db := dictdb.New()
+	tb, err := db.CreateTable("users")
+	require.NoError(t, err)
+	require.NoError(t, tb.CreateIndex("email", dictdb.HashIndex, dictdb.Unique()))
+	_, err = tb.InsertMany([]dictdb.Record{{"id": 1, "email": "a@x"}, {"id": "k2", "email": "b@x"}})
+	require.NoError(t, err)
+
+	check := func(name string, err error, key, existing, value any) {
+		t.Helper()
+		var e *dictdb.Error
+		require.ErrorIs(t, err, dictdb.ErrDuplicateKey, name)
+		require.True(t, errors.As(err, &e), "%s: %v is not a *dictdb.Error", name, err)
+		assert.Equal(t, "users", e.Table, name)
+		assert.Equal(t, "email", e.Field, name)
+		assert.Equal(t, key, e.Key, "%s: Key is the primary key of the record written", name)
+		assert.Equal(t, existing, e.Existing, "%s: Existing is the primary key of the stored record", name)
+		assert.Equal(t, value, e.Value, "%s: Value is the clashing value", name)
+	}
+	check("Insert", second(tb.Insert(dictdb.Record{"id": 3, "email": "a@x"})), int64(3), int64(1), "a@x")
+	check("Insert auto key", second(tb.Insert(dictdb.Record{"email": "b@x"})), int64(2), "k2", "b@x")
+	check("InsertMany", second(tb.InsertMany([]dictdb.Record{{"id": 4, "email": "c@x"}, {"id": 5, "email": "c@x"}})), int64(5), int64(4), "c@x")
+	check("Update", second(tb.Update(dictdb.Record{"email": "a@x"}, cond.Field("id").Eq("k2"))), "k2", int64(1), "a@x")
+	check("Upsert", third(tb.Upsert(dictdb.Record{"id": 1, "email": "b@x"}, dictdb.OnConflictUpdate)), int64(1), "k2", "b@x")
+	check("Tx Insert", db.Update([]string{"users"}, func(tx *dictdb.Tx) error {
+		tt, err := tx.Table("users")
+		if err != nil {
+			return err
+		}
+		return second(tt.Insert(dictdb.Record{"id": 7, "email": "b@x"}))
+	}), int64(7), "k2", "b@x")
+
+	// CreateIndex over duplicates: the two records in key order.
+	_, err = tb.InsertMany([]dictdb.Record{{"id": 10, "tag": []any{"t"}}, {"id": 11, "tag": []any{"t"}}})
+	require.NoError(t, err)
+	err = tb.CreateIndex("tag", dictdb.SortedIndex, dictdb.Unique())
+	var e *dictdb.Error
+	require.True(t, errors.As(err, &e), "%v", err)
+	assert.Equal(t, int64(11), e.Key)
+	assert.Equal(t, int64(10), e.Existing)
+	assert.Equal(t, []any{"t"}, e.Value)
+	e.Value.([]any)[0] = "changed" // the error's value is a copy
+	got, _ := tb.Get(10)
+	assert.Equal(t, []any{"t"}, got["tag"])
+
+	// A duplicate primary key: Key and Existing are that key, no Value.
+	err = second(tb.Insert(dictdb.Record{"id": "k2"}))
+	require.True(t, errors.As(err, &e), "%v", err)
+	assert.Equal(t, "k2", e.Key)
+	assert.Equal(t, "k2", e.Existing)
+	assert.Nil(t, e.Value)
+	assert.Equal(t, "Record with key 'k2' already exists in table 'users'.", err.Error())
+}
