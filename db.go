@@ -115,8 +115,9 @@ func (db *DB) addTable(t *tbl.Table) error {
 
 // Table returns a handle on the named table, or an error wrapping
 // ErrTableNotFound. A handle stays bound to the table it was obtained for:
-// if that table is dropped, the handle's calls fail with ErrTableNotFound
-// even if a new table of the same name is created later.
+// if that table is dropped, the handle's calls with an error result fail
+// with ErrTableNotFound, even if a new table of the same name is created
+// later, and the others return zero values (see Table).
 func (db *DB) Table(name string) (*Table, error) {
 	t, ok := db.store.Load().Table(name)
 	if !ok {
