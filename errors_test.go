@@ -3,6 +3,7 @@ package dictdb_test
 import (
 	"bytes"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -184,4 +185,18 @@ func TestUniqueClashError(t *testing.T) {
 	assert.Equal(t, "k2", e.Existing)
 	assert.Nil(t, e.Value)
 	assert.Equal(t, "Record with key 'k2' already exists in table 'users'.", err.Error())
+}
+
+// TestNarrowSentinels: ErrInvalidIndex and ErrInvalidFormat are cases of
+// ErrInvalidArgument, not the other way round.
+func TestNarrowSentinels(t *testing.T) {
+	for _, narrow := range []error{dictdb.ErrInvalidIndex, dictdb.ErrInvalidFormat} {
+		assert.ErrorIs(t, narrow, dictdb.ErrInvalidArgument, narrow.Error())
+		assert.NotErrorIs(t, dictdb.ErrInvalidArgument, narrow, narrow.Error())
+		assert.NotErrorIs(t, narrow, dictdb.ErrInvalidRecord, narrow.Error())
+	}
+	err := dictdb.New().Save(filepath.Join(t.TempDir(), "x"), dictdb.Auto)
+	require.ErrorIs(t, err, dictdb.ErrInvalidFormat)
+	require.ErrorIs(t, err, dictdb.ErrInvalidArgument)
+	assert.Equal(t, "invalid file format: Auto is for loading only; save as JSON or Binary", err.Error())
 }

@@ -64,8 +64,9 @@ type CorruptError = codec.CorruptError
 var ErrOutsideAllowedDir = errors.New("path outside the allowed directory")
 
 // ErrInvalidFormat is returned for a Format that is not valid for the call,
-// before any file is touched.
-var ErrInvalidFormat = errors.New("invalid file format")
+// before any file is touched. It is a case of ErrInvalidArgument: errors.Is
+// matches both.
+var ErrInvalidFormat error = &narrowError{msg: "invalid file format", broad: ErrInvalidArgument}
 
 // A PathError reports a path outside the allowed directory; it wraps
 // ErrOutsideAllowedDir. Path and Dir are the resolved absolute paths.
