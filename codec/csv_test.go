@@ -201,3 +201,32 @@ func TestCSVWriter(t *testing.T) {
 		t.Fatal("bad delimiter accepted")
 	}
 }
+
+// FuzzReadCSV: ReadCSV never panics; whatever the strict reader accepts,
+// the lenient one reads the same; and a strict failure is a *CorruptError
+// with a line.
+func FuzzReadCSV(f *testing.F) {
+	for _, s := range []string{"id,name,age\n1,a,3\n2,b\n3,c,5,extra\n", "id,a,a\n1,2,3\n", "a\n\"x\n", "a,b\n\"1\"\"2\",3\n", "a\nx\"y\n", ""} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, src string, noHeader bool) {
+		opts := codec.CSVReadOptions{NoHeader: noHeader, NoInference: true}
+		cols, recs, err := codec.ReadCSV(strings.NewReader(src), opts)
+		opts.Lenient = true
+		lcols, lrecs, lerr := codec.ReadCSV(strings.NewReader(src), opts)
+		if lerr != nil {
+			t.Fatalf("lenient: %v", lerr)
+		}
+		if err != nil {
+			var ce *codec.CorruptError
+			if !errors.As(err, &ce) || ce.Line < 1 {
+				t.Fatalf("strict: %v is not a *CorruptError with a line", err)
+			}
+			return
+		}
+		if !reflect.DeepEqual(cols, lcols) || !reflect.DeepEqual(recs, lrecs) {
+			t.Fatalf("strict %v %v, lenient %v %v", cols, recs, lcols, lrecs)
+		}
+	})
+}
