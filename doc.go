@@ -59,7 +59,8 @@
 //
 // DB, Table, Snapshot and View are safe for concurrent use. A handle (Table)
 // stays bound to the table it was obtained for; after DropTable its calls
-// fail with ErrTableNotFound.
+// with an error result fail with ErrTableNotFound, and the others (Get,
+// Count, All, PrimaryKey, ...) return zero values: see Table.
 //
 // # Lifetimes
 //
