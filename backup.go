@@ -118,7 +118,7 @@ type BackupManager struct {
 // needed. It does not start the periodic schedule; call Start.
 func NewBackupManager(db *DB, dir string, opts BackupOptions) (*BackupManager, error) {
 	if db == nil || dir == "" {
-		return nil, fmt.Errorf("%w: NewBackupManager needs a DB and a directory", ErrInvalidRecord)
+		return nil, fmt.Errorf("%w: NewBackupManager needs a DB and a directory", ErrInvalidArgument)
 	}
 	if opts.Format == 0 {
 		opts.Format = JSON
@@ -127,7 +127,7 @@ func NewBackupManager(db *DB, dir string, opts BackupOptions) (*BackupManager, e
 		return nil, err
 	}
 	if opts.Interval < 0 || opts.MaxDeltas < 0 || opts.Keep < 0 {
-		return nil, fmt.Errorf("%w: Interval, MaxDeltas and Keep must not be negative", ErrInvalidRecord)
+		return nil, fmt.Errorf("%w: Interval, MaxDeltas and Keep must not be negative", ErrInvalidArgument)
 	}
 	if opts.Interval == 0 {
 		opts.Interval = 5 * time.Minute
@@ -596,7 +596,7 @@ func (db *DB) applyDeltaFile(path, prev string, info *RestoreInfo) error {
 // Nothing is published on error.
 func (db *DB) ApplyDelta(d *codec.Delta) error {
 	if d == nil {
-		return fmt.Errorf("%w: ApplyDelta needs a delta", ErrInvalidRecord)
+		return fmt.Errorf("%w: ApplyDelta needs a delta", ErrInvalidArgument)
 	}
 	names := make([]string, len(d.Tables))
 	for i, t := range d.Tables {

@@ -263,7 +263,7 @@ func TestBackupStopIsIdempotentAndSafe(t *testing.T) {
 	require.ErrorIs(t, m.Start(), dictdb.ErrBackupState, "no restart after Stop")
 
 	_, err = dictdb.NewBackupManager(nil, dir, dictdb.BackupOptions{})
-	require.ErrorIs(t, err, dictdb.ErrInvalidRecord)
+	require.ErrorIs(t, err, dictdb.ErrInvalidArgument)
 	_, err = dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Format: dictdb.Auto})
 	require.ErrorIs(t, err, dictdb.ErrInvalidFormat)
 }

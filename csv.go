@@ -4,6 +4,11 @@ package dictdb
 // with these differences (DESIGN.md section 5):
 //
 //   - A failed import leaves no table behind (Python keeps an empty one).
+//   - Malformed files are errors unless CSVOptions.Lenient is set: a row
+//     with more cells than the header, an empty or repeated header name,
+//     and quotes outside RFC 4180 (Python drops the extra cells, keeps the
+//     last of two same-named cells and runs an unclosed quote to the end
+//     of the file). Short rows are read as in Python.
 //   - Blank lines are skipped (Python makes a record of empty strings).
 //   - Numbers are parsed with Go's strict strconv: " 42", "1_000", "nan" and
 //     "inf" stay strings (Python's int() and float() accept them).
@@ -51,6 +56,19 @@ type CSVOptions struct {
 	// string holding all its non-empty cells; empty cells of number columns
 	// become nil.
 	NoTypeInference bool
+	// Lenient (import) accepts malformed files, as the Python DictDB does,
+	// instead of failing with ErrCorrupt. It tolerates exactly these, at
+	// the cost of the data named: a row with more cells than the header
+	// (or, with NoHeader, than the first row) loses the extra cells; of
+	// two header names that are equal the rightmost column wins and the
+	// other is lost; a column with an empty header name is left out; a
+	// quote inside an unquoted field is kept as a character; a quoted
+	// field that is never closed takes in the rest of the file; and a
+	// quoted field with text after its closing quote keeps that quote and
+	// goes on, delimiters and line ends included, up to the next quote
+	// before a delimiter or line end. Rows with fewer cells than the
+	// header are read in either mode: the missing cells are empty.
+	Lenient bool
 
 	// Columns (export) lists the columns in order; fields not listed are
 	// left out and missing ones are empty cells. Empty means the union of
@@ -69,17 +87,18 @@ func (o *CSVOptions) delimiter() (rune, error) {
 		d = ','
 	}
 	if !codec.ValidComma(d) {
-		return 0, fmt.Errorf("%w: invalid CSV delimiter %q", ErrInvalidRecord, d)
+		return 0, fmt.Errorf("%w: invalid CSV delimiter %q", ErrInvalidArgument, d)
 	}
 	return d, nil
 }
 
 // ImportCSV creates the table named table from the CSV file at path and
 // returns the number of records imported. It fails with ErrTableExists,
-// before reading the file, if the table exists; with the os error if the
-// file cannot be read; with ErrCorrupt for malformed CSV; and with the
-// insert's error (ErrSchema, ErrDuplicateKey, ...) if a record is rejected.
-// The import is atomic: on any failure no table is created.
+// before reading the file, if the table exists; with ErrInvalidArgument for
+// bad options; with the os error if the file cannot be read; with
+// ErrCorrupt, naming the line, for malformed CSV (see CSVOptions.Lenient);
+// and with the insert's error (ErrSchema, ErrDuplicateKey, ...) if a record
+// is rejected. The import is atomic: on any failure no table is created.
 func (db *DB) ImportCSV(path, table string, opts CSVOptions) (int, error) {
 	t, err := db.prepareImport(table, &opts)
 	if err != nil {
@@ -96,7 +115,7 @@ func (db *DB) ImportCSV(path, table string, opts CSVOptions) (int, error) {
 // ImportCSVFrom is ImportCSV reading from r.
 func (db *DB) ImportCSVFrom(r io.Reader, table string, opts CSVOptions) (int, error) {
 	if r == nil {
-		return 0, fmt.Errorf("%w: ImportCSVFrom needs a reader", ErrInvalidRecord)
+		return 0, fmt.Errorf("%w: ImportCSVFrom needs a reader", ErrInvalidArgument)
 	}
 	t, err := db.prepareImport(table, &opts)
 	if err != nil {
@@ -129,7 +148,7 @@ func (db *DB) prepareImport(table string, opts *CSVOptions) (*tbl.Table, error) 
 
 func (db *DB) importCSV(r io.Reader, t *tbl.Table, opts CSVOptions) (int, error) {
 	comma, _ := opts.delimiter()
-	ro := codec.CSVReadOptions{Comma: comma, NoHeader: opts.NoHeader, NoInference: opts.NoTypeInference}
+	ro := codec.CSVReadOptions{Comma: comma, NoHeader: opts.NoHeader, NoInference: opts.NoTypeInference, Lenient: opts.Lenient}
 	if s := t.Schema(); s != nil {
 		for _, c := range s.Columns() {
 			ro.Schema = append(ro.Schema, codec.SchemaField{Name: c.Name, Type: c.Type.String()})
@@ -156,7 +175,7 @@ func (db *DB) importCSV(r io.Reader, t *tbl.Table, opts CSVOptions) (int, error)
 // Columns, the file holds the header only.
 func (t *Table) ExportCSV(path string, opts CSVOptions) (int, error) {
 	if path == "" {
-		return 0, fmt.Errorf("%w: empty path", ErrInvalidRecord)
+		return 0, fmt.Errorf("%w: empty path", ErrInvalidArgument)
 	}
 	recs, cols, err := t.csvRows(&opts)
 	if err != nil {
@@ -177,7 +196,7 @@ func (t *Table) ExportCSV(path string, opts CSVOptions) (int, error) {
 // see ExportCSV. With nothing to write and no Columns it writes nothing.
 func (t *Table) WriteCSV(w io.Writer, opts CSVOptions) (int, error) {
 	if w == nil {
-		return 0, fmt.Errorf("%w: WriteCSV needs a writer", ErrInvalidRecord)
+		return 0, fmt.Errorf("%w: WriteCSV needs a writer", ErrInvalidArgument)
 	}
 	recs, cols, err := t.csvRows(&opts)
 	if err != nil {

@@ -117,6 +117,99 @@ func TestImportCSVAtomic(t *testing.T) {
 	}
 }
 
+// TestImportCSVStrict: by default a malformed file is an ErrCorrupt error
+// naming the line, and nothing is imported; Lenient imports it as the
+// Python DictDB does, losing what CSVOptions.Lenient says.
+func TestImportCSVStrict(t *testing.T) {
+	cases := []struct {
+		name, src string
+		line      int
+		lenient   int // records imported with Lenient
+	}{
+		{"extra cell", "id,name,age\n1,a,3\n2,b\n3,c,5,extra\n", 4, 3},
+		{"duplicate header", "id,a,a\n1,2,3\n", 1, 1},
+		{"empty header name", "id,,b\n1,2,3\n", 1, 1},
+		{"unterminated quote", "id,name\n1,a\n2,\"b\n3,c\n4,d\n", 3, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			db := dictdb.New()
+			n, err := db.ImportCSVFrom(strings.NewReader(c.src), "t", dictdb.CSVOptions{})
+			var ce *dictdb.CorruptError
+			if !errors.Is(err, dictdb.ErrCorrupt) || !errors.As(err, &ce) || ce.Line != c.line || n != 0 {
+				t.Fatalf("got %d, %v; want ErrCorrupt at line %d", n, err, c.line)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprintf("line %d", c.line)) {
+				t.Fatalf("the message does not name line %d: %v", c.line, err)
+			}
+			if len(db.TableNames()) != 0 {
+				t.Fatalf("a failed import left tables %v", db.TableNames())
+			}
+			n, err = db.ImportCSVFrom(strings.NewReader(c.src), "t", dictdb.CSVOptions{Lenient: true})
+			if err != nil || n != c.lenient {
+				t.Fatalf("lenient: got %d, %v; want %d", n, err, c.lenient)
+			}
+		})
+	}
+	// What Lenient keeps: the rightmost of two equal names, and not the
+	// cells beyond the header.
+	db := dictdb.New()
+	if _, err := db.ImportCSVFrom(strings.NewReader("id,a,a\n1,2,3\n"), "dup", dictdb.CSVOptions{Lenient: true}); err != nil {
+		t.Fatal(err)
+	}
+	dup, _ := db.Table("dup")
+	if rec, _ := dup.Get(1); !reflect.DeepEqual(rec, dictdb.Record{"id": int64(1), "a": int64(3)}) {
+		t.Fatalf("lenient duplicate header: got %v", rec)
+	}
+	// Short rows are imported in strict mode: the missing cells are
+	// empty, which inference makes nil in a number column.
+	n, err := db.ImportCSVFrom(strings.NewReader("id,name,age\n1,a,3\n2,b\n"), "short", dictdb.CSVOptions{})
+	if err != nil || n != 2 {
+		t.Fatalf("short rows: %d, %v", n, err)
+	}
+	short, _ := db.Table("short")
+	if rec, _ := short.Get(2); !reflect.DeepEqual(rec, dictdb.Record{"id": int64(2), "name": "b", "age": nil}) {
+		t.Fatalf("short row: got %v", rec)
+	}
+	// The file path variant fails the same way and leaves no table.
+	p := writeFile(t, "bad.csv", "id,name\n1,a,b\n")
+	if _, err := db.ImportCSV(p, "bad", dictdb.CSVOptions{}); !errors.Is(err, dictdb.ErrCorrupt) {
+		t.Fatalf("ImportCSV: %v", err)
+	}
+	if slicesContain(db.TableNames(), "bad") {
+		t.Fatal("a failed ImportCSV left a table")
+	}
+}
+
+// TestCSVBadArguments: bad options and nil readers or writers are
+// ErrInvalidArgument, not ErrInvalidRecord.
+func TestCSVBadArguments(t *testing.T) {
+	db := dictdb.New()
+	tb, err := db.CreateTable("t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sb strings.Builder
+	for name, err := range map[string]error{
+		"delimiter":       second(db.ImportCSVFrom(strings.NewReader("a\n1\n"), "x", dictdb.CSVOptions{Delimiter: '"'})),
+		"nil reader":      second(db.ImportCSVFrom(nil, "x", dictdb.CSVOptions{})),
+		"export path":     second(tb.ExportCSV("", dictdb.CSVOptions{})),
+		"nil writer":      second(tb.WriteCSV(nil, dictdb.CSVOptions{})),
+		"write delimiter": second(tb.WriteCSV(&sb, dictdb.CSVOptions{Delimiter: '\n'})),
+		"empty name":      second(db.ImportCSVFrom(strings.NewReader("a\n1\n"), "", dictdb.CSVOptions{})),
+		"empty pk":        second(db.ImportCSVFrom(strings.NewReader("a\n1\n"), "x", dictdb.CSVOptions{Schema: []dictdb.Column{dictdb.Col("", dictdb.Int)}})),
+	} {
+		if !errors.Is(err, dictdb.ErrInvalidArgument) || errors.Is(err, dictdb.ErrInvalidRecord) {
+			t.Errorf("%s: got %v, want ErrInvalidArgument", name, err)
+		}
+	}
+	if names := db.TableNames(); len(names) != 1 {
+		t.Fatalf("tables %v", names)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
+
 func exportString(t *testing.T, tb *dictdb.Table, opts dictdb.CSVOptions) (string, int) {
 	t.Helper()
 	var sb strings.Builder

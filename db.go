@@ -67,7 +67,7 @@ func WithSchema(cols ...Column) TableOption {
 func Col(name string, t Type) Column { return Column{Name: name, Type: t} }
 
 // CreateTable creates an empty table and returns its handle. It fails with
-// ErrTableExists if the name is taken, and ErrInvalidRecord for an empty
+// ErrTableExists if the name is taken, and ErrInvalidArgument for an empty
 // name, an empty primary-key name or a bad schema.
 func (db *DB) CreateTable(name string, opts ...TableOption) (*Table, error) {
 	t, err := newTable(name, opts)
@@ -88,7 +88,7 @@ func newTable(name string, opts []TableOption) (*tbl.Table, error) {
 		o(&cfg)
 	}
 	if name == "" {
-		return nil, &tbl.Error{Err: ErrInvalidRecord, Msg: "table names must not be empty"}
+		return nil, &tbl.Error{Err: ErrInvalidArgument, Msg: "table names must not be empty"}
 	}
 	var schema *tbl.Schema
 	if cfg.hasSch {
@@ -115,8 +115,9 @@ func (db *DB) addTable(t *tbl.Table) error {
 
 // Table returns a handle on the named table, or an error wrapping
 // ErrTableNotFound. A handle stays bound to the table it was obtained for:
-// if that table is dropped, the handle's calls fail with ErrTableNotFound
-// even if a new table of the same name is created later.
+// if that table is dropped, the handle's calls with an error result fail
+// with ErrTableNotFound, even if a new table of the same name is created
+// later, and the others return zero values (see Table).
 func (db *DB) Table(name string) (*Table, error) {
 	t, ok := db.store.Load().Table(name)
 	if !ok {
@@ -158,7 +159,7 @@ func (db *DB) Seq() uint64 { return db.store.Load().Seq() }
 // produces a new commit.
 func (db *DB) Restore(snap *Snapshot) error {
 	if snap == nil {
-		return &tbl.Error{Err: ErrInvalidRecord, Msg: "Restore needs a snapshot"}
+		return &tbl.Error{Err: ErrInvalidArgument, Msg: "Restore needs a snapshot"}
 	}
 	db.store.Replace(snap.Root())
 	db.log.Info("Restored database.", "seq", snap.Seq())

@@ -51,13 +51,16 @@
 //   - Schemas: a Float field accepts integers (stored as float64); a bool
 //     never passes an Int field; fields are required and non-null; extra
 //     fields are rejected.
-//   - Nil and empty records are rejected (ErrInvalidRecord).
+//   - Nil and empty records, and records with a field named "", are
+//     rejected (ErrInvalidRecord); other bad arguments, such as empty table
+//     or field names, give ErrInvalidArgument.
 //
 // # Concurrency
 //
 // DB, Table, Snapshot and View are safe for concurrent use. A handle (Table)
 // stays bound to the table it was obtained for; after DropTable its calls
-// fail with ErrTableNotFound.
+// with an error result fail with ErrTableNotFound, and the others (Get,
+// Count, All, PrimaryKey, ...) return zero values: see Table.
 //
 // # Lifetimes
 //

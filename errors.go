@@ -25,17 +25,44 @@ var (
 	ErrPrimaryKeyChange = tbl.ErrPrimaryKeyChange
 	// ErrInvalidKey: a primary-key value that is neither an integer nor a string.
 	ErrInvalidKey = tbl.ErrInvalidKey
-	// ErrInvalidRecord: a nil or empty record, or a bad table definition.
+	// ErrInvalidRecord: a record that is nil, has no field, or has a field
+	// named "" (a nested map may have an "" key).
 	ErrInvalidRecord = tbl.ErrInvalidRecord
+	// ErrInvalidArgument: an argument that is not a record is invalid, for
+	// example an empty table, primary-key or schema field name, a bad
+	// schema type, an unknown conflict policy, an empty table list for
+	// Update, a nil snapshot, reader, writer or delta, an empty path, a bad
+	// CSV delimiter or a negative backup option. ErrInvalidIndex and
+	// ErrInvalidFormat are narrower cases of it: errors.Is matches both, so
+	// CreateIndex("", HashIndex) is an ErrInvalidIndex and an
+	// ErrInvalidArgument. An empty field name is an ErrInvalidArgument
+	// where it is an argument (CreateIndex, PrimaryKey, Col), an
+	// ErrInvalidQuery inside a condition, ordering or projection, and an
+	// ErrInvalidRecord as a field of a record.
+	ErrInvalidArgument = tbl.ErrInvalidArgument
 	// ErrInvalidQuery: a bad condition, ordering, projection, limit or offset.
 	ErrInvalidQuery = cond.ErrInvalidQuery
 	// ErrUnsupportedValue: a value outside the value model (see the package doc).
 	ErrUnsupportedValue = codec.ErrUnsupportedValue
 )
 
+// A narrowError is a sentinel that names a narrower case of another one;
+// errors.Is matches both.
+type narrowError struct {
+	msg   string
+	broad error
+}
+
+func (e *narrowError) Error() string { return e.msg }
+
+// Unwrap returns the broader sentinel.
+func (e *narrowError) Unwrap() error { return e.broad }
+
 // Typed errors, re-exported for errors.As.
 type (
-	// Error carries the table, field and key of a record-level failure.
+	// Error carries the table, field, key and value of a record-level
+	// failure; for ErrDuplicateKey also the key of the record already
+	// stored (see tbl.Error).
 	Error = tbl.Error
 	// TableError names the table of ErrTableExists and ErrTableNotFound.
 	TableError = mvcc.TableError

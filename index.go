@@ -54,12 +54,22 @@ func (t *Table) DropIndex(field string) error {
 	return t.write(func(cur *tbl.Table) (*tbl.Table, error) { return cur.DropIndex(field) })
 }
 
-// Indexes returns the table's index definitions in creation order.
-func (t *Table) Indexes() []IndexDef { return t.view().Version().Indexes() }
+// Indexes returns the table's index definitions in creation order; nil once
+// the table was dropped.
+func (t *Table) Indexes() []IndexDef {
+	if v := t.view(); v != nil {
+		return v.Version().Indexes()
+	}
+	return nil
+}
 
-// IndexedFields returns the indexed field names in creation order.
+// IndexedFields returns the indexed field names in creation order; nil once
+// the table was dropped.
 func (t *Table) IndexedFields() []string {
 	defs := t.Indexes()
+	if defs == nil {
+		return nil
+	}
 	out := make([]string, len(defs))
 	for i, d := range defs {
 		out[i] = d.Field
@@ -67,8 +77,12 @@ func (t *Table) IndexedFields() []string {
 	return out
 }
 
-// HasIndex reports whether field has a secondary index.
-func (t *Table) HasIndex(field string) bool { return t.view().Version().HasIndex(field) }
+// HasIndex reports whether field has a secondary index; false once the
+// table was dropped.
+func (t *Table) HasIndex(field string) bool {
+	v := t.view()
+	return v != nil && v.Version().HasIndex(field)
+}
 
 // Explain describes how Select would run q: the index or key range used and
 // its estimated rows, the residual filter, and the sort strategy.

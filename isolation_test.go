@@ -820,7 +820,7 @@ func TestRestore(t *testing.T) {
 	require.NoError(t, db.Restore(empty))
 	assert.Empty(t, db.TableNames())
 
-	assert.ErrorIs(t, db.Restore(nil), dictdb.ErrInvalidRecord)
+	assert.ErrorIs(t, db.Restore(nil), dictdb.ErrInvalidArgument)
 }
 
 // Many goroutines run transactions naming the same tables in opposite

@@ -64,8 +64,9 @@ type CorruptError = codec.CorruptError
 var ErrOutsideAllowedDir = errors.New("path outside the allowed directory")
 
 // ErrInvalidFormat is returned for a Format that is not valid for the call,
-// before any file is touched.
-var ErrInvalidFormat = errors.New("invalid file format")
+// before any file is touched. It is a case of ErrInvalidArgument: errors.Is
+// matches both.
+var ErrInvalidFormat error = &narrowError{msg: "invalid file format", broad: ErrInvalidArgument}
 
 // A PathError reports a path outside the allowed directory; it wraps
 // ErrOutsideAllowedDir. Path and Dir are the resolved absolute paths.
@@ -223,7 +224,7 @@ func WriteSnapshot(w io.Writer, snap *Snapshot, f Format, opts ...SaveOption) er
 		return err
 	}
 	if w == nil || snap == nil {
-		return fmt.Errorf("%w: WriteSnapshot needs a writer and a snapshot", ErrInvalidRecord)
+		return fmt.Errorf("%w: WriteSnapshot needs a writer and a snapshot", ErrInvalidArgument)
 	}
 	cfg := saveConfig{}
 	for _, o := range opts {
@@ -309,7 +310,7 @@ func LoadFrom(r io.Reader, f Format, opts ...LoadOption) (*DB, error) {
 		return nil, err
 	}
 	if r == nil {
-		return nil, fmt.Errorf("%w: LoadFrom needs a reader", ErrInvalidRecord)
+		return nil, fmt.Errorf("%w: LoadFrom needs a reader", ErrInvalidArgument)
 	}
 	cfg := loadConfig{}
 	for _, o := range opts {
@@ -385,7 +386,7 @@ func (l *loader) EndTable(d *codec.TableDump) error {
 // checkPath returns the path to use, after the allowed-directory check.
 func checkPath(path, allowedDir string) (string, error) {
 	if path == "" {
-		return "", fmt.Errorf("%w: empty path", ErrInvalidRecord)
+		return "", fmt.Errorf("%w: empty path", ErrInvalidArgument)
 	}
 	if allowedDir == "" {
 		return path, nil

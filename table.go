@@ -12,13 +12,23 @@ import (
 // version and never block; writes lock this table only, build the next
 // version privately and publish it atomically, so a failed write changes
 // nothing. A Table is safe for concurrent use.
+//
+// A handle stays bound to its table. Once that table is dropped (by
+// DB.DropTable, Tx.DropTable or a DB.Restore to a state without it), every
+// method with an error result fails with ErrTableNotFound, even if a table
+// of the same name is created later, and the methods without one return
+// zero values: Get and GetRow report false; Count 0; All, Copy, Columns,
+// SchemaFields, Indexes and IndexedFields nil; HasIndex false; PrimaryKey
+// "". Name still returns the name. Snapshot tells whether the table is
+// still there. If a DB.Restore brings the table back, the handle works
+// again.
 type Table struct {
 	db   *DB
 	name string
 	id   uint64 // the identity of the table this handle is bound to
 }
 
-// Name returns the table name.
+// Name returns the table name, also after the table was dropped.
 func (t *Table) Name() string { return t.name }
 
 // version returns the current version of this handle's table.
@@ -40,15 +50,12 @@ func (t *Table) Snapshot() (*View, error) {
 	return snapshot.NewView(v), nil
 }
 
-// dropped is what a handle on a dropped table reads: no rows.
-var dropped, _ = tbl.New("", "id", nil)
-
-// view returns a view of the current version; a dropped table reads as an
-// empty table.
+// view returns a view of the current version, or nil once the table was
+// dropped.
 func (t *Table) view() *View {
 	v, err := t.version()
 	if err != nil {
-		return snapshot.NewView(dropped)
+		return nil
 	}
 	return snapshot.NewView(v)
 }
@@ -75,8 +82,9 @@ func (t *Table) write(fn func(cur *tbl.Table) (*tbl.Table, error)) error {
 // one more than the largest integer key the table ever held. The caller's
 // map is copied, never kept or modified.
 //
-// Insert fails, storing nothing, with ErrInvalidRecord (nil or empty rec),
-// ErrUnsupportedValue, ErrInvalidKey, ErrDuplicateKey or ErrSchema.
+// Insert fails, storing nothing, with ErrInvalidRecord (nil or empty rec,
+// or a field named ""), ErrUnsupportedValue, ErrInvalidKey, ErrDuplicateKey
+// or ErrSchema.
 func (t *Table) Insert(rec Record) (any, error) {
 	var key codec.Key
 	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
@@ -152,6 +160,7 @@ func (t *Table) Delete(where cond.Cond) (int, error) {
 }
 
 // Get returns a deep copy of the record under key (an integer or a string).
+// It reports false if there is none, or if the table was dropped.
 func (t *Table) Get(key any) (Record, bool) {
 	r, ok := t.GetRow(key)
 	if !ok {
@@ -161,7 +170,8 @@ func (t *Table) Get(key any) (Record, bool) {
 }
 
 // GetRow returns the stored record under key as a read-only Row, without
-// copying: the zero-copy read path.
+// copying: the zero-copy read path. It reports false if there is none, or
+// if the table was dropped.
 func (t *Table) GetRow(key any) (Row, bool) {
 	v, err := t.version()
 	if err != nil {
@@ -189,7 +199,8 @@ func (t *Table) Rows(q Query) ([]Row, error) {
 	return v.Rows(q)
 }
 
-// Count returns the number of records, in constant time (0 once dropped).
+// Count returns the number of records, in constant time; 0 once the table
+// was dropped (CountWhere(nil) tells a dropped table from an empty one).
 func (t *Table) Count() int {
 	v, err := t.version()
 	if err != nil {
@@ -207,17 +218,35 @@ func (t *Table) CountWhere(where cond.Cond) (int, error) {
 	return v.CountWhere(where)
 }
 
-// All returns deep copies of every record in primary-key order.
-func (t *Table) All() []Record { return t.view().All() }
+// All returns deep copies of every record in primary-key order: an empty
+// slice for an empty table, nil once the table was dropped.
+func (t *Table) All() []Record {
+	if v := t.view(); v != nil {
+		return v.All()
+	}
+	return nil
+}
 
-// Copy returns a map from primary key to a deep copy of each record.
-func (t *Table) Copy() map[any]Record { return t.view().Copy() }
+// Copy returns a map from primary key to a deep copy of each record: an
+// empty map for an empty table, nil once the table was dropped.
+func (t *Table) Copy() map[any]Record {
+	if v := t.view(); v != nil {
+		return v.Copy()
+	}
+	return nil
+}
 
 // Columns returns the schema's fields in order or, without a schema, the
-// sorted union of all records' fields.
-func (t *Table) Columns() []string { return t.view().Columns() }
+// sorted union of all records' fields; nil once the table was dropped.
+func (t *Table) Columns() []string {
+	if v := t.view(); v != nil {
+		return v.Columns()
+	}
+	return nil
+}
 
-// PrimaryKey returns the primary-key field name.
+// PrimaryKey returns the primary-key field name, or "" once the table was
+// dropped.
 func (t *Table) PrimaryKey() string {
 	v, err := t.version()
 	if err != nil {
@@ -226,5 +255,11 @@ func (t *Table) PrimaryKey() string {
 	return v.PrimaryKey()
 }
 
-// SchemaFields returns the schema's fields in order, or nil without one.
-func (t *Table) SchemaFields() []string { return t.view().SchemaFields() }
+// SchemaFields returns the schema's fields in order, or nil without one or
+// once the table was dropped.
+func (t *Table) SchemaFields() []string {
+	if v := t.view(); v != nil {
+		return v.SchemaFields()
+	}
+	return nil
+}

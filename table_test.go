@@ -129,7 +129,8 @@ func TestInsertRejectsBadInput(t *testing.T) {
 		{"bool key", dictdb.Record{"id": true}, dictdb.ErrInvalidKey},
 		{"fractional key", dictdb.Record{"id": 1.5}, dictdb.ErrInvalidKey},
 		{"list key", dictdb.Record{"id": []any{1}}, dictdb.ErrInvalidKey},
-		{"empty field name", dictdb.Record{"": 1}, dictdb.ErrUnsupportedValue},
+		{"empty field name", dictdb.Record{"": 1}, dictdb.ErrInvalidRecord},
+		{"empty field name beside others", dictdb.Record{"a": 1, "": 2}, dictdb.ErrInvalidRecord},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -198,7 +199,7 @@ func TestUpsert(t *testing.T) {
 	assert.Equal(t, "updated", dictdb.Updated.String())
 
 	_, _, err = tb.Upsert(dictdb.Record{"id": 1}, dictdb.Conflict(9))
-	require.ErrorIs(t, err, dictdb.ErrInvalidRecord)
+	require.ErrorIs(t, err, dictdb.ErrInvalidArgument)
 }
 
 func TestUpsertValidatesMergedRecord(t *testing.T) {
@@ -445,9 +446,9 @@ func TestSchema(t *testing.T) {
 
 	db := dictdb.New()
 	_, err = db.CreateTable("bad", dictdb.WithSchema(dictdb.Col("a", dictdb.Int), dictdb.Col("a", dictdb.Str)))
-	require.ErrorIs(t, err, dictdb.ErrInvalidRecord)
+	require.ErrorIs(t, err, dictdb.ErrInvalidArgument)
 	_, err = db.CreateTable("bad", dictdb.WithSchema(dictdb.Col("a", dictdb.Type(99))))
-	require.ErrorIs(t, err, dictdb.ErrInvalidRecord)
+	require.ErrorIs(t, err, dictdb.ErrInvalidArgument)
 	assert.Empty(t, db.TableNames())
 }
 
@@ -475,9 +476,9 @@ func TestTables(t *testing.T) {
 	require.ErrorIs(t, err, dictdb.ErrTableExists)
 	assert.Equal(t, "Table 'users' already exists.", err.Error())
 	_, err = db.CreateTable("")
-	require.ErrorIs(t, err, dictdb.ErrInvalidRecord)
+	require.ErrorIs(t, err, dictdb.ErrInvalidArgument)
 	_, err = db.CreateTable("x", dictdb.PrimaryKey(""))
-	require.ErrorIs(t, err, dictdb.ErrInvalidRecord)
+	require.ErrorIs(t, err, dictdb.ErrInvalidArgument)
 	assert.Equal(t, []string{"products", "users"}, db.TableNames())
 
 	_, err = users.Insert(dictdb.Record{"name": "A"})

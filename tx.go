@@ -40,7 +40,7 @@ type Tx struct {
 // them with Tx.CreateTable.
 func (db *DB) Update(tables []string, fn func(tx *Tx) error) error {
 	if len(tables) == 0 {
-		return &tbl.Error{Err: ErrInvalidRecord, Msg: "Update needs at least one table name"}
+		return &tbl.Error{Err: ErrInvalidArgument, Msg: "Update needs at least one table name"}
 	}
 	tx := &Tx{names: slices.Compact(slices.Sorted(slices.Values(tables)))}
 	defer func() { tx.done = true }()

@@ -376,7 +376,7 @@ type binReader struct {
 // *CorruptError wrapping ErrCorrupt that gives the byte offset.
 func DecodeBinary(r io.Reader, v Visitor) error {
 	if r == nil || v == nil {
-		return errors.New("codec: DecodeBinary needs a reader and a visitor")
+		return fmt.Errorf("codec: %w: DecodeBinary needs a reader and a visitor", ErrInvalidArgument)
 	}
 	br := &binReader{r: r, v: v, intern: make(map[string]string)}
 	return br.run()

@@ -14,10 +14,19 @@ package codec
 //   - A schema conversion to list or dict keeps the string (Python would
 //     call list("abc") or fail).
 //   - Inside quoted fields "\r\n" is read as "\n" (Go's encoding/csv).
-//   - Quotes are lenient, as Python's are: a quote inside an unquoted field
-//     is kept, an unterminated quoted field runs to the end of the input;
-//     text after a closing quote keeps that quote ("b"c gives b"c where
-//     Python gives bc).
+//   - The reader is strict unless told to be lenient, so that nothing is
+//     lost silently: a row with more cells than the header, a header with
+//     an empty or repeated name, and any quote outside RFC 4180 (a quote
+//     inside an unquoted field, text after a closing quote, a quoted field
+//     never closed) are errors naming the line. Python's reader accepts
+//     all of them, dropping extra cells, letting the last of two
+//     same-named cells win and running an unclosed quote to the end of
+//     the file. Rows shorter than the header are read in both modes, as
+//     in Python: the missing cells are empty.
+//   - When lenient, quotes are read as Python reads them, but for text
+//     after a closing quote: the quote is kept and the field goes on as a
+//     quoted one, up to the next quote before a delimiter or line end
+//     ("b"c,d gives b"c,d... where Python gives bc and d).
 //   - A leading UTF-8 byte-order mark is skipped.
 //
 // Values are written as Python's str() renders them: None as an empty
@@ -61,6 +70,17 @@ type CSVReadOptions struct {
 	// that holds all its non-empty cells, and empty cells of int and float
 	// columns become nil.
 	NoInference bool
+	// Lenient reads malformed files as the Python DictDB does instead of
+	// failing: cells beyond the header's width (or, with NoHeader, the
+	// first row's) are dropped; of two columns with the same name the
+	// rightmost cell wins; columns with an empty name are left out of the
+	// records; a quote inside an unquoted field is kept as a character; a
+	// quoted field that is never closed runs to the end of the input; and
+	// after text that follows a closing quote, the quote is kept and the
+	// field goes on, delimiters and line ends included, up to the next
+	// quote that is followed by a delimiter or a line end. Without Lenient
+	// each of these is a *CorruptError naming the line.
+	Lenient bool
 }
 
 // ValidComma reports whether r can delimit CSV fields.
@@ -68,22 +88,23 @@ func ValidComma(r rune) bool {
 	return r != 0 && r != '"' && r != '\r' && r != '\n' && r != utf8.RuneError && utf8.ValidRune(r)
 }
 
-// ReadCSV reads a whole CSV file and returns its column names (duplicates
-// kept, in header order) and its records (for a duplicated name the last
-// cell wins). Rows shorter than the header are padded with "", longer ones
-// truncated. An empty input gives no columns and no records. A malformed
-// file gives a *CorruptError with the line.
+// ReadCSV reads a whole CSV file and returns its column names (in header
+// order, duplicates kept) and its records. Rows shorter than the header
+// are padded with "". An empty input gives no columns and no records. A
+// malformed file (see CSVReadOptions.Lenient for what that is) gives a
+// *CorruptError with the line, and no records. A bad delimiter or schema
+// gives an error wrapping ErrInvalidArgument.
 func ReadCSV(r io.Reader, opts CSVReadOptions) ([]string, []map[string]any, error) {
 	comma := opts.Comma
 	if comma == 0 {
 		comma = ','
 	}
 	if !ValidComma(comma) {
-		return nil, nil, fmt.Errorf("codec: invalid CSV delimiter %q", comma)
+		return nil, nil, fmt.Errorf("codec: %w: invalid CSV delimiter %q", ErrInvalidArgument, comma)
 	}
 	for _, f := range opts.Schema {
 		if f.Name == "" || !validSchemaType(f.Type) {
-			return nil, nil, fmt.Errorf("codec: bad schema field %q of type %q", f.Name, f.Type)
+			return nil, nil, fmt.Errorf("codec: %w: bad schema field %q of type %q", ErrInvalidArgument, f.Name, f.Type)
 		}
 	}
 	br := bufio.NewReader(r)
@@ -93,8 +114,11 @@ func ReadCSV(r io.Reader, opts CSVReadOptions) ([]string, []map[string]any, erro
 	cr := csv.NewReader(br)
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
+	cr.LazyQuotes = opts.Lenient
 	cr.ReuseRecord = true
+	csvError := func(line int, format string, args ...any) error {
+		return &CorruptError{Format: "csv", Offset: -1, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
 	var cols []string
 	var rows [][]string
 	for {
@@ -105,10 +129,19 @@ func ReadCSV(r io.Reader, opts CSVReadOptions) ([]string, []map[string]any, erro
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, nil, &CorruptError{Format: "csv", Offset: -1, Line: pe.Line, Msg: pe.Err.Error()}
+				// Report the line where the record starts: for a quoted
+				// field never closed, that is where the quote opened.
+				msg := pe.Err.Error()
+				if pe.Line != pe.StartLine {
+					msg += fmt.Sprintf(" (found at line %d, column %d)", pe.Line, pe.Column)
+				} else {
+					msg += fmt.Sprintf(" (column %d)", pe.Column)
+				}
+				return nil, nil, csvError(pe.StartLine, "%s", msg)
 			}
 			return nil, nil, err
 		}
+		line, _ := cr.FieldPos(0)
 		if cols == nil {
 			if opts.NoHeader {
 				cols = make([]string, len(row))
@@ -117,8 +150,20 @@ func ReadCSV(r io.Reader, opts CSVReadOptions) ([]string, []map[string]any, erro
 				}
 			} else {
 				cols = append([]string{}, row...)
+				if !opts.Lenient {
+					if err := checkHeader(cols); err != nil {
+						return nil, nil, csvError(line, "header: %s", err)
+					}
+				}
 				continue
 			}
+		}
+		if len(row) > len(cols) && !opts.Lenient {
+			of := "the header has"
+			if opts.NoHeader {
+				of = "the first row has"
+			}
+			return nil, nil, csvError(line, "row has %d cells, %s %d (cell %q would be lost)", len(row), of, len(cols), row[len(cols)])
 		}
 		cells := make([]string, len(cols))
 		copy(cells, row)
@@ -131,7 +176,9 @@ func ReadCSV(r io.Reader, opts CSVReadOptions) ([]string, []map[string]any, erro
 	for i, row := range rows {
 		m := make(map[string]any, len(cols))
 		for j, c := range cols {
-			m[c] = row[j]
+			if c != "" {
+				m[c] = row[j]
+			}
 		}
 		recs[i] = m
 	}
@@ -144,13 +191,28 @@ func ReadCSV(r io.Reader, opts CSVReadOptions) ([]string, []map[string]any, erro
 	return cols, recs, nil
 }
 
-// InferTypes returns, for each distinct column, the narrowest of int, float
+// checkHeader reports an empty or repeated column name.
+func checkHeader(cols []string) error {
+	seen := make(map[string]int, len(cols))
+	for i, c := range cols {
+		if c == "" {
+			return fmt.Errorf("column %d has no name", i+1)
+		}
+		if j, ok := seen[c]; ok {
+			return fmt.Errorf("columns %d and %d are both named %q", j+1, i+1, c)
+		}
+		seen[c] = i
+	}
+	return nil
+}
+
+// InferTypes returns, for each distinct named column, the narrowest of int, float
 // and str holding every non-empty string cell (an all-empty column is int).
 func InferTypes(cols []string, recs []map[string]any) []SchemaField {
 	var out []SchemaField
 	seen := map[string]bool{}
 	for _, c := range cols {
-		if seen[c] {
+		if seen[c] || c == "" {
 			continue
 		}
 		seen[c] = true
@@ -260,7 +322,7 @@ func NewCSVWriter(w io.Writer, comma rune) (*CSVWriter, error) {
 		comma = ','
 	}
 	if !ValidComma(comma) {
-		return nil, fmt.Errorf("codec: invalid CSV delimiter %q", comma)
+		return nil, fmt.Errorf("codec: %w: invalid CSV delimiter %q", ErrInvalidArgument, comma)
 	}
 	return &CSVWriter{w: bufio.NewWriterSize(w, 32<<10), comma: comma}, nil
 }

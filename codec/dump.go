@@ -124,28 +124,29 @@ func RecordKeys(rec map[string]any, pk string) []string {
 	return keys
 }
 
-// validateDump checks the metadata a writer is given.
+// validateDump checks the metadata a writer is given; errors wrap
+// ErrInvalidArgument.
 func validateDump(t *TableDump) error {
 	if t == nil {
-		return errors.New("codec: nil table dump")
+		return fmt.Errorf("codec: %w: nil table dump", ErrInvalidArgument)
 	}
 	if t.Name == "" {
-		return errors.New("codec: table name must not be empty")
+		return fmt.Errorf("codec: %w: table name must not be empty", ErrInvalidArgument)
 	}
 	if t.PrimaryKey == "" {
-		return fmt.Errorf("codec: table %q: primary key name must not be empty", t.Name)
+		return fmt.Errorf("codec: %w: table %q: primary key name must not be empty", ErrInvalidArgument, t.Name)
 	}
 	if t.NextID < 0 {
-		return fmt.Errorf("codec: table %q: negative next id %d", t.Name, t.NextID)
+		return fmt.Errorf("codec: %w: table %q: negative next id %d", ErrInvalidArgument, t.Name, t.NextID)
 	}
 	for _, f := range t.Schema {
 		if f.Name == "" || !validSchemaType(f.Type) {
-			return fmt.Errorf("codec: table %q: bad schema field %q of type %q", t.Name, f.Name, f.Type)
+			return fmt.Errorf("codec: %w: table %q: bad schema field %q of type %q", ErrInvalidArgument, t.Name, f.Name, f.Type)
 		}
 	}
 	for _, x := range t.Indexes {
 		if x.Field == "" || (x.Kind != "hash" && x.Kind != "sorted") {
-			return fmt.Errorf("codec: table %q: bad index %q of kind %q", t.Name, x.Field, x.Kind)
+			return fmt.Errorf("codec: %w: table %q: bad index %q of kind %q", ErrInvalidArgument, t.Name, x.Field, x.Kind)
 		}
 	}
 	return nil

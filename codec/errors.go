@@ -5,10 +5,22 @@ import (
 	"fmt"
 )
 
-// ErrUnsupportedValue is returned when a value cannot be stored: a struct,
-// pointer, channel, function, a map with non-string keys, NaN or an infinity,
-// an integer that does not fit in int64, or nesting deeper than MaxDepth.
-var ErrUnsupportedValue = errors.New("unsupported value")
+// Sentinel errors. Packages tbl and dictdb re-export them.
+var (
+	// ErrUnsupportedValue is returned when a value cannot be stored: a
+	// struct, pointer, channel, function, a map with non-string keys, NaN
+	// or an infinity, an integer that does not fit in int64, or nesting
+	// deeper than MaxDepth.
+	ErrUnsupportedValue = errors.New("unsupported value")
+	// ErrInvalidRecord is returned when a record as a whole is malformed:
+	// nil, without fields, or with a field named "" (a nested map may have
+	// an "" key; only a record's own field names must not be empty).
+	ErrInvalidRecord = errors.New("invalid record")
+	// ErrInvalidArgument is returned when an argument that is not a record
+	// is invalid: an empty name, a nil reader or writer, a delimiter that
+	// cannot delimit, an option out of range.
+	ErrInvalidArgument = errors.New("invalid argument")
+)
 
 // A ValueError reports which field held an unsupported value and of what Go
 // type it was. It wraps ErrUnsupportedValue.

@@ -557,7 +557,7 @@ type jsonReader struct {
 // *CorruptError wrapping ErrCorrupt that gives the line and byte offset.
 func DecodeJSON(r io.Reader, v Visitor) error {
 	if r == nil || v == nil {
-		return errors.New("codec: DecodeJSON needs a reader and a visitor")
+		return fmt.Errorf("codec: %w: DecodeJSON needs a reader and a visitor", ErrInvalidArgument)
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	var skew int64

@@ -375,7 +375,8 @@ func NewNormalizer(s *Shape) *Normalizer { return &Normalizer{last: s} }
 func (n *Normalizer) Last() *Shape { return n.last }
 
 // NormalizeRecord returns a normalized deep copy of rec as a Record. It
-// rejects empty field names; the caller's map is never retained.
+// rejects a field named "" (ErrInvalidRecord) and unsupported values
+// (ErrUnsupportedValue); the caller's map is never retained.
 func NormalizeRecord(rec map[string]any) (Record, error) {
 	hint := lastShape.Load()
 	n := Normalizer{last: hint}
@@ -423,7 +424,7 @@ func (n *Normalizer) build(rec map[string]any, ensure string, normalizing bool) 
 			}
 			if normalizing {
 				if k == "" {
-					return Record{}, &ValueError{Path: k, Type: fmt.Sprintf("%T", v), Reason: "empty field name"}
+					return Record{}, fmt.Errorf("%w: a field name must not be empty", ErrInvalidRecord)
 				}
 				nv, err := normalize(k, v, 0)
 				if err != nil {

@@ -12,7 +12,7 @@ import (
 
 // TestTxCreateTableValidatesFirst: Tx.CreateTable of a name that exists,
 // with an invalid definition (empty primary key), returned ErrTableExists
-// while DB.CreateTable returns ErrInvalidRecord for the same call: the two
+// while DB.CreateTable returns ErrInvalidArgument for the same call: the two
 // checked in different orders. Corpus: tx-create-invalid-existing.
 func TestTxCreateTableValidatesFirst(t *testing.T) {
 	db := dictdb.New()
@@ -20,14 +20,14 @@ func TestTxCreateTableValidatesFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := db.CreateTable("t", dictdb.PrimaryKey(""))
-	if !errors.Is(err, dictdb.ErrInvalidRecord) {
-		t.Fatalf("DB.CreateTable: %v, want ErrInvalidRecord", err)
+	if !errors.Is(err, dictdb.ErrInvalidArgument) {
+		t.Fatalf("DB.CreateTable: %v, want ErrInvalidArgument", err)
 	}
 	err = db.Update([]string{"t"}, func(tx *dictdb.Tx) error {
 		_, err := tx.CreateTable("t", dictdb.PrimaryKey(""))
 		return err
 	})
-	if !errors.Is(err, dictdb.ErrInvalidRecord) {
-		t.Fatalf("Tx.CreateTable: %v, want ErrInvalidRecord as DB.CreateTable", err)
+	if !errors.Is(err, dictdb.ErrInvalidArgument) {
+		t.Fatalf("Tx.CreateTable: %v, want ErrInvalidArgument as DB.CreateTable", err)
 	}
 }

@@ -445,7 +445,7 @@ func (s *mStore) CreateTable(name, pk string, schema bool) error {
 		return err
 	}
 	if name == "" || pk == "" {
-		return dictdb.ErrInvalidRecord
+		return dictdb.ErrInvalidArgument
 	}
 	if _, ok := s.tables[name]; ok {
 		return dictdb.ErrTableExists
@@ -500,7 +500,7 @@ func (s *mStore) Upsert(name string, rec dictdb.Record, on dictdb.Conflict) (any
 		return nil, 0, err
 	}
 	if on != dictdb.OnConflictUpdate && on != dictdb.OnConflictIgnore && on != dictdb.OnConflictError {
-		return nil, 0, dictdb.ErrInvalidRecord
+		return nil, 0, dictdb.ErrInvalidArgument
 	}
 	if len(rec) == 0 {
 		return nil, 0, dictdb.ErrInvalidRecord
@@ -882,7 +882,7 @@ func (m *Model) ReadSnapshot(slot int, name string, q dictdb.Query) ([]dictdb.Re
 
 func (m *Model) Restore(slot int) error {
 	if !m.taken[slot] {
-		return dictdb.ErrInvalidRecord
+		return dictdb.ErrInvalidArgument
 	}
 	m.tables = maps.Clone(m.snaps[slot])
 	return nil
@@ -890,7 +890,7 @@ func (m *Model) Restore(slot int) error {
 
 func (m *Model) Tx(tables []string, commit bool, body func(Store)) error {
 	if len(tables) == 0 {
-		return dictdb.ErrInvalidRecord
+		return dictdb.ErrInvalidArgument
 	}
 	names := slices.Compact(slices.Sorted(slices.Values(tables)))
 	staged := map[string]*mTable{}

@@ -65,6 +65,7 @@ func errClass(err error) string {
 		{"ErrInvalidKey", dictdb.ErrInvalidKey},
 		{"ErrInvalidIndex", dictdb.ErrInvalidIndex},
 		{"ErrInvalidRecord", dictdb.ErrInvalidRecord},
+		{"ErrInvalidArgument", dictdb.ErrInvalidArgument},
 		{"ErrInvalidQuery", dictdb.ErrInvalidQuery},
 		{"ErrUnsupportedValue", dictdb.ErrUnsupportedValue},
 		{"rollback", errRollback},

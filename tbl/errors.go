@@ -3,6 +3,8 @@ package tbl
 import (
 	"errors"
 	"fmt"
+
+	"github.com/dictdb-go/dictdb/codec"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of them (or
@@ -21,24 +23,50 @@ var (
 	// ErrInvalidKey is returned for a primary-key value that is not an
 	// integer or a string.
 	ErrInvalidKey = errors.New("invalid primary key")
-	// ErrInvalidRecord is returned for a nil or empty record, and for
-	// invalid table definitions.
-	ErrInvalidRecord = errors.New("invalid record")
+	// ErrInvalidRecord is returned for a nil or empty record, or one with
+	// a field named "" (codec.ErrInvalidRecord).
+	ErrInvalidRecord = codec.ErrInvalidRecord
+	// ErrInvalidArgument is returned for an invalid argument that is not a
+	// record: an empty table or primary-key name, a bad schema, an unknown
+	// conflict policy (codec.ErrInvalidArgument).
+	ErrInvalidArgument = codec.ErrInvalidArgument
 	// ErrInvalidIndex is returned for a bad index definition: an empty or
 	// primary-key field, an unknown kind, a field indexed with another
-	// kind, or dropping an index that does not exist.
-	ErrInvalidIndex = errors.New("invalid index")
+	// kind, or dropping an index that does not exist. It is a case of
+	// ErrInvalidArgument: errors.Is matches both.
+	ErrInvalidIndex error = &narrowError{msg: "invalid index", broad: ErrInvalidArgument}
 )
 
-// An Error carries the table, field and key a failure concerns. It wraps
-// one of the sentinel errors (Err). Its message keeps the Python DictDB
-// wording where one exists.
+// A narrowError is a sentinel that names a narrower case of another one;
+// errors.Is matches both.
+type narrowError struct {
+	msg   string
+	broad error
+}
+
+func (e *narrowError) Error() string { return e.msg }
+
+// Unwrap returns the broader sentinel.
+func (e *narrowError) Unwrap() error { return e.broad }
+
+// An Error carries the table, field, key and value a failure concerns. It
+// wraps one of the sentinel errors (Err). Its message keeps the Python
+// DictDB wording where one exists.
+//
+// For ErrDuplicateKey, Key is the primary key of the record being written
+// and Existing the primary key of the stored record it clashes with (the
+// same key for a duplicate primary key); for a unique index, Field names
+// the index and Value holds the value both records have. CreateIndex over
+// duplicates reports two of the records that hold the value as Existing
+// and Key, in key order.
 type Error struct {
-	Err   error  // the sentinel: ErrDuplicateKey, ErrSchema, ...
-	Table string // the table name
-	Field string // the field or index concerned, if any
-	Key   any    // the primary key concerned, if any
-	Msg   string // the full message
+	Err      error  // the sentinel: ErrDuplicateKey, ErrSchema, ...
+	Table    string // the table name
+	Field    string // the field or index concerned, if any
+	Key      any    // the primary key concerned (int64 or string), if any
+	Value    any    // the field value concerned, if any: a unique index's clashing value
+	Existing any    // for ErrDuplicateKey, the primary key of the record already stored
+	Msg      string // the full message
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -51,5 +79,15 @@ func errorf(sentinel error, table, field string, key any, format string, args ..
 }
 
 func duplicateKey(table string, key any) *Error {
-	return errorf(ErrDuplicateKey, table, "", key, "Record with key '%v' already exists in table '%s'.", key, table)
+	e := errorf(ErrDuplicateKey, table, "", key, "Record with key '%v' already exists in table '%s'.", key, table)
+	e.Existing = key
+	return e
+}
+
+// uniqueClash is the error for a record whose value v of the unique index
+// on field is already held by the record under existing.
+func uniqueClash(table, field string, key, existing, v any, format string, args ...any) *Error {
+	e := errorf(ErrDuplicateKey, table, field, key, format, args...)
+	e.Value, e.Existing = codec.Clone(v), existing // a copy: v may be stored
+	return e
 }

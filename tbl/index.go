@@ -56,7 +56,7 @@ func (t *Table) CreateIndex(d IndexDef) (*Table, error) {
 	for k, r := range t.All() {
 		v, _ := r.Get(d.Field)
 		if other, clash := b.Conflict(v, k); clash {
-			return t, errorf(ErrDuplicateKey, t.name, d.Field, v,
+			return t, uniqueClash(t.name, d.Field, k.Value(), other.Value(), v,
 				"Cannot create unique index '%s' on table '%s': records '%v' and '%v' both hold '%v'.",
 				d.Field, t.name, other, k, v)
 		}

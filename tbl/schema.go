@@ -62,13 +62,13 @@ func NewSchema(pk string, cols []Column) (*Schema, error) {
 	s := &Schema{index: make(map[string]Type, len(cols)+1)}
 	for _, c := range cols {
 		if c.Name == "" {
-			return nil, errorf(ErrInvalidRecord, "", "", nil, "schema field names must not be empty")
+			return nil, errorf(ErrInvalidArgument, "", "", nil, "schema field names must not be empty")
 		}
 		if _, ok := typeNames[c.Type]; !ok {
-			return nil, errorf(ErrInvalidRecord, "", c.Name, nil, "schema field '%s' has unknown type %v", c.Name, c.Type)
+			return nil, errorf(ErrInvalidArgument, "", c.Name, nil, "schema field '%s' has unknown type %v", c.Name, c.Type)
 		}
 		if _, dup := s.index[c.Name]; dup {
-			return nil, errorf(ErrInvalidRecord, "", c.Name, nil, "schema field '%s' appears twice", c.Name)
+			return nil, errorf(ErrInvalidArgument, "", c.Name, nil, "schema field '%s' appears twice", c.Name)
 		}
 		s.cols = append(s.cols, c)
 		s.index[c.Name] = c.Type

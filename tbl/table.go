@@ -35,7 +35,7 @@ var tableIDs atomic.Uint64
 // nil. Every table gets a process-unique ID, kept by all its versions.
 func New(name, pk string, schema *Schema) (*Table, error) {
 	if pk == "" {
-		return nil, errorf(ErrInvalidRecord, name, "", nil, "the primary key field name must not be empty")
+		return nil, errorf(ErrInvalidArgument, name, "", nil, "the primary key field name must not be empty")
 	}
 	return &Table{
 		id:     tableIDs.Add(1),
@@ -180,7 +180,7 @@ func (t *Table) prepareRecord(e *edit, m codec.Record) (codec.Key, codec.Record,
 	}
 	m.Values()[m.Shape().Slot(t.pk)] = k.Value()
 	if _, exists := e.get(k); exists {
-		return k, codec.Record{}, duplicateKey(t.name, k)
+		return k, codec.Record{}, duplicateKey(t.name, k.Value())
 	}
 	if t.schema != nil {
 		if err := t.schema.validate(t.name, m); err != nil {
@@ -261,7 +261,7 @@ const (
 // in rec are kept) and validates the merged record before anything changes.
 func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Action, error) {
 	if on > OnConflictError {
-		return t, codec.Key{}, 0, errorf(ErrInvalidRecord, t.name, "", nil, "unknown conflict policy %d", on)
+		return t, codec.Key{}, 0, errorf(ErrInvalidArgument, t.name, "", nil, "unknown conflict policy %d", on)
 	}
 	e := t.edit()
 	m, err := t.normalizeRecord(&e.norm, rec, t.pk)
@@ -287,7 +287,7 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 	case OnConflictIgnore:
 		return t, k, Ignored, nil
 	case OnConflictError:
-		return t, k, 0, duplicateKey(t.name, k)
+		return t, k, 0, duplicateKey(t.name, k.Value())
 	}
 	merged := e.merge(old.rec, m, t.pk, k)
 	if t.schema != nil {
@@ -416,7 +416,7 @@ func (e *edit) store(k codec.Key, r Row, old Row, hadOld bool) error {
 		}
 		v, _ := r.Get(def.Field)
 		if other, clash := x.Conflict(v, k); clash {
-			return errorf(ErrDuplicateKey, e.base.name, def.Field, v,
+			return uniqueClash(e.base.name, def.Field, k.Value(), other.Value(), v,
 				"Duplicate value '%v' for unique index '%s' in table '%s' (held by record '%v').",
 				v, def.Field, e.base.name, other)
 		}

@@ -50,13 +50,21 @@ func parseSchema(s string) ([]dictdb.Column, error) {
 
 var importCSVCmd = &command{
 	name:    "import-csv",
-	args:    "FILE CSV [--table NAME] [--pk FIELD] [--schema a:int,b:str] [--delimiter ,] [--no-header] [--no-infer] [--to json|binary]",
+	args:    "FILE CSV [--table NAME] [--pk FIELD] [--schema a:int,b:str] [--delimiter ,] [--no-header] [--no-infer] [--lenient] [--to json|binary]",
 	summary: "import a CSV file as a new table of a database file (created if missing)",
 	detail: `
 The table is named after the CSV file unless --table is given, and must not
 exist yet. Without --schema, column types are inferred (int, then float, else
 str) unless --no-infer keeps every cell a string. The import is all or
 nothing: on any error the database file is left as it was.
+
+A malformed CSV file is an error naming the line: a row with more cells than
+the header, an empty or repeated header name, or a quote outside RFC 4180
+(such as a quoted field never closed). Rows with fewer cells are read, the
+missing cells empty. --lenient reads malformed files as the Python DictDB
+does instead, losing data: extra cells are dropped, of two equal header names
+the rightmost column wins, columns without a name are left out, and quotes
+are taken loosely (a quoted field never closed runs to the end of the file).
 
 FILE keeps its format; a new FILE is written in the format of --to, else JSON
 for a .json name and binary otherwise.`,
@@ -67,13 +75,14 @@ for a .json name and binary otherwise.`,
 		delim := fs.String("delimiter", ",", "field delimiter `CHAR` (\\t for tab)")
 		noHeader := fs.Bool("no-header", false, "the first row is data; columns are named col_0, col_1, ...")
 		noInfer := fs.Bool("no-infer", false, "keep every cell a string (without --schema)")
+		lenient := fs.Bool("lenient", false, "read a malformed file as the Python DictDB does, dropping what does not fit")
 		to := fs.String("to", "", "`FORMAT` of a new database file: json or binary")
 		return func(e *env, args []string) error {
 			if err := wantArgs(args, 2, 2, "FILE CSV"); err != nil {
 				return err
 			}
 			dbPath, csvPath := args[0], args[1]
-			opts := dictdb.CSVOptions{PrimaryKey: *pk, NoHeader: *noHeader, NoTypeInference: *noInfer}
+			opts := dictdb.CSVOptions{PrimaryKey: *pk, NoHeader: *noHeader, NoTypeInference: *noInfer, Lenient: *lenient}
 			var err error
 			if opts.Delimiter, err = parseDelimiter(*delim); err != nil {
 				return err

@@ -221,8 +221,18 @@ func TestE2ECSV(t *testing.T) {
 	wantFail(t, exitFailure, []string{"import-csv", dbPath, filepath.Join(dir, "nosuch.csv")}, "no such file")
 	wantFail(t, exitUsage, []string{"import-csv", dbPath, people, "--schema", "id:integer"}, "--schema")
 	wantFail(t, exitUsage, []string{"import-csv", dbPath, people, "--delimiter", ";;"}, "--delimiter")
+	ragged := filepath.Join(dir, "ragged.csv")
+	if err := os.WriteFile(ragged, []byte("id,name,age\n1,a,3\n2,b\n3,c,5,extra\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wantFail(t, exitFailure, []string{"import-csv", dbPath, ragged}, "corrupt csv file at line 4: row has 4 cells, the header has 3")
 	if after, _ := os.ReadFile(dbPath); !bytes.Equal(before, after) {
 		t.Error("a failed import changed the database file")
+	}
+	// --lenient imports it as the Python DictDB does, without the extra cell.
+	runOK(t, "import-csv", dbPath, ragged, "--lenient")
+	if r := runOK(t, "query", dbPath, "ragged", "--format", "csv"); r.stdout != "id,age,name\r\n1,3,a\r\n2,,b\r\n3,5,c\r\n" {
+		t.Errorf("lenient import: %q", r.stdout)
 	}
 	// A new file without a .json name is binary.
 	binPath := filepath.Join(dir, "new.db")
