@@ -14,6 +14,8 @@ package dictdb
 //
 // Binary is dictdb's own format: versioned, CRC-32C checksummed blocks,
 // exact for every kind of value, several times faster to load and smaller.
+// Each block's checksum covers everything before it (format version 2), so
+// blocks out of place are detected as well as damaged ones.
 //
 // # Guarantees
 //
