@@ -158,7 +158,7 @@ func removeIfDead(path string) (bool, error) {
 		return false, err
 	}
 	locked, err := lockTemp(f)
-	if err != nil || !locked {
+	if err != nil || !locked || !stillNamed(f, path) { // live, or just removed by another
 		f.Close()
 		return false, err
 	}
