@@ -344,6 +344,7 @@ func (m *BackupManager) full() (*BackupResult, error) {
 	name := m.stamp(now, fullPrefix, ext)
 	path := filepath.Join(m.dir, name)
 	var n int64
+	removeStaleTemps(m.dir, "") // leftovers of interrupted backups (any of dictdb's temporary files)
 	err := writeFileAtomic(path, func(w io.Writer) error {
 		cw := &byteCounter{w: w}
 		err := writeSnapshot(cw, snap, m.opts.Format, saveConfig{})
@@ -386,6 +387,7 @@ func (m *BackupManager) delta() (*BackupResult, error) {
 	name := m.stamp(now, deltaPrefix, "json")
 	path := filepath.Join(m.dir, name)
 	var n int64
+	removeStaleTemps(m.dir, "") // leftovers of interrupted backups (any of dictdb's temporary files)
 	err := writeFileAtomic(path, func(w io.Writer) error {
 		cw := &byteCounter{w: w}
 		err := codec.WriteDelta(cw, d)

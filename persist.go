@@ -14,6 +14,8 @@ package dictdb
 //
 // Binary is dictdb's own format: versioned, CRC-32C checksummed blocks,
 // exact for every kind of value, several times faster to load and smaller.
+// Each block's checksum covers everything before it (format version 2), so
+// blocks out of place are detected as well as damaged ones.
 //
 // # Guarantees
 //
@@ -23,8 +25,10 @@ package dictdb
 //   - A save to a path is crash-safe: it writes a temporary file in the same
 //     directory, fsyncs it, renames it over the target and fsyncs the
 //     directory. If the save fails or the process dies, the previous file is
-//     intact and no temporary file is left behind (after a crash, a stray
-//     ".name.tmp*" file may remain; it is never read).
+//     intact. A failed save removes its temporary file; one a killed process
+//     left (".name.dictdb-tmp-" and 16 hex digits) is never read, and the
+//     next save to the same path removes it, while never touching another
+//     file or a temporary file a save is still writing (see tempfile.go).
 //   - Loading never panics and allocates in proportion to the input it
 //     actually reads. A damaged file gives an error wrapping ErrCorrupt (a
 //     *CorruptError with the byte offset, and the line for JSON); records
@@ -429,7 +433,8 @@ func realPath(p string) (string, error) {
 
 // writeFileAtomic writes path through a temporary file in the same
 // directory: write, fsync, rename, fsync the directory. On any failure the
-// temporary file is removed and path is untouched.
+// temporary file is removed and path is untouched. It first removes the
+// temporary files interrupted writes to path left behind.
 func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
 		// Save through a link to its target, as opening it would.
@@ -448,15 +453,20 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 		}
 		perm = fi.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
+	removeStaleTemps(dir, base) // best effort: leftovers of interrupted saves (see tempfile.go)
+	tmp, err := createTemp(dir, base)
 	if err != nil {
 		return err
 	}
+	closed := false
 	defer func() {
 		if err != nil {
-			tmp.Close()
+			if !closed {
+				tmp.Close()
+			}
 			os.Remove(tmp.Name())
 		}
+		releaseTemp(tmp)
 	}()
 	var w io.Writer = tmp
 	if testWrapFile != nil {
@@ -471,11 +481,19 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if err = tmp.Sync(); err != nil {
 		return err
 	}
-	if err = tmp.Close(); err != nil {
-		return err
+	if !renameOpen {
+		closed = true
+		if err = tmp.Close(); err != nil {
+			return err
+		}
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return err
+	}
+	if renameOpen {
+		// Synced and renamed: a close error here cannot lose data.
+		closed = true
+		tmp.Close()
 	}
 	return syncDir(dir)
 }

@@ -8,10 +8,22 @@ package codec
 //
 // A file is a 16-byte header followed by blocks.
 //
-//	header:  magic "\x89DICTDB\n" | version uint16 LE (1) | flags uint16 LE (0)
-//	         | CRC-32C of the preceding 12 bytes, uint32 LE
-//	block:   kind byte | payload length uint32 LE | payload
-//	         | CRC-32C of kind, length and payload, uint32 LE
+//	header:  magic "\x89DICTDB\n" | version uint16 LE (2) | flags uint16 LE (0)
+//	         | checksum, uint32 LE
+//	block:   kind byte | payload length uint32 LE | payload | checksum, uint32 LE
+//
+// Every checksum is the CRC-32C of all the bytes of the file before it,
+// from offset 0, leaving out the earlier checksums: each block's is the
+// previous checksum updated with the block's kind, length and payload.
+// (Leaving them out matters: a CRC run over a message followed by its own
+// CRC always ends at the same value, which would restart the chain at
+// every block.) A block's checksum thus covers its own bytes and
+// everything before it: a block moved, swapped,
+// repeated or left out fails at the first block out of place, even when
+// each block is intact on its own, and the end block's checksum is a
+// checksum of the whole file. (Version 1, still read, checksummed each
+// block alone: kind, length and payload. It catches damage inside a block
+// but not blocks spliced from elsewhere.)
 //
 // Block kinds, in the only order a decoder accepts:
 //
@@ -22,8 +34,7 @@ package codec
 //	'E' table ends: the number of records written, checked on reading
 //	'Z' end of file: the number of tables; nothing may follow it
 //
-// so a truncated, reordered or spliced file is detected, not only a flipped
-// bit. Inside payloads, counts and lengths are unsigned varints, strings are
+// so a truncated file is detected too. Inside payloads, counts and lengths are unsigned varints, strings are
 // length-prefixed bytes (kept exactly, valid UTF-8 or not), and each value is a tag byte and a body:
 //
 //	0 null  1 false  2 true  3 int64 (zig-zag varint)  4 float64 (IEEE bits, LE)
@@ -60,8 +71,13 @@ import (
 // BinaryMagic is the first 8 bytes of every binary dump.
 const BinaryMagic = "\x89DICTDB\n"
 
-// BinaryVersion is the binary format version this package writes and reads.
-const BinaryVersion = 1
+// BinaryVersion is the binary format version this package writes. It reads
+// this version and version 1 (see the layout notes).
+const BinaryVersion = 2
+
+// binVersionUnchained is the version whose block checksums cover each block
+// alone.
+const binVersionUnchained = 1
 
 const (
 	binHeaderLen   = 16
@@ -109,6 +125,7 @@ type BinaryWriter struct {
 	pending int    // records in blk (a records block under construction)
 	pk      string
 	keyIDs  map[string]uint64 // keys numbered in the current records block
+	sum     uint32            // the last checksum written
 	header  bool
 }
 
@@ -138,6 +155,7 @@ func (bw *BinaryWriter) writeHeader() error {
 	if _, err := bw.w.Write(h[:]); err != nil {
 		return bw.fail(err)
 	}
+	bw.sum = crc32.Checksum(h[:12], castagnoli)
 	bw.header = true
 	return nil
 }
@@ -153,10 +171,12 @@ func (bw *BinaryWriter) emit(kind byte) error {
 	}
 	bw.blk[0] = kind
 	binary.LittleEndian.PutUint32(bw.blk[1:], uint32(n))
-	bw.blk = binary.LittleEndian.AppendUint32(bw.blk, crc32.Checksum(bw.blk, castagnoli))
+	sum := crc32.Update(bw.sum, castagnoli, bw.blk)
+	bw.blk = binary.LittleEndian.AppendUint32(bw.blk, sum)
 	if _, err := bw.w.Write(bw.blk); err != nil {
 		return bw.fail(err)
 	}
+	bw.sum = sum
 	bw.blk = bw.blk[:blockHeaderLen]
 	return nil
 }
@@ -369,6 +389,8 @@ type binReader struct {
 	buf    bytes.Buffer // the current block, reused
 	intern map[string]string
 	keys   []string // the current records block's numbered keys
+	sum    uint32   // the last checksum read
+	chain  bool     // block checksums cover everything before them (version 2)
 }
 
 // DecodeBinary reads a binary dump from r and hands it to v table by table,
@@ -410,12 +432,17 @@ func (br *binReader) run() error {
 	if crc32.Checksum(h[:12], castagnoli) != binary.LittleEndian.Uint32(h[12:]) {
 		return br.corrupt(0, nil, "header checksum mismatch")
 	}
-	if ver := binary.LittleEndian.Uint16(h[8:]); ver != BinaryVersion {
-		return br.corrupt(8, nil, "unsupported version %d (this build reads %d)", ver, BinaryVersion)
+	switch ver := binary.LittleEndian.Uint16(h[8:]); ver {
+	case BinaryVersion:
+		br.chain = true
+	case binVersionUnchained:
+	default:
+		return br.corrupt(8, nil, "unsupported version %d (this build reads %d and %d)", ver, binVersionUnchained, BinaryVersion)
 	}
 	if flags := binary.LittleEndian.Uint16(h[10:]); flags != 0 {
 		return br.corrupt(10, nil, "unknown flags %#x", flags)
 	}
+	br.sum = binary.LittleEndian.Uint32(h[12:])
 	var (
 		cur     *TableDump
 		records uint64
@@ -513,8 +540,9 @@ func (br *binReader) run() error {
 	}
 }
 
-// block reads one block and checks its checksum. Its buffer grows only as
-// the payload's bytes arrive.
+// block reads one block and checks its checksum: in version 2, that of
+// everything before it, which ties the block to its place in the file. Its
+// buffer grows only as the payload's bytes arrive.
 func (br *binReader) block() (kind byte, start int64, payload []byte, err error) {
 	start = br.off
 	var h [blockHeaderLen]byte
@@ -537,9 +565,16 @@ func (br *binReader) block() (kind byte, start int64, payload []byte, err error)
 	}
 	all := br.buf.Bytes()
 	body, sum := all[:len(all)-4], binary.LittleEndian.Uint32(all[len(all)-4:])
-	if crc32.Checksum(body, castagnoli) != sum {
-		return 0, start, nil, br.corrupt(start, nil, "block checksum mismatch")
+	if !br.chain {
+		if crc32.Checksum(body, castagnoli) != sum {
+			return 0, start, nil, br.corrupt(start, nil, "block checksum mismatch")
+		}
+		return h[0], start, body[blockHeaderLen:], nil
 	}
+	if crc32.Update(br.sum, castagnoli, body) != sum {
+		return 0, start, nil, br.corrupt(start, nil, "block checksum mismatch (the block is damaged, or not in its place in this file)")
+	}
+	br.sum = sum
 	return h[0], start, body[blockHeaderLen:], nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,12 +125,21 @@ func header() []byte {
 	return h
 }
 
-// block returns a block with a valid checksum.
+// block returns a block whose checksum is left for reseal to fill in.
 func block(kind byte, payload []byte) []byte {
 	b := []byte{kind, 0, 0, 0, 0}
 	binary.LittleEndian.PutUint32(b[1:], uint32(len(payload)))
 	b = append(b, payload...)
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crc32.MakeTable(crc32.Castagnoli)))
+	return append(b, 0, 0, 0, 0)
+}
+
+// file returns a header followed by blocks, with every checksum valid.
+func file(blocks ...[]byte) []byte {
+	data := header()
+	for _, b := range blocks {
+		data = append(data, b...)
+	}
+	return reseal(data, codec.BinaryVersion)
 }
 
 func allocated(f func()) uint64 {
@@ -148,17 +158,17 @@ func TestBinaryHostileCounts(t *testing.T) {
 	huge := binary.AppendUvarint(nil, 1<<40)
 	cases := map[string][]byte{
 		"block length":  append(append(header(), 'T', 0xff, 0xff, 0xff, 0x3f), make([]byte, 100)...),
-		"record count":  append(append(header(), table...), block('R', huge)...),
-		"field count":   append(append(header(), table...), block('R', append([]byte{1}, huge...))...),
-		"list length":   append(append(header(), table...), block('R', append([]byte{1, 1, 0, 1, 'a', 8}, huge...))...),
-		"string length": append(append(header(), table...), block('R', append([]byte{1, 1, 0, 1, 'a', 5}, huge...))...),
-		"schema count":  append(header(), block('T', append([]byte{1, 't', 2, 'i', 'd', 1}, huge...))...),
+		"record count":  file(table, block('R', huge)),
+		"field count":   file(table, block('R', append([]byte{1}, huge...))),
+		"list length":   file(table, block('R', append([]byte{1, 1, 0, 1, 'a', 8}, huge...))),
+		"string length": file(table, block('R', append([]byte{1, 1, 0, 1, 'a', 5}, huge...))),
+		"schema count":  file(block('T', append([]byte{1, 't', 2, 'i', 'd', 1}, huge...))),
 	}
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
 			var err error
 			n := allocated(func() { _, err = decode(binFormat, data) })
-			if !errors.Is(err, codec.ErrCorrupt) {
+			if !errors.Is(err, codec.ErrCorrupt) || strings.Contains(err.Error(), "checksum") {
 				t.Fatalf("got %v", err)
 			}
 			if n > 1<<20 {
@@ -174,8 +184,8 @@ func TestBinaryDeepNesting(t *testing.T) {
 		p = append(p, 8, 1)
 	}
 	p = append(p, 0)
-	data := append(append(header(), block('T', []byte{1, 't', 2, 'i', 'd', 0, 1, 0})...), block('R', p)...)
-	if _, err := decode(binFormat, data); !errors.Is(err, codec.ErrCorrupt) {
+	data := file(block('T', []byte{1, 't', 2, 'i', 'd', 0, 1, 0}), block('R', p))
+	if _, err := decode(binFormat, data); !errors.Is(err, codec.ErrCorrupt) || !strings.Contains(err.Error(), "nesting") {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -213,7 +223,7 @@ func TestBinaryHandBuiltRecord(t *testing.T) {
 	recs := []byte{2,
 		2, 0, 2, 'i', 'd', 3, 2, 0, 1, 'a', 5, 1, 'x',
 		2, 1, 3, 4, 2, 0}
-	data := append(append(append(append(header(), table...), block('R', recs)...), block('E', []byte{2})...), block('Z', []byte{1})...)
+	data := file(table, block('R', recs), block('E', []byte{2}), block('Z', []byte{1}))
 	got, err := decode(binFormat, data)
 	if err != nil {
 		t.Fatal(err)

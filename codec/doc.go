@@ -5,6 +5,12 @@
 // table-dump model (TableDump plus streamed records), so that this package
 // knows nothing of tables.
 //
+// The binary format (BinaryVersion 2; version 1 files are still read)
+// chains its block checksums: each covers every byte before it, earlier
+// checksums aside, so a block damaged, moved, swapped, repeated or left
+// out fails decoding with ErrCorrupt at the offset of the first block out
+// of place. Its layout is described in binary.go.
+//
 // # Guarantees
 //
 // Normalized values are one of: nil, bool, int64, float64 (finite), string,
