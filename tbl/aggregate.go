@@ -90,8 +90,8 @@ func (q AggQuery) Columns() []string {
 	return out
 }
 
-// validate checks the shape of q and compiles its condition.
-func (q AggQuery) validate() (cond.Matcher, error) {
+// validate checks the shape of q against t and compiles its condition.
+func (q AggQuery) validate(t *Table) (cond.Matcher, error) {
 	if len(q.Aggs) == 0 {
 		return nil, invalid("Aggregate needs at least one aggregation")
 	}
@@ -121,6 +121,9 @@ func (q AggQuery) validate() (cond.Matcher, error) {
 		if taken(f) {
 			return nil, invalid("GroupBy field %q appears twice", f)
 		}
+		if err := t.checkField("GroupBy", f); err != nil {
+			return nil, err
+		}
 	}
 	for i, a := range q.Aggs {
 		switch {
@@ -133,8 +136,13 @@ func (q AggQuery) validate() (cond.Matcher, error) {
 		case taken(a.Name):
 			return nil, invalid("result column %q appears twice (aggregation names must differ from each other and from the GroupBy fields)", a.Name)
 		}
+		if a.Field != "" {
+			if err := t.checkField(a.Kind.String(), a.Field); err != nil {
+				return nil, err
+			}
+		}
 	}
-	return cond.Compile(q.Where)
+	return t.compileWhere(q.Where)
 }
 
 // Aggregate computes q over the rows of t matching q.Where.
@@ -161,11 +169,12 @@ func (q AggQuery) validate() (cond.Matcher, error) {
 //
 // Errors wrap cond.ErrInvalidQuery (as *cond.QueryError): no aggregations,
 // an empty or repeated name, an unknown kind, a Sum, Avg, Min or Max without
-// a field, an empty or repeated GroupBy field, an invalid Where, a Sum or
-// Avg over a value that is not a number, and a Sum of integers that
+// a field, an empty or repeated GroupBy field, an invalid Where, a field
+// (in Where, GroupBy or an aggregation) that a table with a schema lacks, a
+// Sum or Avg over a value that is not a number, and a Sum of integers that
 // overflows int64.
 func (t *Table) Aggregate(q AggQuery) ([]map[string]any, error) {
-	match, err := q.validate()
+	match, err := q.validate(t)
 	if err != nil {
 		return nil, err
 	}
