@@ -107,8 +107,12 @@ func TestFailedWritesPublishNothing(t *testing.T) {
 			_, err := tb.Insert(Record{"id": 1, "name": "Z", "age": 9})
 			return err
 		},
-		"Delete matching nothing": func() error {
-			_, err := tb.Delete(cond.Field("age").Gt(100))
+		"Update of a field outside the schema, matching nothing": func() error {
+			_, err := tb.Update(Record{"agee": 3}, cond.Field("age").Gt(100))
+			return err
+		},
+		"Delete with a condition on a field outside the schema": func() error {
+			_, err := tb.Delete(cond.Field("agee").Gt(100))
 			return err
 		},
 	}
@@ -121,6 +125,25 @@ func TestFailedWritesPublishNothing(t *testing.T) {
 			assert.Same(t, before, after, "the root is pointer-identical")
 			v2, _ := after.Table("t")
 			assert.Same(t, version, v2, "the table version is pointer-identical")
+		})
+	}
+	// Writes that match nothing succeed with a count of 0 and publish
+	// nothing either.
+	noops := map[string]func() (int, error){
+		"Update matching nothing": func() (int, error) {
+			return tb.Update(Record{"age": 3}, cond.Field("age").Gt(100))
+		},
+		"Delete matching nothing": func() (int, error) {
+			return tb.Delete(cond.Field("age").Gt(100))
+		},
+	}
+	for name, noop := range noops {
+		t.Run(name, func(t *testing.T) {
+			before := db.store.Load()
+			n, err := noop()
+			require.NoError(t, err)
+			assert.Equal(t, 0, n)
+			assert.Same(t, before, db.store.Load(), "the root is pointer-identical")
 		})
 	}
 }
@@ -196,7 +219,7 @@ func TestConcurrentDeletesOfOneRowExactlyOneWins(t *testing.T) {
 		wg.Go(func() {
 			<-start
 			n, err := tb.Delete(cond.Field("id").Eq(1))
-			if err != nil && !isErr(err, ErrNotFound) {
+			if err != nil {
 				t.Error(err)
 			}
 			results <- n

@@ -45,15 +45,61 @@
 //   - Distinct runs before Offset and Limit (SQL semantics).
 //   - Primary keys are integers or strings. The auto key is the largest
 //     integer key ever held plus one: never reused, never overwriting.
+//   - OrderBy entries are "field" or "-field". "", "-", "+field", "--field",
+//     leading or trailing white space and SQL's "field DESC" are
+//     ErrInvalidQuery, not odd field names.
 //   - Update cannot change a primary key (ErrPrimaryKeyChange). Update and
-//     Delete matching nothing return 0 and an error wrapping ErrNotFound.
+//     Delete matching nothing return 0 and a nil error, as database/sql's
+//     RowsAffected (the Python DictDB raises an error).
 //   - Upsert validates the merged record before publishing anything.
 //   - Schemas: a Float field accepts integers (stored as float64); a bool
 //     never passes an Int field; fields are required and non-null; extra
 //     fields are rejected.
+//   - With a schema, a query that names a field the schema lacks (in Where,
+//     OrderBy, Columns, GroupBy or an aggregation, also of Update, Delete
+//     and CountWhere) is ErrInvalidQuery naming the field, and an Update
+//     whose changes hold such a field or a value of the wrong type is
+//     ErrSchema even when no record matches. Without a schema records are
+//     open and any field may be named; a missing one reads as null.
 //   - Nil and empty records, and records with a field named "", are
 //     rejected (ErrInvalidRecord); other bad arguments, such as empty table
 //     or field names, give ErrInvalidArgument.
+//   - Sum and Avg add floats with compensated summation, as Python's sum()
+//     does since 3.12 (ten 0.1 sum to 1.0); integers are summed exactly and
+//     join the float sum at the end, so a column mixing integers beyond
+//     2^53 with floats may round closer to the exact sum than Python does.
+//     The mean of integers is rounded once, as Python's int / int. An
+//     integer Sum beyond int64 and a float sum beyond float64 are
+//     ErrInvalidQuery; a bool is not a number.
+//   - IEquals, IContains, IStartsWith and IEndsWith lower-case both sides
+//     with strings.ToLower, rune by rune, where Python's str.lower() maps
+//     'İ' (U+0130) to "i̇" (two runes; Go gives 'i') and a final 'Σ' to 'ς'
+//     (Go gives 'σ'): iequals("istanbul") matches "İstanbul" in Go only,
+//     iequals("οδος") matches "ΟΔΟΣ" in Python only. ILike folds case as
+//     Python's re.IGNORECASE does.
+//   - CSV: blank lines are skipped (Python makes a record of empty
+//     strings); numbers are parsed with Go's strict strconv, so " 42",
+//     "1_000", "nan" and "inf" stay strings (Python's int() and float()
+//     accept them); "\r\n" inside a quoted field is read as "\n"; a leading
+//     UTF-8 byte-order mark is skipped; a row wider than the header, an
+//     empty or repeated header name and a quote outside RFC 4180 are errors
+//     with the line unless CSVOptions.Lenient is set (Python drops the extra
+//     cells, keeps the last repeated column and reads "b"c as bc); a conversion to a list or
+//     dict schema field keeps the string; a failed import leaves no table
+//     behind (Python keeps an empty one); an empty primary-key cell gets the
+//     next auto key (Python stores the record under None); export writes a
+//     record's fields primary key first, then sorted (Python: insertion
+//     order), with time.Time in RFC 3339 and []byte in base64.
+//   - Files from the Python DictDB can hold values dictdb does not store:
+//     NaN, Infinity and -Infinity (Python's json writes them), integers
+//     beyond int64, and true or false in an int field (a bool is an int to
+//     Python). Load fails on them with an error wrapping ErrCorrupt and
+//     ErrUnsupportedValue (ErrSchema for the bool) that names the table,
+//     the record's key, the field and the value; nothing is loaded. To load
+//     such a file, change the data on the Python side and save it again:
+//     None (or, with a schema, a sentinel number or a string) for NaN and
+//     infinities, a string or a float for a huge integer, and a bool field
+//     or 0 and 1 for the bools.
 //
 // # Concurrency
 //

@@ -17,7 +17,9 @@ var (
 	ErrTableNotFound = mvcc.ErrTableNotFound
 	// ErrDuplicateKey: the primary key already exists.
 	ErrDuplicateKey = tbl.ErrDuplicateKey
-	// ErrNotFound: Update or Delete matched no record.
+	// ErrNotFound is returned when a record looked up by a key that must
+	// exist is missing. Update and Delete that match nothing return 0 and
+	// no error, not ErrNotFound.
 	ErrNotFound = tbl.ErrNotFound
 	// ErrSchema: a record breaks the table's schema.
 	ErrSchema = tbl.ErrSchema

@@ -27,13 +27,13 @@ func Example() {
 	}
 	n, _ := users.Update(dictdb.Record{"dept": "Ops"}, cond.Field("name").Eq("Bob"))
 	fmt.Println("updated", n)
-	_, err := users.Delete(cond.Field("age").Gt(100))
-	fmt.Println(errors.Is(err, dictdb.ErrNotFound))
+	n, err := users.Delete(cond.Field("age").Gt(100)) // matching nothing is no error
+	fmt.Println("deleted", n, err)
 	// Output:
 	// Carol 35
 	// Alice 30
 	// updated 1
-	// true
+	// deleted 0 <nil>
 }
 
 // Read operations: many goroutines read at once, and never wait.
@@ -100,7 +100,7 @@ func ExampleTable_Update_atomic() {
 	fmt.Println(rows)
 	// Output:
 	// 2 <nil>
-	// Field 'status' expects type 'str', got 'int'.
+	// table "users": update of field "status": schema type is str, got int
 	// [map[status:active] map[status:active]]
 }
 

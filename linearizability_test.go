@@ -45,13 +45,13 @@ var linModel = porcupine.Model{
 			return out.err == "" && out.n == 1, s
 		case "update":
 			if s[in.key] == 0 {
-				return out.err == "notfound", s
+				return out.err == "" && out.n == 0, s
 			}
 			s[in.key] = in.val + 1
 			return out.err == "" && out.n == 1, s
 		case "delete":
 			if s[in.key] == 0 {
-				return out.err == "notfound", s
+				return out.err == "" && out.n == 0, s
 			}
 			s[in.key] = 0
 			return out.err == "" && out.n == 1, s
@@ -79,8 +79,6 @@ func classify(err error) string {
 		return ""
 	case errors.Is(err, dictdb.ErrDuplicateKey):
 		return "duplicate"
-	case errors.Is(err, dictdb.ErrNotFound):
-		return "notfound"
 	}
 	return err.Error()
 }

@@ -48,6 +48,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/dictdb-go/dictdb/codec"
@@ -284,7 +285,9 @@ func tableDump(t *tbl.Table) *codec.TableDump {
 // Load reads a database from path in format f (JSON, Binary or Auto) and
 // returns it; opts may hold AllowedDir and any DB Option. A missing or
 // unreadable file gives the os error (errors.Is(err, fs.ErrNotExist), ...);
-// a damaged one an error wrapping ErrCorrupt.
+// a damaged one an error wrapping ErrCorrupt. A Python-written file holding
+// values dictdb does not store fails too, naming the record, field and
+// value: see "Differences from the Python DictDB" in the package doc.
 func Load(path string, f Format, opts ...LoadOption) (*DB, error) {
 	if err := checkFormat(f, true); err != nil {
 		return nil, err
@@ -350,9 +353,10 @@ func loadFrom(r io.Reader, f Format, cfg loadConfig) (*DB, error) {
 
 // loader is the codec.Visitor that rebuilds tables.
 type loader struct {
-	db   *DB
-	cur  *tbl.Table
-	recs []map[string]any
+	db      *DB
+	cur     *tbl.Table
+	recs    []map[string]any
+	intCols []string // the current table's Int schema fields
 }
 
 func (l *loader) BeginTable(d *codec.TableDump) error {
@@ -365,11 +369,33 @@ func (l *loader) BeginTable(d *codec.TableDump) error {
 	if err != nil {
 		return err
 	}
-	l.cur, l.recs = t, l.recs[:0]
+	l.cur, l.recs, l.intCols = t, l.recs[:0], l.intCols[:0]
+	if s := t.Schema(); s != nil {
+		for _, c := range s.Columns() {
+			if c.Type == tbl.Int {
+				l.intCols = append(l.intCols, c.Name)
+			}
+		}
+	}
 	return nil
 }
 
 func (l *loader) Record(rec map[string]any) error {
+	// A bool is an int to the Python DictDB's schema check, so its files
+	// can hold true in an int field; say so rather than only "wrong type".
+	for _, f := range l.intCols {
+		if b, ok := rec[f].(bool); ok {
+			record := "record without a key"
+			switch k := rec[l.cur.PrimaryKey()].(type) {
+			case string:
+				record = "record " + strconv.Quote(k)
+			case int64:
+				record = "record " + strconv.FormatInt(k, 10)
+			}
+			return fmt.Errorf("%s: field %q: %w: value %v in an int field: a bool is not an int in dictdb (the Python DictDB accepts it)",
+				record, f, ErrSchema, b)
+		}
+	}
 	l.recs = append(l.recs, rec)
 	return nil
 }

@@ -130,9 +130,13 @@ func (t *Table) Upsert(rec Record, on Conflict) (any, Action, error) {
 }
 
 // Update merges changes into every record matching where (nil: all) and
-// returns how many changed. All or nothing: it fails, changing nothing, if
-// no record matches (ErrNotFound, count 0), if changes would alter a primary
-// key (ErrPrimaryKeyChange), or if any merged record breaks the schema.
+// returns how many changed. Matching no record is not an error: it returns
+// 0 and nil, like database/sql's RowsAffected. All or nothing: it fails,
+// changing nothing, if where is invalid or (with a schema) names a field the
+// schema lacks (ErrInvalidQuery), if changes hold a field the schema lacks
+// or a value of the wrong type (ErrSchema, also when nothing matches), if
+// changes would alter a primary key (ErrPrimaryKeyChange), or if any merged
+// record breaks the schema.
 func (t *Table) Update(changes Record, where cond.Cond) (int, error) {
 	var n int
 	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
@@ -146,7 +150,9 @@ func (t *Table) Update(changes Record, where cond.Cond) (int, error) {
 }
 
 // Delete removes every record matching where (nil: all) and returns how many.
-// It fails with ErrNotFound (count 0) if nothing matches.
+// Matching no record is not an error: it returns 0 and nil. It fails,
+// changing nothing, if where is invalid or (with a schema) names a field the
+// schema lacks (ErrInvalidQuery).
 func (t *Table) Delete(where cond.Cond) (int, error) {
 	var n int
 	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {

@@ -2,6 +2,7 @@ package dictdb_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -359,9 +360,8 @@ func TestUpdate(t *testing.T) {
 	assert.Equal(t, dictdb.Record{"id": int64(1), "name": "Alice", "age": int64(31), "dept": "IT"}, got)
 
 	n, err = tb.Update(dictdb.Record{"age": 1}, cond.Field("dept").Eq("nobody"))
-	require.ErrorIs(t, err, dictdb.ErrNotFound)
+	require.NoError(t, err, "matching nothing is no error")
 	assert.Equal(t, 0, n)
-	assert.Equal(t, "No records match the update criteria in table 't'.", err.Error())
 
 	n, err = tb.Update(dictdb.Record{"flag": true}, nil)
 	require.NoError(t, err)
@@ -380,8 +380,9 @@ func TestUpdate(t *testing.T) {
 	assert.False(t, ok)
 
 	empty := newTable(t)
-	_, err = empty.Update(dictdb.Record{"a": 1}, nil)
-	require.ErrorIs(t, err, dictdb.ErrNotFound, "an empty table matches nothing")
+	n, err = empty.Update(dictdb.Record{"a": 1}, nil)
+	require.NoError(t, err, "an empty table matches nothing")
+	assert.Equal(t, 0, n)
 }
 
 func TestDelete(t *testing.T) {
@@ -390,17 +391,67 @@ func TestDelete(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, n)
 	n, err = tb.Delete(cond.Field("age").Eq(30))
-	require.ErrorIs(t, err, dictdb.ErrNotFound)
+	require.NoError(t, err, "matching nothing is no error")
 	assert.Equal(t, 0, n)
-	assert.Equal(t, "No records match the deletion criteria in table 't'.", err.Error())
 	n, err = tb.Delete(nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, n)
 	assert.Equal(t, 0, tb.Count())
-	_, err = tb.Delete(nil)
-	require.ErrorIs(t, err, dictdb.ErrNotFound)
+	n, err = tb.Delete(nil)
+	require.NoError(t, err, "an empty table matches nothing")
+	assert.Equal(t, 0, n)
 	id, _ := tb.Insert(dictdb.Record{"a": 1})
 	assert.Equal(t, int64(5), id, "deleting everything keeps the key counter")
+}
+
+// Update and Delete that match nothing return 0 and no error, as
+// database/sql's RowsAffected does, commit nothing, and still report a bad
+// condition or (with a schema) a change no record could hold.
+func TestUpdateDeleteMatchingNothing(t *testing.T) {
+	db := dictdb.New()
+	tb, err := db.CreateTable("t", dictdb.WithSchema(dictdb.Col("name", dictdb.Str), dictdb.Col("age", dictdb.Int)))
+	require.NoError(t, err)
+	_, err = tb.Insert(dictdb.Record{"name": "Alice", "age": 30})
+	require.NoError(t, err)
+	seq := db.Seq()
+	nobody := cond.Field("name").Eq("nobody")
+
+	n, err := tb.Update(dictdb.Record{"age": 31}, nobody)
+	require.NoError(t, err)
+	assert.Equal(t, 0, n)
+	n, err = tb.Delete(nobody)
+	require.NoError(t, err)
+	assert.Equal(t, 0, n)
+	err = db.Update([]string{"t"}, func(tx *dictdb.Tx) error {
+		tt, err := tx.Table("t")
+		if err != nil {
+			return err
+		}
+		if n, err := tt.Update(dictdb.Record{"age": 31}, nobody); err != nil || n != 0 {
+			return fmt.Errorf("tx update: %d, %v", n, err)
+		}
+		if n, err := tt.Delete(nobody); err != nil || n != 0 {
+			return fmt.Errorf("tx delete: %d, %v", n, err)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, seq, db.Seq(), "nothing matched, nothing committed")
+
+	// Errors that do not depend on what matches are still errors.
+	_, err = tb.Update(dictdb.Record{"agee": 31}, nobody)
+	require.ErrorIs(t, err, dictdb.ErrSchema, "a field outside the schema")
+	assert.Contains(t, err.Error(), `"agee"`)
+	_, err = tb.Update(dictdb.Record{"age": "old"}, nobody)
+	require.ErrorIs(t, err, dictdb.ErrSchema, "a value of the wrong type")
+	_, err = tb.Update(dictdb.Record{"age": 31}, cond.Field("nmae").Eq("x"))
+	require.ErrorIs(t, err, dictdb.ErrInvalidQuery, "a condition on a field outside the schema")
+	_, err = tb.Delete(cond.Field("nmae").Eq("x"))
+	require.ErrorIs(t, err, dictdb.ErrInvalidQuery)
+	_, err = tb.Delete(cond.Field("").Eq("x"))
+	require.ErrorIs(t, err, dictdb.ErrInvalidQuery)
+	assert.Equal(t, seq, db.Seq())
+	assert.Equal(t, 1, tb.Count())
 }
 
 func TestSchema(t *testing.T) {

@@ -44,10 +44,15 @@ package codec
 //
 // The reader streams: it holds one record at a time (plus the decoder's
 // read-ahead), not the file. Integral literals (no '.', 'e' or 'E') decode
-// to int64, other numbers to float64. NaN and Infinity (which Python can
-// write, but dictdb never stores), integers outside int64, floats outside
-// float64, nesting deeper than MaxDepth and every structural problem are
-// errors wrapping ErrCorrupt that give the line and byte offset. A leading
+// to int64, other numbers to float64. Every structural problem is an error
+// wrapping ErrCorrupt that gives the line and byte offset. A record value
+// outside the value model (NaN, Infinity and -Infinity, which Python's json
+// module writes but dictdb never stores, integers outside int64, floats
+// outside float64, nesting deeper than MaxDepth) is an error wrapping both
+// ErrCorrupt and ErrUnsupportedValue that also names the table, the record
+// (by its primary key when the file gives it), the field path and the
+// value, for example `table "users": record 7: field "scores[2]":
+// unsupported value: NaN: dictdb stores only finite floats`. A leading
 // UTF-8 byte-order mark is skipped. Keys may come in any order; when a
 // table's "records" precede its "primary_key" or "schema" (never the case in
 // files either library writes) the records are held until both are known.
@@ -63,6 +68,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -807,10 +813,13 @@ func (jr *jsonReader) table(name string) error {
 			if err := jr.expectDelim('[', what+": records must be a list"); err != nil {
 				return err
 			}
-			for jr.dec.More() {
+			for n := 0; jr.dec.More(); n++ {
 				var raw any
 				before := jr.dec.InputOffset()
 				if err := jr.dec.Decode(&raw); err != nil {
+					if ce := jr.nonFinite(err, before, what, t.PrimaryKey, n); ce != nil {
+						return ce
+					}
 					return jr.fromDecodeErr(err, what+": record", before)
 				}
 				end := jr.dec.InputOffset()
@@ -819,7 +828,11 @@ func (jr *jsonReader) table(name string) error {
 					return jr.corrupt(end, nil, "%s: a record must be an object, found %s", what, jsonKindName(raw))
 				}
 				if err := fromJSON(m, 0); err != nil {
-					return jr.corrupt(end, err, "%s: record", what)
+					record := recordName(m, t.PrimaryKey, n)
+					if pe, ok := err.(*pathError); ok {
+						return jr.corrupt(end, pe.err, "%s: %s: field %q", what, record, pe.path)
+					}
+					return jr.corrupt(end, err, "%s: %s", what, record)
 				}
 				if !begun && sawPK && sawSchema {
 					if err := jr.v.BeginTable(cloneDump(t)); err != nil {
@@ -870,6 +883,154 @@ func (jr *jsonReader) table(name string) error {
 	}
 	jr.lt.commit(end)
 	return nil
+}
+
+// recordName names the n-th record of a table in an error: by its primary
+// key (pk) when it has one, else by its position.
+func recordName(m map[string]any, pk string, n int) string {
+	if pk != "" {
+		switch k := m[pk].(type) {
+		case int64:
+			return "record " + strconv.FormatInt(k, 10)
+		case string:
+			return "record " + strconv.Quote(k)
+		case json.Number:
+			return "record " + k.String()
+		}
+	}
+	return "record at index " + strconv.Itoa(n)
+}
+
+// nonFinite recognizes a NaN, Infinity or -Infinity in the n-th record of a
+// table: Python's json module writes them for non-finite floats, and Go's
+// JSON decoder rejects them as a syntax error. It reports them as values
+// outside the value model, naming the record and the field. For any other
+// error it returns nil.
+func (jr *jsonReader) nonFinite(err error, before int64, what, pk string, n int) *CorruptError {
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return nil
+	}
+	start, p, ok := jr.lt.valueFrom(before)
+	if !ok {
+		return nil
+	}
+	var v any
+	var se2 *json.SyntaxError
+	if e2 := json.NewDecoder(bytes.NewReader(p)).Decode(&v); !errors.As(e2, &se2) {
+		return nil
+	}
+	at := int(se2.Offset) - 1 // the offending byte
+	if at > 0 && p[at-1] == '-' {
+		at-- // -Infinity fails at its I
+	}
+	if at < 0 || at >= len(p) {
+		return nil
+	}
+	var lit string
+	for _, l := range []string{"NaN", "Infinity", "-Infinity"} {
+		if bytes.HasPrefix(p[at:], []byte(l)) {
+			lit = l
+			break
+		}
+	}
+	if lit == "" {
+		return nil
+	}
+	path, key, ok := jsonPathAt(p[:at], pk)
+	if !ok {
+		return nil
+	}
+	record := "record at index " + strconv.Itoa(n)
+	if key != "" {
+		record = "record " + key
+	}
+	cause := fmt.Errorf("%w: %s: dictdb stores only finite floats", ErrUnsupportedValue, lit)
+	return jr.corrupt(start+int64(at), cause, "%s: %s: field %q", what, record, path)
+}
+
+// jsonPathAt reads prefix, the start of one record's JSON text up to a
+// value, and returns that value's field path (field names joined by dots,
+// list positions as [i]) and, if the prefix holds it, the JSON text of the
+// record's primary-key field pk. ok is false if prefix does not lead to a
+// value inside the record.
+func jsonPathAt(prefix []byte, pk string) (path, key string, ok bool) {
+	type frame struct {
+		obj     bool
+		key     string // obj: the current field
+		wantKey bool   // obj: the next string is a field name
+		idx     int    // list: the current position
+	}
+	var st []frame
+	for i := 0; i < len(prefix); {
+		switch c := prefix[i]; c {
+		case ' ', '\t', '\n', '\r', ':':
+			i++
+		case '{', '[':
+			st = append(st, frame{obj: c == '{', wantKey: c == '{'})
+			i++
+		case '}', ']':
+			if len(st) == 0 {
+				return "", "", false
+			}
+			st = st[:len(st)-1]
+			i++
+		case ',':
+			if len(st) == 0 {
+				return "", "", false
+			}
+			if f := &st[len(st)-1]; f.obj {
+				f.wantKey = true
+			} else {
+				f.idx++
+			}
+			i++
+		default:
+			j := i + 1
+			if c == '"' {
+				for j < len(prefix) && prefix[j] != '"' {
+					if prefix[j] == '\\' {
+						j++
+					}
+					j++
+				}
+				if j >= len(prefix) {
+					return "", "", false
+				}
+				j++
+			} else {
+				for j < len(prefix) && !bytes.ContainsAny(prefix[j:j+1], " \t\n\r,:]}") {
+					j++
+				}
+			}
+			tok := prefix[i:j]
+			if len(st) > 0 && st[len(st)-1].wantKey {
+				var name string
+				if json.Unmarshal(tok, &name) != nil {
+					return "", "", false
+				}
+				st[len(st)-1].key, st[len(st)-1].wantKey = name, false
+			} else if len(st) == 1 && st[0].key == pk {
+				key = string(tok)
+			}
+			i = j
+		}
+	}
+	if len(st) == 0 || (st[len(st)-1].obj && st[len(st)-1].wantKey) {
+		return "", "", false
+	}
+	var b strings.Builder
+	for d, f := range st {
+		switch {
+		case !f.obj:
+			b.WriteString("[" + strconv.Itoa(f.idx) + "]")
+		case d > 0:
+			b.WriteString("." + f.key)
+		default:
+			b.WriteString(f.key)
+		}
+	}
+	return b.String(), key, true
 }
 
 func cloneDump(t *TableDump) *TableDump {
@@ -939,8 +1100,36 @@ func jsonKindName(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
+// A pathError is a problem with the value at path in a decoded record or
+// document: field names joined by dots, list positions as [i].
+type pathError struct {
+	path string
+	err  error
+}
+
+func (e *pathError) Error() string { return fmt.Sprintf("field %q: %v", e.path, e.err) }
+
+func (e *pathError) Unwrap() error { return e.err }
+
+// under returns err, a problem found inside the value of step (a field name
+// or a list position "[i]"), as a pathError from that value's container.
+func under(step string, err error) error {
+	pe, ok := err.(*pathError)
+	if !ok {
+		return &pathError{path: step, err: err}
+	}
+	switch {
+	case pe.path == "" || pe.path[0] == '[':
+		pe.path = step + pe.path
+	default:
+		pe.path = step + "." + pe.path
+	}
+	return pe
+}
+
 // fromJSON converts, in place, the json.Number values of a decoded record
-// into int64 or float64, and checks the nesting depth.
+// into int64 or float64, and checks the nesting depth. A value outside the
+// value model gives a *pathError naming its field.
 func fromJSON(m map[string]any, depth int) error {
 	if depth > MaxDepth {
 		return fmt.Errorf("%w: nesting deeper than %d", ErrUnsupportedValue, MaxDepth)
@@ -948,7 +1137,7 @@ func fromJSON(m map[string]any, depth int) error {
 	for k, v := range m {
 		nv, err := fromJSONValue(v, depth)
 		if err != nil {
-			return fmt.Errorf("field %q: %w", k, err)
+			return under(k, err)
 		}
 		m[k] = nv
 	}
@@ -966,7 +1155,7 @@ func fromJSONValue(v any, depth int) (any, error) {
 		for i, e := range x {
 			ne, err := fromJSONValue(e, depth+1)
 			if err != nil {
-				return nil, err
+				return nil, under("["+strconv.Itoa(i)+"]", err)
 			}
 			x[i] = ne
 		}
@@ -993,13 +1182,13 @@ func parseJSONNumber(s string) (any, error) {
 	if integral {
 		i, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("%w: integer %s does not fit in int64", ErrUnsupportedValue, s)
+			return nil, fmt.Errorf("%w: integer %s is outside the int64 range of dictdb integers", ErrUnsupportedValue, s)
 		}
 		return i, nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) {
-		return nil, fmt.Errorf("%w: number %s does not fit in float64", ErrUnsupportedValue, s)
+		return nil, fmt.Errorf("%w: number %s is outside the float64 range", ErrUnsupportedValue, s)
 	}
 	return f, nil
 }

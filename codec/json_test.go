@@ -184,6 +184,57 @@ func TestDecodeJSONCorrupt(t *testing.T) {
 	}
 }
 
+// Values a Python-written file can hold but the value model cannot (NaN and
+// infinities, which Python's json writes as bare words, integers beyond
+// int64, floats beyond float64) fail with an error that wraps ErrCorrupt
+// and ErrUnsupportedValue and names the table, the record (by key), the
+// field path and the value, at the value's offset.
+func TestDecodeJSONValuesOutsideTheModel(t *testing.T) {
+	file := func(records string) string {
+		return "{\"tables\": {\"users\": {\"primary_key\": \"id\", \"schema\": null, \"records\": [\n" +
+			"{\"id\": 1, \"n\": 2},\n" + records + "\n]}}}"
+	}
+	cases := []struct {
+		records string
+		want    string // the message after the location
+		value   string // the value's text, found at the error's offset (NaN, Infinity)
+	}{
+		{`{"id": 7, "n": NaN}`, `table "users": record 7: field "n": unsupported value: NaN: dictdb stores only finite floats`, "NaN"},
+		{`{"id": 7, "n": Infinity}`, `record 7: field "n": unsupported value: Infinity: dictdb stores only finite floats`, "Infinity"},
+		{`{"id": 7, "n": -Infinity}`, `record 7: field "n": unsupported value: -Infinity: dictdb stores only finite floats`, "-Infinity"},
+		{`{"id": "bob", "tags": [1, {"x": [NaN]}]}`, `record "bob": field "tags[1].x[0]": unsupported value: NaN`, "NaN"},
+		{`{"id": 7, "a\"b": {"c": -Infinity}}`, `record 7: field "a\"b.c": unsupported value: -Infinity`, "-Infinity"},
+		{`{"n": NaN, "id": 7}`, `record at index 1: field "n": unsupported value: NaN`, "NaN"},
+		{`{"id": 7, "n": 12345678901234567890}`, `record 7: field "n": unsupported value: integer 12345678901234567890 is outside the int64 range`, ""},
+		{`{"id": 7, "n": {"m": [-99999999999999999999]}}`, `record 7: field "n.m[0]": unsupported value: integer -99999999999999999999 is outside the int64 range`, ""},
+		{`{"n": 1e400, "id": 7}`, `record 7: field "n": unsupported value: number 1e400 is outside the float64 range`, ""},
+		{`{"id": 12345678901234567890}`, `record 12345678901234567890: field "id": unsupported value: integer`, ""},
+	}
+	for _, tc := range cases {
+		src := file(tc.records)
+		err := codec.DecodeJSON(strings.NewReader(src), &collector{})
+		var ce *codec.CorruptError
+		if !errors.Is(err, codec.ErrCorrupt) || !errors.Is(err, codec.ErrUnsupportedValue) || !errors.As(err, &ce) {
+			t.Errorf("%s: got %v, want ErrCorrupt and ErrUnsupportedValue", tc.records, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s:\ngot  %v\nwant %s", tc.records, err, tc.want)
+		}
+		if ce.Line != 3 {
+			t.Errorf("%s: line %d, want 3", tc.records, ce.Line)
+		}
+		if tc.value != "" && !strings.HasPrefix(src[ce.Offset:], tc.value) {
+			t.Errorf("%s: offset %d points at %.12q, want %s", tc.records, ce.Offset, src[ce.Offset:], tc.value)
+		}
+	}
+	// Other syntax errors keep the decoder's description.
+	err := codec.DecodeJSON(strings.NewReader(file(`{"id": 7, "n": Nope}`)), &collector{})
+	if !errors.Is(err, codec.ErrCorrupt) || errors.Is(err, codec.ErrUnsupportedValue) || !strings.Contains(err.Error(), "invalid character") {
+		t.Errorf("a bare word: got %v", err)
+	}
+}
+
 func TestDecodeJSONLineNumbers(t *testing.T) {
 	var buf bytes.Buffer
 	recs := make([]map[string]any, 50)
@@ -239,6 +290,7 @@ func FuzzDecodeJSON(f *testing.F) {
 	f.Add(encode(f, formats[0], sampleTables()))
 	f.Add([]byte("{\n    \"tables\": {\n    }\n}\n"))
 	f.Add([]byte(`{"tables": {"t": {"primary_key": "id", "schema": {"id": "int"}, "records": [{"id": 1}, {"a": [1.5, {"b": null}]}]}}}`))
+	f.Add([]byte(`{"tables": {"t": {"primary_key": "id", "schema": null, "records": [{"id": "x\"", "a": [1, {"b\\": -Infinity}]}]}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := decode(formats[0], data)
 		if err != nil {

@@ -234,6 +234,85 @@ func valid(c cond.Cond) bool {
 	return false
 }
 
+// known reports whether a query may name field: any field without a
+// schema, only the schema's fields (a, b and the key) with one.
+func (t *mTable) known(field string) bool {
+	return !t.schema || field == "a" || field == "b" || field == t.pk
+}
+
+// knownWhere reports whether every field a valid condition names is known.
+func (t *mTable) knownWhere(c cond.Cond) bool {
+	switch c := c.(type) {
+	case *cond.Pred:
+		return t.known(c.Field)
+	case *cond.AndCond:
+		for _, x := range c.Terms {
+			if !t.knownWhere(x) {
+				return false
+			}
+		}
+	case *cond.OrCond:
+		for _, x := range c.Terms {
+			if !t.knownWhere(x) {
+				return false
+			}
+		}
+	case *cond.NotCond:
+		return t.knownWhere(c.Term)
+	}
+	return true
+}
+
+// validWhere reports whether where is nil or a valid condition naming
+// known fields only.
+func (t *mTable) validWhere(where cond.Cond) bool {
+	return where == nil || (valid(where) && t.knownWhere(where))
+}
+
+// validOrder splits an OrderBy entry: an optional "-", then a field name
+// without another sign, surrounding white space or an ASC/DESC word.
+func validOrder(o string) (field string, desc, ok bool) {
+	f, desc := strings.CutPrefix(o, "-")
+	if f == "" || f[0] == '-' || f[0] == '+' || strings.TrimSpace(f) != f {
+		return "", false, false
+	}
+	if w := strings.Fields(f); len(w) > 1 {
+		last := strings.ToLower(w[len(w)-1])
+		if last == "asc" || last == "desc" {
+			return "", false, false
+		}
+	}
+	return f, desc, true
+}
+
+// changesFit reports whether every non-key field of an update's changes is
+// a schema field with a value of its type.
+func (t *mTable) changesFit(ch dictdb.Record) bool {
+	if !t.schema {
+		return true
+	}
+	for f, v := range ch {
+		if f == t.pk {
+			continue
+		}
+		switch f {
+		case "a":
+			if _, i := v.(int64); !i {
+				if _, fl := v.(float64); !fl {
+					return false
+				}
+			}
+		case "b":
+			if _, str := v.(string); !str {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 type kindT int
 
 const (
@@ -551,8 +630,11 @@ func (s *mStore) Update(name string, ch dictdb.Record, where cond.Cond) (int, er
 	if len(ch) == 0 {
 		return 0, dictdb.ErrInvalidRecord
 	}
-	if where != nil && !valid(where) {
+	if !t.validWhere(where) {
 		return 0, dictdb.ErrInvalidQuery
+	}
+	if !t.changesFit(ch) {
+		return 0, dictdb.ErrSchema
 	}
 	newPK, setsPK := ch[t.pk]
 	n := t.clone()
@@ -577,7 +659,7 @@ func (s *mStore) Update(name string, ch dictdb.Record, where cond.Cond) (int, er
 		count++
 	}
 	if count == 0 {
-		return 0, dictdb.ErrNotFound
+		return 0, nil
 	}
 	s.tables[name] = n
 	return count, nil
@@ -588,7 +670,7 @@ func (s *mStore) Delete(name string, where cond.Cond) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if where != nil && !valid(where) {
+	if !t.validWhere(where) {
 		return 0, dictdb.ErrInvalidQuery
 	}
 	n := t.clone()
@@ -601,7 +683,7 @@ func (s *mStore) Delete(name string, where cond.Cond) (int, error) {
 	}
 	count := len(t.rows) - len(n.rows)
 	if count == 0 {
-		return 0, dictdb.ErrNotFound
+		return 0, nil
 	}
 	s.tables[name] = n
 	return count, nil
@@ -639,7 +721,7 @@ func (s *mStore) CountWhere(name string, where cond.Cond) (int, error) {
 }
 
 func (t *mTable) countWhere(where cond.Cond) (int, error) {
-	if where != nil && !valid(where) {
+	if !t.validWhere(where) {
 		return 0, dictdb.ErrInvalidQuery
 	}
 	n := 0
@@ -663,7 +745,7 @@ func (t *mTable) selectRows(q dictdb.Query) ([]dictdb.Record, error) {
 	if q.Limit < 0 || q.Offset < 0 {
 		return nil, dictdb.ErrInvalidQuery
 	}
-	if q.Where != nil && !valid(q.Where) {
+	if !t.validWhere(q.Where) {
 		return nil, dictdb.ErrInvalidQuery
 	}
 	type ord struct {
@@ -672,16 +754,15 @@ func (t *mTable) selectRows(q dictdb.Query) ([]dictdb.Record, error) {
 	}
 	var order []ord
 	for _, o := range q.OrderBy {
-		desc := strings.HasPrefix(o, "-")
-		f := strings.TrimPrefix(o, "-")
-		if f == "" || strings.HasPrefix(f, "-") {
+		f, desc, ok := validOrder(o)
+		if !ok || !t.known(f) {
 			return nil, dictdb.ErrInvalidQuery
 		}
 		order = append(order, ord{f, desc})
 	}
 	aliases := map[string]bool{}
 	for _, c := range q.Columns {
-		if c.Alias == "" || c.Field == "" || aliases[c.Alias] {
+		if c.Alias == "" || c.Field == "" || aliases[c.Alias] || !t.known(c.Field) {
 			return nil, dictdb.ErrInvalidQuery
 		}
 		aliases[c.Alias] = true

@@ -16,19 +16,20 @@ func (t *mTable) aggregate(q dictdb.AggQuery) ([]dictdb.Record, error) {
 	}
 	var names []string
 	for _, f := range q.GroupBy {
-		if f == "" || slices.Contains(names, f) {
+		if f == "" || slices.Contains(names, f) || !t.known(f) {
 			return nil, dictdb.ErrInvalidQuery
 		}
 		names = append(names, f)
 	}
 	for _, a := range q.Aggs {
 		if a.Name == "" || a.Kind < dictdb.AggCount || a.Kind > dictdb.AggMax ||
-			(a.Field == "" && a.Kind != dictdb.AggCount) || slices.Contains(names, a.Name) {
+			(a.Field == "" && a.Kind != dictdb.AggCount) || slices.Contains(names, a.Name) ||
+			(a.Field != "" && !t.known(a.Field)) {
 			return nil, dictdb.ErrInvalidQuery
 		}
 		names = append(names, a.Name)
 	}
-	if q.Where != nil && !valid(q.Where) {
+	if !t.validWhere(q.Where) {
 		return nil, dictdb.ErrInvalidQuery
 	}
 	type group struct {
@@ -98,16 +99,19 @@ func aggOne(a dictdb.Agg, rows []map[string]any) (any, error) {
 		}
 		return best, nil
 	}
-	// Sum and Avg.
+	// Sum and Avg: the exact rational sum, rounded once. The library's
+	// compensated float sum agrees on the model's values (small integers and
+	// halves), whose sums are exact in float64.
 	isum := new(big.Int)
-	fsum := 0.0
+	exact := new(big.Rat)
 	hasFloat := false
 	for _, v := range vals {
 		switch x := v.(type) {
 		case int64:
 			isum.Add(isum, big.NewInt(x))
+			exact.Add(exact, new(big.Rat).SetInt64(x))
 		case float64:
-			fsum += x
+			exact.Add(exact, new(big.Rat).SetFloat64(x))
 			hasFloat = true
 		default:
 			return nil, dictdb.ErrInvalidQuery
@@ -116,18 +120,13 @@ func aggOne(a dictdb.Agg, rows []map[string]any) (any, error) {
 	if len(vals) == 0 {
 		return nil, nil
 	}
-	total := func() float64 {
-		if isum.IsInt64() {
-			return float64(isum.Int64()) + fsum
-		}
-		f, _ := new(big.Float).SetInt(isum).Float64()
-		return f + fsum
-	}
 	if a.Kind == dictdb.AggAvg {
-		return total() / float64(len(vals)), nil
+		f, _ := exact.Quo(exact, new(big.Rat).SetInt64(int64(len(vals)))).Float64()
+		return f, nil
 	}
 	if hasFloat {
-		return total(), nil
+		f, _ := exact.Float64()
+		return f, nil
 	}
 	if !isum.IsInt64() {
 		return nil, dictdb.ErrInvalidQuery

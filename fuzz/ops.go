@@ -581,7 +581,7 @@ func (s *src) query() dictdb.Query {
 		}
 		o := []string{"a", "-a", "b", "-b", "c", "-c", "id", "-id", "k"}[s.n(9)]
 		if s.n(40) == 0 {
-			o = []string{"", "-", "--a"}[s.n(3)]
+			o = []string{"", "-", "--a", "+a", "a DESC", " a"}[s.n(6)]
 		}
 		q.OrderBy = append(q.OrderBy, o)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"math/big"
 	"math/bits"
 	"slices"
 	"strings"
@@ -90,8 +91,8 @@ func (q AggQuery) Columns() []string {
 	return out
 }
 
-// validate checks the shape of q and compiles its condition.
-func (q AggQuery) validate() (cond.Matcher, error) {
+// validate checks the shape of q against t and compiles its condition.
+func (q AggQuery) validate(t *Table) (cond.Matcher, error) {
 	if len(q.Aggs) == 0 {
 		return nil, invalid("Aggregate needs at least one aggregation")
 	}
@@ -121,6 +122,9 @@ func (q AggQuery) validate() (cond.Matcher, error) {
 		if taken(f) {
 			return nil, invalid("GroupBy field %q appears twice", f)
 		}
+		if err := t.checkField("GroupBy", f); err != nil {
+			return nil, err
+		}
 	}
 	for i, a := range q.Aggs {
 		switch {
@@ -133,8 +137,13 @@ func (q AggQuery) validate() (cond.Matcher, error) {
 		case taken(a.Name):
 			return nil, invalid("result column %q appears twice (aggregation names must differ from each other and from the GroupBy fields)", a.Name)
 		}
+		if a.Field != "" {
+			if err := t.checkField(a.Kind.String(), a.Field); err != nil {
+				return nil, err
+			}
+		}
 	}
-	return cond.Compile(q.Where)
+	return t.compileWhere(q.Where)
 }
 
 // Aggregate computes q over the rows of t matching q.Where.
@@ -161,11 +170,12 @@ func (q AggQuery) validate() (cond.Matcher, error) {
 //
 // Errors wrap cond.ErrInvalidQuery (as *cond.QueryError): no aggregations,
 // an empty or repeated name, an unknown kind, a Sum, Avg, Min or Max without
-// a field, an empty or repeated GroupBy field, an invalid Where, a Sum or
-// Avg over a value that is not a number, and a Sum of integers that
-// overflows int64.
+// a field, an empty or repeated GroupBy field, an invalid Where, a field
+// (in Where, GroupBy or an aggregation) that a table with a schema lacks, a
+// Sum or Avg over a value that is not a number, a Sum of integers that
+// overflows int64, and a Sum or Avg whose float sum overflows float64.
 func (t *Table) Aggregate(q AggQuery) ([]map[string]any, error) {
-	match, err := q.validate()
+	match, err := q.validate(t)
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +339,8 @@ type acc struct {
 	n        int64 // rows (Count()), or non-null values seen
 	lo       uint64
 	hi       int64   // Sum/Avg: the exact 128-bit integer sum hi<<64 + lo
-	f        float64 // Sum/Avg: the sum of the floats
+	f        float64 // Sum/Avg: the running sum of the floats
+	comp     float64 // Sum/Avg: the rounding errors of f, compensated at the end
 	hasFloat bool
 	v        any // Min/Max: the best value so far
 }
@@ -347,12 +358,75 @@ func (c *acc) intSum() (int64, bool) {
 	return int64(c.lo), c.hi == int64(c.lo)>>63
 }
 
-// total returns the sum of all values as a float64.
-func (c *acc) total() float64 {
-	if i, ok := c.intSum(); ok {
-		return float64(i) + c.f
+// addFloat adds x to the float sum with Neumaier's improvement of Kahan's
+// compensated summation, the algorithm of Python's sum() since 3.12: f
+// holds the rounded running sum and comp the rounding errors made so far,
+// which are exact and added back once at the end.
+func (c *acc) addFloat(x float64) {
+	t := c.f + x
+	if math.Abs(c.f) >= math.Abs(x) {
+		c.comp += (c.f - t) + x
+	} else {
+		c.comp += (x - t) + c.f
 	}
-	return float64(c.hi)*(1<<64) + float64(c.lo) + c.f
+	c.f = t
+}
+
+// bigIntSum returns the exact integer sum as a big.Int.
+func (c *acc) bigIntSum() *big.Int {
+	if i, ok := c.intSum(); ok {
+		return big.NewInt(i)
+	}
+	z := new(big.Int).SetInt64(c.hi)
+	z.Lsh(z, 64)
+	return z.Add(z, new(big.Int).SetUint64(c.lo))
+}
+
+// maxExact is the largest magnitude below which every integer is exact in a
+// float64.
+const maxExact = 1 << 53
+
+// total returns the sum of all values, integers and floats, as a float64,
+// and false if it overflows the float64 range. The integers, summed
+// exactly, join the compensated float sum as their nearest float64 and the
+// (exact) remainder, so that mixing them in loses nothing either.
+func (c *acc) total() (float64, bool) {
+	s := *c
+	if i, ok := c.intSum(); ok && i >= -maxExact && i <= maxExact {
+		s.addFloat(float64(i))
+	} else {
+		exact := c.bigIntSum()
+		near, _ := new(big.Float).SetInt(exact).Float64()
+		rest, _ := new(big.Float).SetInt(exact.Sub(exact, bigFloatInt(near))).Float64()
+		s.addFloat(near)
+		s.addFloat(rest)
+	}
+	sum := s.f
+	if !math.IsInf(s.comp, 0) && !math.IsNaN(s.comp) {
+		sum += s.comp
+	}
+	return sum, !math.IsInf(sum, 0) && !math.IsNaN(sum)
+}
+
+// bigFloatInt returns the integer value of the whole float64 f.
+func bigFloatInt(f float64) *big.Int {
+	z, _ := new(big.Float).SetFloat64(f).Int(nil)
+	return z
+}
+
+// mean returns the mean of n values: the integer sum divided exactly and
+// rounded once when all values are integers (as Python's int / int), the
+// compensated total divided by n otherwise.
+func (c *acc) mean() (float64, bool) {
+	if !c.hasFloat {
+		if i, ok := c.intSum(); ok && i >= -maxExact && i <= maxExact && c.n <= maxExact {
+			return float64(i) / float64(c.n), true // both exact: one rounding
+		}
+		q, _ := new(big.Rat).SetFrac(c.bigIntSum(), big.NewInt(c.n)).Float64()
+		return q, true // at most 2^127 / 1: always finite
+	}
+	sum, ok := c.total()
+	return sum / float64(c.n), ok
 }
 
 // feed adds one row, whose field values are vals and whose key is k, to
@@ -381,7 +455,7 @@ func (p *aggPlan) feed(accs []acc, vals []any, k codec.Key) error {
 				c.add(x)
 			case float64:
 				c.n++
-				c.f += x
+				c.addFloat(x)
 				c.hasFloat = true
 			default:
 				a := p.q.Aggs[j]
@@ -433,15 +507,23 @@ func (c *acc) result(a Agg) (any, error) {
 	switch a.Kind {
 	case AggSum:
 		if c.hasFloat {
-			return c.total(), nil
+			sum, ok := c.total()
+			if !ok {
+				return nil, invalid("%s %q of field %q overflows the float64 range", a.Kind, a.Name, a.Field)
+			}
+			return sum, nil
 		}
 		i, ok := c.intSum()
 		if !ok {
-			return nil, invalid("Sum %q of field %q overflows the int64 range", a.Name, a.Field)
+			return nil, invalid("%s %q of field %q overflows the int64 range", a.Kind, a.Name, a.Field)
 		}
 		return i, nil
 	case AggAvg:
-		return c.total() / float64(c.n), nil
+		mean, ok := c.mean()
+		if !ok {
+			return nil, invalid("%s %q of field %q: the sum overflows the float64 range", a.Kind, a.Name, a.Field)
+		}
+		return mean, nil
 	}
 	return c.v, nil // Min, Max
 }

@@ -14,8 +14,10 @@ var (
 	// ErrDuplicateKey is returned when a primary key or a unique index
 	// value already exists.
 	ErrDuplicateKey = errors.New("duplicate key")
-	// ErrNotFound is returned when Update or Delete match no record.
-	ErrNotFound = errors.New("no matching records")
+	// ErrNotFound is returned when a record looked up by a key that must
+	// exist is missing. Update and Delete never return it: matching no
+	// record is a count of 0 and no error.
+	ErrNotFound = errors.New("record not found")
 	// ErrSchema is returned when a record does not satisfy the table schema.
 	ErrSchema = errors.New("schema violation")
 	// ErrPrimaryKeyChange is returned when Update would change a primary key.

@@ -677,7 +677,7 @@ func (t *Table) orderedSource(order []orderKey) (rows iter.Seq2[codec.Key, Row],
 // Explain describes how Select would run q: the access path with its
 // estimated rows, the residual filter, and the sort strategy.
 func (t *Table) Explain(q Query) (string, error) {
-	p, err := compileQuery(q)
+	p, err := t.compileQuery(q)
 	if err != nil {
 		return "", err
 	}

@@ -18,12 +18,22 @@ import (
 // The steps run in SQL order: filter by Where, sort by OrderBy (rows with
 // equal sort keys stay in primary-key order), project Columns, remove
 // duplicates if Distinct, then skip Offset rows and return at most Limit.
+//
+// On a table with a schema, every field the query names (in Where, OrderBy
+// and the Field of Columns) must be a schema field: a query naming another
+// one fails with cond.ErrInvalidQuery naming it, since no record can hold
+// it. Without a schema records are open and any field may be named; a
+// missing field reads as null.
 type Query struct {
 	// Where filters rows; nil matches every row.
 	Where cond.Cond
 	// OrderBy lists sort fields, each optionally prefixed by "-" for
 	// descending order. Values sort in the total order of the codec
 	// package: null and missing values first ascending, last descending.
+	// An entry that follows another convention is cond.ErrInvalidQuery
+	// rather than an odd field name: an empty name ("" or "-"), a "+" or a
+	// second "-" prefix, leading or trailing white space, or a trailing
+	// ASC or DESC word as in SQL ("age DESC").
 	OrderBy []string
 	// Limit is the maximum number of rows; 0 means no limit.
 	Limit int
@@ -67,7 +77,83 @@ func invalid(format string, args ...any) error {
 	return &cond.QueryError{Msg: fmt.Sprintf(format, args...)}
 }
 
-func compileQuery(q Query) (*plan, error) {
+// parseOrder splits an OrderBy entry into its field and direction: "age"
+// is ascending on age, "-age" descending. It rejects, with an error
+// wrapping cond.ErrInvalidQuery, the entries that follow another convention
+// and would otherwise read as odd field names: an empty name ("" or "-"), a
+// "+" or second "-" prefix ("+age", "--age"), leading or trailing white
+// space, and a trailing ASC or DESC word ("age DESC").
+func parseOrder(entry string) (field string, desc bool, err error) {
+	name, desc := strings.CutPrefix(entry, "-")
+	switch {
+	case name == "":
+		return "", false, invalid("OrderBy entry %q names no field", entry)
+	case name[0] == '+' || name[0] == '-':
+		return "", false, invalid("OrderBy entry %q: want a field name, prefixed by a single \"-\" for descending order", entry)
+	case strings.TrimSpace(name) != name:
+		return "", false, invalid("OrderBy entry %q: leading or trailing white space", entry)
+	}
+	if words := strings.Fields(name); len(words) > 1 {
+		if w := words[len(words)-1]; strings.EqualFold(w, "asc") || strings.EqualFold(w, "desc") {
+			return "", false, invalid("OrderBy entry %q: write \"-field\" for descending order, not a trailing %s", entry, w)
+		}
+	}
+	return name, desc, nil
+}
+
+// compileWhere compiles where and, with a schema, checks that it names
+// only schema fields.
+func (t *Table) compileWhere(where cond.Cond) (cond.Matcher, error) {
+	m, err := cond.Compile(where)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.checkWhere(where); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// checkField fails if t has a schema that lacks field; part says which
+// part of the query names it.
+func (t *Table) checkField(part, field string) error {
+	if t.schema == nil {
+		return nil
+	}
+	if _, ok := t.schema.index[field]; ok {
+		return nil
+	}
+	return invalid("table %q: %s: field %q is not in the schema", t.name, part, field)
+}
+
+// checkWhere checks every field a compiled condition names against the
+// schema. Compile has bounded the depth of the tree.
+func (t *Table) checkWhere(c cond.Cond) error {
+	if t.schema == nil || c == nil {
+		return nil
+	}
+	switch c := c.(type) {
+	case *cond.Pred:
+		return t.checkField("Where", c.Field)
+	case *cond.AndCond:
+		for _, x := range c.Terms {
+			if err := t.checkWhere(x); err != nil {
+				return err
+			}
+		}
+	case *cond.OrCond:
+		for _, x := range c.Terms {
+			if err := t.checkWhere(x); err != nil {
+				return err
+			}
+		}
+	case *cond.NotCond:
+		return t.checkWhere(c.Term)
+	}
+	return nil
+}
+
+func (t *Table) compileQuery(q Query) (*plan, error) {
 	if q.Limit < 0 {
 		return nil, invalid("Limit must not be negative, got %d", q.Limit)
 	}
@@ -76,13 +162,16 @@ func compileQuery(q Query) (*plan, error) {
 	}
 	p := &plan{limit: q.Limit, offset: q.Offset, distinct: q.Distinct}
 	var err error
-	if p.match, err = cond.Compile(q.Where); err != nil {
+	if p.match, err = t.compileWhere(q.Where); err != nil {
 		return nil, err
 	}
 	for _, s := range q.OrderBy {
-		name, desc := strings.CutPrefix(s, "-")
-		if name == "" || strings.HasPrefix(name, "-") {
-			return nil, invalid("bad OrderBy entry %q: want a field name, optionally prefixed by -", s)
+		name, desc, err := parseOrder(s)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.checkField("OrderBy", name); err != nil {
+			return nil, err
 		}
 		p.order = append(p.order, orderKey{field: name, desc: desc, ref: codec.NewField(name)})
 	}
@@ -95,6 +184,9 @@ func compileQuery(q Query) (*plan, error) {
 			return nil, invalid("column %q appears twice", c.Alias)
 		}
 		seen[c.Alias] = true
+		if err := t.checkField("Columns", c.Field); err != nil {
+			return nil, err
+		}
 	}
 	p.cols = q.Columns
 	if len(q.Columns) > 0 {
@@ -115,7 +207,7 @@ func compileQuery(q Query) (*plan, error) {
 // the stored records themselves (shared, read-only); with Columns they are
 // new records sharing the stored values.
 func (t *Table) Select(q Query) ([]Row, error) {
-	p, err := compileQuery(q)
+	p, err := t.compileQuery(q)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +225,7 @@ func (t *Table) Count(where cond.Cond) (int, error) {
 	if where == nil {
 		return t.rows.Len(), nil
 	}
-	match, err := cond.Compile(where)
+	match, err := t.compileWhere(where)
 	if err != nil {
 		return 0, err
 	}

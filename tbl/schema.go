@@ -128,6 +128,32 @@ func (s *Schema) validate(table string, rec codec.Record) error {
 	return nil
 }
 
+// validateChanges checks the changes of an Update before any row is
+// looked at, so that a change no merged row could hold fails whether or not
+// a row matches: every field must be a schema field and every value of the
+// schema field's type (nil never is). The primary key is left to the
+// primary-key check. It reports the first problem in schema order, then
+// extra fields in sorted order, as validate does.
+func (s *Schema) validateChanges(table, pk string, ch codec.Record) error {
+	shape, vals := ch.Shape(), ch.Values()
+	for _, c := range s.cols {
+		slot := shape.Slot(c.Name)
+		if slot < 0 || c.Name == pk {
+			continue
+		}
+		if v := vals[slot]; !s.accepts(c.Type, v) {
+			return errorf(ErrSchema, table, c.Name, nil, "table %q: update of field %q: schema type is %s, got %s", table, c.Name, c.Type, codec.TypeName(v))
+		}
+	}
+	for i := range shape.Len() {
+		k := shape.Name(i)
+		if _, ok := s.index[k]; !ok {
+			return errorf(ErrSchema, table, k, nil, "table %q: update of field %q: not in the schema", table, k)
+		}
+	}
+	return nil
+}
+
 func (s *Schema) accepts(t Type, v any) bool {
 	switch v.(type) {
 	case int64:

@@ -302,18 +302,27 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 }
 
 // Update merges changes into every row matching where (nil matches all) and
-// returns the new version and the number of rows changed. It fails, changing
-// nothing, if no row matches (ErrNotFound), if changes would alter a primary
-// key (ErrPrimaryKeyChange) or if any merged row breaks the schema.
+// returns the new version and the number of rows changed. When no row
+// matches it returns t itself and 0, with no error. It fails, changing
+// nothing, if where is invalid or (with a schema) names a field the schema
+// lacks (cond.ErrInvalidQuery), if changes hold a field the schema lacks or
+// a value of the wrong type (ErrSchema, whether or not a row matches), if
+// changes would alter a primary key (ErrPrimaryKeyChange) or if any merged
+// row breaks the schema.
 func (t *Table) Update(changes map[string]any, where cond.Cond) (*Table, int, error) {
 	e := t.edit()
 	ch, err := t.normalizeRecord(&e.norm, changes, "")
 	if err != nil {
 		return t, 0, err
 	}
-	match, err := cond.Compile(where)
+	match, err := t.compileWhere(where)
 	if err != nil {
 		return t, 0, err
+	}
+	if t.schema != nil {
+		if err := t.schema.validateChanges(t.name, t.pk, ch); err != nil {
+			return t, 0, err
+		}
 	}
 	newPK, setsPK := ch.Get(t.pk)
 	n := 0
@@ -337,15 +346,17 @@ func (t *Table) Update(changes map[string]any, where cond.Cond) (*Table, int, er
 		n++
 	}
 	if n == 0 {
-		return t, 0, errorf(ErrNotFound, t.name, "", nil, "No records match the update criteria in table '%s'.", t.name)
+		return t, 0, nil
 	}
 	return e.done(), n, nil
 }
 
 // Delete removes every row matching where (nil matches all) and returns the
-// new version and the count. It fails with ErrNotFound if nothing matches.
+// new version and the count. When no row matches it returns t itself and 0,
+// with no error. It fails, changing nothing, if where is invalid or (with a
+// schema) names a field the schema lacks (cond.ErrInvalidQuery).
 func (t *Table) Delete(where cond.Cond) (*Table, int, error) {
-	match, err := cond.Compile(where)
+	match, err := t.compileWhere(where)
 	if err != nil {
 		return t, 0, err
 	}
@@ -361,7 +372,7 @@ func (t *Table) Delete(where cond.Cond) (*Table, int, error) {
 		}
 	}
 	if n == 0 {
-		return t, 0, errorf(ErrNotFound, t.name, "", nil, "No records match the deletion criteria in table '%s'.", t.name)
+		return t, 0, nil
 	}
 	return e.done(), n, nil
 }

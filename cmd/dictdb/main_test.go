@@ -344,6 +344,9 @@ func TestE2EUsageErrors(t *testing.T) {
 		{[]string{"query", company, "employees", "--where", "age >= 30 AND (name = 'x'"}, "  age >= 30 AND (name = 'x'\n                           ^"},
 		{[]string{"query", company, "employees", "--order-by", "age,,name"}, "--order-by: empty item"},
 		{[]string{"query", company, "employees", "--order-by", "-"}, "names no field"},
+		{[]string{"query", company, "employees", "--order-by", "age DESC"}, "-FIELD for descending order"},
+		{[]string{"query", company, "employees", "--order-by", "name,+age"}, "-FIELD for descending order"},
+		{[]string{"explain", company, "employees", "--order-by", "--age"}, "-FIELD for descending order"},
 		{[]string{"query", company, "employees", "--columns", "a=,b"}, "--columns"},
 		{[]string{"count", company, "employees", "--where", "'x'"}, "expected a condition"},
 		{[]string{"aggregate", company, "employees"}, "--agg is required"},
@@ -369,6 +372,18 @@ func TestE2EUsageErrors(t *testing.T) {
 	// Errors the engine finds in a well-formed query are runtime failures.
 	wantFail(t, exitFailure, []string{"query", company, "nosuch"}, `has no table "nosuch" (it has: employees, empty, notes)`)
 	wantFail(t, exitFailure, []string{"aggregate", company, "employees", "--agg", "sum:name"}, "invalid query")
+	// A field the table's schema does not have is named in the error.
+	for _, args := range [][]string{
+		{"query", company, "employees", "--where", "agee > 30"},
+		{"query", company, "employees", "--order-by", "-agee"},
+		{"query", company, "employees", "--columns", "name,agee"},
+		{"count", company, "employees", "--where", "agee > 30"},
+		{"explain", company, "employees", "--where", "agee > 30"},
+		{"aggregate", company, "employees", "--agg", "avg:agee"},
+		{"aggregate", company, "employees", "--agg", "count", "--group-by", "agee"},
+	} {
+		wantFail(t, exitFailure, args, "invalid query", `field "agee" is not in the schema`)
+	}
 }
 
 func TestE2ERestore(t *testing.T) {

@@ -120,8 +120,15 @@ func (q *queryFlags) query() (dictdb.Query, error) {
 		return out, err
 	}
 	for _, o := range out.OrderBy {
-		if strings.TrimPrefix(o, "-") == "" {
+		name := strings.TrimPrefix(o, "-")
+		if name == "" {
 			return out, usagef("--order-by: %q names no field", o)
+		}
+		if name[0] == '+' || name[0] == '-' {
+			return out, usagef("--order-by: %q: write FIELD for ascending and -FIELD for descending order", o)
+		}
+		if w := strings.Fields(name); len(w) > 1 && (strings.EqualFold(w[len(w)-1], "asc") || strings.EqualFold(w[len(w)-1], "desc")) {
+			return out, usagef("--order-by: %q: write FIELD for ascending and -FIELD for descending order", o)
 		}
 	}
 	if q.limit < 0 || q.offset < 0 {

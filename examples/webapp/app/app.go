@@ -64,8 +64,8 @@ func (a *app) handleRequest(sessionID string, userID int, action string, now tim
 		if _, _, err := a.sessions.Upsert(dictdb.Record{"session_id": sessionID, "user_id": userID, "last_active": now}, dictdb.OnConflictIgnore); err != nil {
 			return read, 0, err
 		}
-	} else if _, err := a.sessions.Update(dictdb.Record{"last_active": now}, cond.Field("session_id").Eq(sessionID)); err != nil && !errors.Is(err, dictdb.ErrNotFound) {
-		return read, 0, err // ErrNotFound: the cleanup expired it meanwhile
+	} else if _, err := a.sessions.Update(dictdb.Record{"last_active": now}, cond.Field("session_id").Eq(sessionID)); err != nil {
+		return read, 0, err
 	}
 	if _, err := a.events.Insert(dictdb.Record{"session_id": sessionID, "action": action, "at": now}); err != nil {
 		return read, 0, err
@@ -75,11 +75,7 @@ func (a *app) handleRequest(sessionID string, userID int, action string, now tim
 
 // cleanup deletes sessions idle for longer than ttl.
 func (a *app) cleanup(now time.Time, ttl time.Duration) (int, error) {
-	n, err := a.sessions.Delete(cond.Field("last_active").Lt(now.Add(-ttl)))
-	if errors.Is(err, dictdb.ErrNotFound) {
-		return 0, nil
-	}
-	return n, err
+	return a.sessions.Delete(cond.Field("last_active").Lt(now.Add(-ttl)))
 }
 
 type latencies struct {
