@@ -44,13 +44,17 @@ func newFiles(t *testing.T, dir string, seen map[string]bool) []string {
 	return out
 }
 
-// restorePoint restores from a copy of dir that holds only the files
-// written up to and including files[upto]: the state a directory had right
-// after that backup.
+// restorePoint restores from a copy of dir that holds the files written
+// up to and including files[upto], from the last full backup on: the newest
+// chain of the directory right after that backup.
 func restorePoint(t *testing.T, dir string, files []string, upto int) (*dictdb.DB, *dictdb.RestoreInfo, error) {
 	t.Helper()
 	sub := t.TempDir()
-	for _, f := range files[:upto+1] {
+	from := upto
+	for from > 0 && !strings.HasPrefix(files[from], "dictdb_backup_") {
+		from--
+	}
+	for _, f := range files[from : upto+1] {
 		b, err := os.ReadFile(filepath.Join(dir, f))
 		if os.IsNotExist(err) {
 			continue // removed by retention
@@ -309,6 +313,8 @@ func TestBackupCallbackPanicIsContained(t *testing.T) {
 
 	require.NoError(t, m.Start())
 	defer m.Stop()
+	_, err = users.Insert(dictdb.Record{"name": "w", "age": 1})
+	require.NoError(t, err)
 	clock.awaitTimers(1)
 	clock.Advance(time.Minute) // the manager's goroutine: panics again, survives
 	select {
@@ -338,7 +344,7 @@ func randomOp(t *testing.T, rng *rand.Rand, db *dictdb.DB, step int, exact bool)
 	t.Helper()
 	names := db.TableNames()
 	if len(names) == 0 || rng.IntN(12) == 0 {
-		name := fmt.Sprint("t", step)
+		name := fmt.Sprint("t", step, "_", rng.IntN(1e6))
 		var opts []dictdb.TableOption
 		if rng.IntN(2) == 0 {
 			opts = append(opts, dictdb.PrimaryKey("code"))
@@ -396,14 +402,14 @@ func randomOp(t *testing.T, rng *rand.Rand, db *dictdb.DB, step int, exact bool)
 		}
 		return "insert into " + name
 	case 3:
-		_, err := tb.Update(dictdb.Record{"a": rng.IntN(20)}, cond.Field("a").Lt(rng.IntN(20)))
-		if err != nil {
+		if _, err := tb.Update(dictdb.Record{"a": rng.IntN(20)}, cond.Field("a").Lt(rng.IntN(20))); err != nil {
 			return "update rejected"
 		}
 		return "update " + name
 	case 4:
-		_, err := tb.Delete(cond.Field("a").Gt(rng.IntN(25)))
-		require.NoError(t, err)
+		if _, err := tb.Delete(cond.Field("a").Gt(rng.IntN(25))); err != nil {
+			require.ErrorIs(t, err, dictdb.ErrNotFound)
+		}
 		return "delete from " + name
 	case 5:
 		if pk != "id" {

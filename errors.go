@@ -1,6 +1,8 @@
 package dictdb
 
 import (
+	"errors"
+
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/mvcc"
@@ -32,6 +34,11 @@ var (
 	// ErrUnsupportedValue: a value outside the value model (see the package doc).
 	ErrUnsupportedValue = codec.ErrUnsupportedValue
 )
+
+// ErrBackupCallback is returned by a BackupManager's backup methods (and
+// reported to OnFailure) when the OnBackup callback panicked. The backup
+// itself was written; the manager recovers and keeps running.
+var ErrBackupCallback = errors.New("backup callback panicked")
 
 // Typed errors, re-exported for errors.As.
 type (
