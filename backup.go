@@ -37,8 +37,11 @@ type BackupOptions struct {
 	// Interval between periodic backups once Start is called; 0 means 5
 	// minutes. The first periodic backup happens one interval after Start.
 	Interval time.Duration
-	// Format of full backups: JSON (the default when zero) or Binary. Delta
-	// files are always JSON, in the Python DictDB's delta format.
+	// Format of every backup file, full or delta: JSON (the default when
+	// zero) or Binary. JSON full backups are database files in the Python
+	// DictDB's layout and JSON deltas are in its delta format (both with
+	// dictdb's extra keys); like every JSON file they turn time.Time and
+	// []byte into strings. Binary backups keep every value kind exactly.
 	Format Format
 	// MinInterval is the debounce window of NotifyChange: a change notified
 	// sooner than this after the last successful backup is backed up when
@@ -48,7 +51,10 @@ type BackupOptions struct {
 	// and the number of consecutive failures so far. It runs on the
 	// goroutine that ran the backup; a panic in it is recovered and logged.
 	OnFailure func(err error, consecutive int)
-	// OnBackup, if set, is called after each backup that wrote a file.
+	// OnBackup, if set, is called after each backup that wrote a file. A
+	// panic in it is recovered and counted as a failed backup (an error
+	// wrapping ErrBackupCallback, reported to OnFailure); the file stays
+	// written and the manager keeps running.
 	OnBackup func(BackupResult)
 	// Incremental makes BackupNow write delta files (only what changed since
 	// the previous backup) between full backups.
@@ -57,7 +63,12 @@ type BackupOptions struct {
 	// writes a full one again; 0 means 10.
 	MaxDeltas int
 	// Keep is how many full backups to keep, with the deltas that depend on
-	// them; older files are removed after each full backup. 0 keeps all.
+	// them; 0 keeps all. After each successful full backup, the manager
+	// keeps the Keep newest full backups by backup number (the order they
+	// were written in, never the clock), every file written after the
+	// oldest of them and every file those depend on, and removes the other
+	// backup files. Files it cannot identify (no valid footer) are never
+	// removed.
 	Keep int
 	// FinalBackup makes Stop run one last BackupNow.
 	FinalBackup bool
@@ -86,6 +97,28 @@ var ErrBackupState = errors.New("backup manager cannot start")
 // backup entirely or not at all) and never block writers. Every file is
 // written crash-safely (temporary file, fsync, rename) and names are unique
 // even within one clock tick: the manager bumps the stamp itself.
+//
+// Every file ends with a footer that numbers it (backup numbers grow in the
+// order files are written; a new manager continues from the highest number
+// in the directory, so restarts and clocks stepping back never reorder
+// backups), records the commit it reflects and, for a delta, the file it
+// applies on top of and the full backup its chain starts from, and holds a
+// SHA-256 checksum of the file's content. RestoreBackup and retention go by
+// these footers only. One directory is for one manager at a time.
+//
+// A delta holds every change since the previous backup: rows upserted and
+// deleted, tables created (with schema, primary key and indexes) and
+// dropped, index definitions and next auto keys. A change to any of them
+// alone produces a delta.
+//
+// A failed backup (a full disk, say) removes its temporary file and changes
+// nothing the manager remembers: the last backup written stays the base of
+// the next delta, which therefore holds every change since then; a full
+// backup that was due is tried again at the next backup; retention runs
+// only after a full backup succeeds. The failure is logged, counted
+// (ConsecutiveFailures) and reported to OnFailure; the directory keeps
+// restoring the last backup that succeeded, and the next success restores
+// everything up to it.
 //
 // A BackupManager is safe for concurrent use. Backups are serialized. The
 // manager keeps the snapshot of its last backup to diff the next delta

@@ -635,3 +635,131 @@ func TestRestoreNewestConsistentFallsBackToAnOlderFull(t *testing.T) {
 	require.Contains(t, skipped, files[4], "the delta on the damaged full")
 	assert.Contains(t, skipped[files[4]].Error(), newestFull)
 }
+
+// TestRestoreUpTo restores each point of a chain by name.
+func TestRestoreUpTo(t *testing.T) {
+	for _, format := range []dictdb.Format{dictdb.JSON, dictdb.Binary} {
+		t.Run(format.String(), func(t *testing.T) {
+			db, users := newBackupDB(t)
+			dir := t.TempDir()
+			m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, MaxDeltas: 2, Format: format, Clock: newFakeClock()})
+			require.NoError(t, err)
+			seen := map[string]bool{}
+			var files []string
+			want := map[string][]byte{}
+			for i := range 5 {
+				_, err := users.Insert(dictdb.Record{"name": fmt.Sprint("n", i), "age": i})
+				require.NoError(t, err)
+				require.NoError(t, m.BackupNow())
+				f := newFiles(t, dir, seen)
+				require.Len(t, f, 1)
+				files = append(files, f[0])
+				want[f[0]] = dump(t, db)
+			}
+			for _, f := range files {
+				restored, info, err := dictdb.RestoreBackup(dir, dictdb.RestoreOptions{UpTo: f})
+				require.NoError(t, err, f)
+				assert.Equal(t, want[f], dump(t, restored), f)
+				assert.Empty(t, info.Skipped)
+			}
+			_, _, err = dictdb.RestoreBackup(dir, dictdb.RestoreOptions{UpTo: "dictdb_delta_1_000000.json"})
+			require.ErrorIs(t, err, dictdb.ErrBackupChain)
+		})
+	}
+}
+
+// TestBackupFilesStayReadable checks that a JSON manager's files are JSON
+// documents that Load (and so the Python DictDB) reads, footer and all.
+func TestBackupFilesStayReadable(t *testing.T) {
+	db, users := newBackupDB(t)
+	dir := t.TempDir()
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, Clock: newFakeClock()})
+	require.NoError(t, err)
+	require.NoError(t, m.BackupNow())
+	_, err = users.Insert(dictdb.Record{"name": "B", "age": 2})
+	require.NoError(t, err)
+	require.NoError(t, m.BackupNow())
+	for _, f := range backupFiles(t, dir, "dictdb_") {
+		raw, err := os.ReadFile(filepath.Join(dir, f))
+		require.NoError(t, err)
+		var doc map[string]any
+		require.NoError(t, json.Unmarshal(raw, &doc), f)
+		footer, ok := doc["dictdb_backup"].(map[string]any)
+		require.True(t, ok, "%s has its footer as the last key", f)
+		assert.Len(t, footer["sha256"], 64)
+	}
+	full := backupFiles(t, dir, "dictdb_backup_")
+	require.Len(t, full, 1)
+	loaded, err := dictdb.Load(filepath.Join(dir, full[0]), dictdb.Auto)
+	require.NoError(t, err)
+	lt, err := loaded.Table("users")
+	require.NoError(t, err)
+	assert.Equal(t, 1, lt.Count())
+}
+
+// TestRestoreUnverifiedDirectory restores a directory written by the Python
+// DictDB (no footers): only when asked to.
+func TestRestoreUnverifiedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	db := dictdb.New()
+	users, err := db.CreateTable("users")
+	require.NoError(t, err)
+	_, err = users.Insert(dictdb.Record{"name": "Alice"})
+	require.NoError(t, err)
+	require.NoError(t, db.Save(filepath.Join(dir, "dictdb_backup_1706123456_789012.json"), dictdb.JSON, dictdb.PythonCompatible()))
+	delta := `{
+  "type": "delta",
+  "timestamp": 1706123457.0,
+  "tables": {
+    "users": {
+      "upserts": [
+        {"id": 2, "name": "Bob"}
+      ],
+      "deletes": []
+    }
+  }
+}
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "dictdb_delta_1706123457_000000.json"), []byte(delta), 0o644))
+
+	_, _, err = dictdb.RestoreBackup(dir, dictdb.RestoreOptions{})
+	require.ErrorIs(t, err, dictdb.ErrBackupChain, "unverified files are not restored silently")
+	restored, info, err := dictdb.RestoreBackup(dir, dictdb.RestoreOptions{AllowUnverified: true})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"dictdb_delta_1706123457_000000.json"}, info.Deltas)
+	r, err := restored.Table("users")
+	require.NoError(t, err)
+	assert.Equal(t, 2, r.Count())
+}
+
+// TestBackupRetentionKeepsUnidentifiedFiles puts a file with a backup's
+// name but no valid footer in the directory: retention never removes what
+// it cannot identify, NewestConsistent reports it, a strict restore refuses.
+func TestBackupRetentionKeepsUnidentifiedFiles(t *testing.T) {
+	db, users := newBackupDB(t)
+	dir := t.TempDir()
+	stray := "dictdb_backup_1000000000_000000.json"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, stray), []byte(`{"tables": {}}`), 0o644))
+	other := "dictdb_backup_notes.txt"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, other), []byte("mine"), 0o644))
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Keep: 1, Clock: newFakeClock()})
+	require.NoError(t, err)
+	for i := range 3 {
+		_, err := users.Insert(dictdb.Record{"name": fmt.Sprint("n", i), "age": i})
+		require.NoError(t, err)
+		require.NoError(t, m.BackupNow())
+	}
+	assert.FileExists(t, filepath.Join(dir, stray))
+	assert.FileExists(t, filepath.Join(dir, other))
+	assert.Len(t, backupFiles(t, dir, "dictdb_backup_1700"), 1)
+
+	_, _, err = dictdb.RestoreBackup(dir, dictdb.RestoreOptions{})
+	require.ErrorIs(t, err, dictdb.ErrBackupChain)
+	assert.Contains(t, err.Error(), stray)
+	restored, info, err := dictdb.RestoreBackup(dir, dictdb.RestoreOptions{NewestConsistent: true})
+	require.NoError(t, err)
+	assert.Equal(t, dump(t, db), dump(t, restored))
+	require.Len(t, info.Skipped, 1)
+	assert.Equal(t, stray, info.Skipped[0].Name)
+	require.ErrorIs(t, info.Skipped[0].Err, dictdb.ErrCorrupt)
+}
