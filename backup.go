@@ -623,7 +623,7 @@ func RestoreBackup(dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
 		if len(r.unverified) > 0 {
 			return nil, nil, fmt.Errorf("%w: no verified backup in %s: %w", ErrBackupChain, dir, r.unverified[0].Err)
 		}
-		return nil, nil, fmt.Errorf("%w: no backup in %s", ErrBackupChain, dir)
+		return nil, nil, fmt.Errorf("%w: no full backup in %s", ErrBackupChain, dir)
 	}
 	slices.SortFunc(targets, func(a, b *backupFile) int { return cmpN(b.meta.N, a.meta.N) })
 	if opts.UpTo != "" {
@@ -722,18 +722,28 @@ func (r *restorer) chain(t *backupFile) ([]*backupFile, error) {
 		}
 	}
 	for _, f := range out {
-		if err := r.bad[f.name]; err != nil && f != t {
-			return nil, fmt.Errorf("%w: %s depends on %s: %w", ErrBackupChain, t.name, f.name, err)
+		if err := r.bad[f.name]; err != nil {
+			return nil, dependsOn(t, f, err)
 		}
 	}
 	return out, nil
+}
+
+// dependsOn is the error of a point t whose chain holds f, which failed.
+func dependsOn(t, f *backupFile, err error) error {
+	if t == f {
+		return err
+	}
+	return fmt.Errorf("%w: %s depends on %s: %w", ErrBackupChain, t.name, f.name, err)
 }
 
 func (r *restorer) restoreTo(t *backupFile) (*DB, *RestoreInfo, error) {
 	info := &RestoreInfo{}
 	chain, err := r.chain(t)
 	if err != nil {
-		r.bad[t.name] = err
+		if r.bad[t.name] == nil {
+			r.bad[t.name] = err
+		}
 		return nil, info, err
 	}
 	info.Full = chain[0].name
@@ -742,7 +752,7 @@ func (r *restorer) restoreTo(t *backupFile) (*DB, *RestoreInfo, error) {
 		db, err := r.loadFull(chain[0])
 		if err != nil {
 			r.bad[chain[0].name] = err
-			return nil, info, err
+			return nil, info, dependsOn(t, chain[0], err)
 		}
 		r.db, r.applied = db, chain[:1:1]
 	}
@@ -752,7 +762,7 @@ func (r *restorer) restoreTo(t *backupFile) (*DB, *RestoreInfo, error) {
 	for _, f := range chain[len(r.applied):] {
 		if err := r.applyDelta(f); err != nil {
 			r.bad[f.name] = err
-			return nil, info, err
+			return nil, info, dependsOn(t, f, err)
 		}
 		r.applied = append(r.applied, f)
 		info.Deltas = append(info.Deltas, f.name)

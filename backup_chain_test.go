@@ -499,13 +499,6 @@ func TestBackupChainModel(t *testing.T) {
 	}
 }
 
-// flipTarget is one backup file of a corruption test and the state it
-// holds.
-type flipTarget struct {
-	name string
-	want []byte
-}
-
 // TestBackupCorruptionNeverRestoresWrongData flips one byte at a time, at
 // spread positions of every full and delta file: each restore either fails
 // or returns exactly the state of the point it reports.
@@ -762,4 +755,30 @@ func TestBackupRetentionKeepsUnidentifiedFiles(t *testing.T) {
 	require.Len(t, info.Skipped, 1)
 	assert.Equal(t, stray, info.Skipped[0].Name)
 	require.ErrorIs(t, info.Skipped[0].Err, dictdb.ErrCorrupt)
+}
+
+// TestBackupOfAnEmptyDatabase backs up and restores a database without
+// tables, then one whose only table is dropped.
+func TestBackupOfAnEmptyDatabase(t *testing.T) {
+	for _, format := range []dictdb.Format{dictdb.JSON, dictdb.Binary} {
+		t.Run(format.String(), func(t *testing.T) {
+			db := dictdb.New()
+			dir := t.TempDir()
+			m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, Format: format, Clock: newFakeClock()})
+			require.NoError(t, err)
+			require.NoError(t, m.BackupNow())
+			restored, _, err := dictdb.RestoreBackup(dir, dictdb.RestoreOptions{})
+			require.NoError(t, err)
+			assert.Empty(t, restored.TableNames())
+			_, err = db.CreateTable("t")
+			require.NoError(t, err)
+			require.NoError(t, m.BackupNow())
+			require.NoError(t, db.DropTable("t"))
+			require.NoError(t, m.BackupNow())
+			restored, info, err := dictdb.RestoreBackup(dir, dictdb.RestoreOptions{})
+			require.NoError(t, err)
+			assert.Len(t, info.Deltas, 2)
+			assert.Empty(t, restored.TableNames())
+		})
+	}
 }
