@@ -130,3 +130,54 @@ func TestBackupAfterFailedFullRestoresEverything(t *testing.T) {
 	}
 	restoreEquals(binaryDump(t, db), "after a delta that succeeded")
 }
+
+// TestReadFooterOfTruncatedFiles reads the footer of every prefix of a
+// backup file of each kind and format: only the whole file has one.
+func TestReadFooterOfTruncatedFiles(t *testing.T) {
+	for _, format := range []Format{JSON, Binary} {
+		db := New()
+		users, err := db.CreateTable("users")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		m, err := NewBackupManager(db, dir, BackupOptions{Incremental: true, Format: format})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 2 {
+			if _, err := users.Insert(Record{"v": i}); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.BackupNow(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		files, err := scanBackups(dir)
+		if err != nil || len(files) != 2 {
+			t.Fatalf("%v: %d files, %v", format, len(files), err)
+		}
+		for _, f := range files {
+			if f.meta == nil {
+				t.Fatalf("%s: %v", f.name, f.err)
+			}
+			raw, err := os.ReadFile(dir + "/" + f.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for n := range len(raw) {
+				if _, _, err := readFooter(bytes.NewReader(raw[:n]), int64(n)); err == nil {
+					t.Fatalf("%s cut to %d bytes: a footer was found", f.name, n)
+				}
+			}
+			for i := range raw { // every byte of the file, changed: never a footer that verifies with other content
+				c := bytes.Clone(raw)
+				c[i] ^= 0x10
+				meta, _, err := readFooter(bytes.NewReader(c), int64(len(c)))
+				if err == nil && verifyContent(bytes.NewReader(c), meta) == nil {
+					t.Fatalf("%s: byte %d changed, and the file still verifies", f.name, i)
+				}
+			}
+		}
+	}
+}
