@@ -8,12 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/idx"
 	"github.com/dictdb-go/dictdb/mvcc"
 	"github.com/dictdb-go/dictdb/snapshot"
 	"github.com/dictdb-go/dictdb/tbl"
@@ -37,8 +37,11 @@ type BackupOptions struct {
 	// Interval between periodic backups once Start is called; 0 means 5
 	// minutes. The first periodic backup happens one interval after Start.
 	Interval time.Duration
-	// Format of full backups: JSON (the default when zero) or Binary. Delta
-	// files are always JSON, in the Python DictDB's delta format.
+	// Format of every backup file, full or delta: JSON (the default when
+	// zero) or Binary. JSON full backups are database files in the Python
+	// DictDB's layout and JSON deltas are in its delta format (both with
+	// dictdb's extra keys); like every JSON file they turn time.Time and
+	// []byte into strings. Binary backups keep every value kind exactly.
 	Format Format
 	// MinInterval is the debounce window of NotifyChange: a change notified
 	// sooner than this after the last successful backup is backed up when
@@ -48,7 +51,10 @@ type BackupOptions struct {
 	// and the number of consecutive failures so far. It runs on the
 	// goroutine that ran the backup; a panic in it is recovered and logged.
 	OnFailure func(err error, consecutive int)
-	// OnBackup, if set, is called after each backup that wrote a file.
+	// OnBackup, if set, is called after each backup that wrote a file. A
+	// panic in it is recovered and counted as a failed backup (an error
+	// wrapping ErrBackupCallback, reported to OnFailure); the file stays
+	// written and the manager keeps running.
 	OnBackup func(BackupResult)
 	// Incremental makes BackupNow write delta files (only what changed since
 	// the previous backup) between full backups.
@@ -57,7 +63,12 @@ type BackupOptions struct {
 	// writes a full one again; 0 means 10.
 	MaxDeltas int
 	// Keep is how many full backups to keep, with the deltas that depend on
-	// them; older files are removed after each full backup. 0 keeps all.
+	// them; 0 keeps all. After each successful full backup, the manager
+	// keeps the Keep newest full backups by backup number (the order they
+	// were written in, never the clock), every file written after the
+	// oldest of them and every file those depend on, and removes the other
+	// backup files. Files it cannot identify (no valid footer) are never
+	// removed.
 	Keep int
 	// FinalBackup makes Stop run one last BackupNow.
 	FinalBackup bool
@@ -87,6 +98,28 @@ var ErrBackupState = errors.New("backup manager cannot start")
 // written crash-safely (temporary file, fsync, rename) and names are unique
 // even within one clock tick: the manager bumps the stamp itself.
 //
+// Every file ends with a footer that numbers it (backup numbers grow in the
+// order files are written; a new manager continues from the highest number
+// in the directory, so restarts and clocks stepping back never reorder
+// backups), records the commit it reflects and, for a delta, the file it
+// applies on top of and the full backup its chain starts from, and holds a
+// SHA-256 checksum of the file's content. RestoreBackup and retention go by
+// these footers only. One directory is for one manager at a time.
+//
+// A delta holds every change since the previous backup: rows upserted and
+// deleted, tables created (with schema, primary key and indexes) and
+// dropped, index definitions and next auto keys. A change to any of them
+// alone produces a delta.
+//
+// A failed backup (a full disk, say) removes its temporary file and changes
+// nothing the manager remembers: the last backup written stays the base of
+// the next delta, which therefore holds every change since then; a full
+// backup that was due is tried again at the next backup; retention runs
+// only after a full backup succeeds. The failure is logged, counted
+// (ConsecutiveFailures) and reported to OnFailure; the directory keeps
+// restoring the last backup that succeeded, and the next success restores
+// everything up to it.
+//
 // A BackupManager is safe for concurrent use. Backups are serialized. The
 // manager keeps the snapshot of its last backup to diff the next delta
 // against, which keeps that version's rows alive until the next backup.
@@ -100,10 +133,16 @@ type BackupManager struct {
 	mu          sync.Mutex // serializes backups and guards the fields below
 	last        *Snapshot  // the state of the last backup, for deltas
 	lastFile    string     // its file name
+	lastN       uint64     // its backup number
+	fullFile    string     // the full backup the last backup's chain starts from
+	fullN       uint64     // its backup number
+	nextN       uint64     // the next backup number; 0 until the directory is read
 	lastStamp   int64      // the last stamp used, in microseconds
 	lastSuccess time.Time  // of the last successful backup, for the debounce
 	failures    int
 	deltas      int
+
+	testWrap func(io.Writer) io.Writer // tests: wraps every file written
 
 	notify    chan struct{}
 	stop      chan struct{}
@@ -284,8 +323,17 @@ func (m *BackupManager) BackupDelta() error {
 	return m.record(m.delta())
 }
 
-// record counts a backup's outcome; m.mu is held.
+// record counts a backup's outcome and runs the callbacks; m.mu is held.
+// A panic in OnBackup is recovered and counted as a failure (the backup
+// itself was written).
 func (m *BackupManager) record(res *BackupResult, err error) error {
+	if err == nil && res != nil {
+		m.lastSuccess = res.Time
+		m.log.Info("Backup written.", "path", res.Path, "full", res.Full, "seq", res.Seq)
+		if m.opts.OnBackup != nil {
+			err = m.callOnBackup(*res)
+		}
+	}
 	if err != nil {
 		m.failures++
 		n := m.failures
@@ -303,13 +351,16 @@ func (m *BackupManager) record(res *BackupResult, err error) error {
 		return err
 	}
 	m.failures = 0
-	if res != nil {
-		m.lastSuccess = res.Time
-		m.log.Info("Backup written.", "path", res.Path, "full", res.Full, "seq", res.Seq)
-		if m.opts.OnBackup != nil {
-			m.opts.OnBackup(*res)
+	return nil
+}
+
+func (m *BackupManager) callOnBackup(res BackupResult) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %s: %v", ErrBackupCallback, res.Path, p)
 		}
-	}
+	}()
+	m.opts.OnBackup(res)
 	return nil
 }
 
@@ -329,34 +380,56 @@ func (m *BackupManager) stamp(now time.Time, prefix, ext string) string {
 	}
 }
 
-const (
-	fullPrefix  = "dictdb_backup_"
-	deltaPrefix = "dictdb_delta_"
-)
+// number returns the next backup number; m.mu is held. The first call
+// continues from the highest number in the directory, so that numbers keep
+// growing across restarts whatever the clock says. A number is used up
+// even if its backup fails: a failed write may still leave its file.
+func (m *BackupManager) number() (uint64, error) {
+	if m.nextN == 0 {
+		files, err := scanBackups(m.dir)
+		if err != nil {
+			return 0, fmt.Errorf("backup: reading the backup directory: %w", err)
+		}
+		m.nextN = 1
+		for _, f := range files {
+			if f.meta != nil && f.meta.N >= m.nextN {
+				m.nextN = f.meta.N + 1
+			}
+		}
+	}
+	n := m.nextN
+	m.nextN++
+	return n, nil
+}
+
+func (m *BackupManager) formatName() (name, ext string) {
+	if m.opts.Format == Binary {
+		return "binary", "bin"
+	}
+	return "json", "json"
+}
 
 func (m *BackupManager) full() (*BackupResult, error) {
 	now := m.clock.Now()
 	snap := m.db.Snapshot()
-	ext := "json"
-	if m.opts.Format == Binary {
-		ext = "bin"
+	n, err := m.number()
+	if err != nil {
+		return nil, err
 	}
+	format, ext := m.formatName()
 	name := m.stamp(now, fullPrefix, ext)
 	path := filepath.Join(m.dir, name)
-	var n int64
 	removeStaleTemps(m.dir, "") // leftovers of interrupted backups (any of dictdb's temporary files)
-	err := writeFileAtomic(path, func(w io.Writer) error {
-		cw := &byteCounter{w: w}
-		err := writeSnapshot(cw, snap, m.opts.Format, saveConfig{})
-		n = cw.n
-		return err
+	meta := &backupMeta{V: 1, Kind: "full", Format: format, N: n, Seq: snap.Seq(), Time: now.UnixMicro()}
+	size, err := m.writeBackupFile(path, meta, func(w io.Writer) error {
+		return writeSnapshot(w, snap, m.opts.Format, saveConfig{})
 	})
 	if err != nil {
 		return nil, err
 	}
-	m.last, m.lastFile, m.deltas = snap, name, 0
+	m.last, m.lastFile, m.lastN, m.fullFile, m.fullN, m.deltas = snap, name, n, name, n, 0
 	m.prune()
-	return &BackupResult{Path: path, Full: true, Seq: snap.Seq(), Time: now, Bytes: n}, nil
+	return &BackupResult{Path: path, Full: true, Seq: snap.Seq(), Time: now, Bytes: size}, nil
 }
 
 func (m *BackupManager) delta() (*BackupResult, error) {
@@ -377,6 +450,12 @@ func (m *BackupManager) delta() (*BackupResult, error) {
 			dt.NextID = v.Version().NextID()
 			if td.Created {
 				dt.Created = tableDump(v.Version())
+			} else if td.IndexesChanged {
+				dt.HasIndexes = true
+				dt.Indexes = []codec.IndexDump{}
+				for _, x := range td.Indexes {
+					dt.Indexes = append(dt.Indexes, codec.IndexDump{Field: x.Field, Kind: x.Kind.String(), Unique: x.Unique})
+				}
 			}
 		}
 		for _, r := range td.Upserts {
@@ -384,148 +463,390 @@ func (m *BackupManager) delta() (*BackupResult, error) {
 		}
 		d.Tables = append(d.Tables, dt)
 	}
-	name := m.stamp(now, deltaPrefix, "json")
+	n, err := m.number()
+	if err != nil {
+		return nil, err
+	}
+	format, ext := m.formatName()
+	name := m.stamp(now, deltaPrefix, ext)
 	path := filepath.Join(m.dir, name)
-	var n int64
 	removeStaleTemps(m.dir, "") // leftovers of interrupted backups (any of dictdb's temporary files)
-	err := writeFileAtomic(path, func(w io.Writer) error {
-		cw := &byteCounter{w: w}
-		err := codec.WriteDelta(cw, d)
-		n = cw.n
-		return err
+	meta := &backupMeta{
+		V: 1, Kind: "delta", Format: format, N: n, Seq: snap.Seq(),
+		Base: m.lastFile, BaseN: m.lastN, BaseSeq: m.last.Seq(), Full: m.fullFile, FullN: m.fullN,
+		Time: now.UnixMicro(),
+	}
+	size, err := m.writeBackupFile(path, meta, func(w io.Writer) error {
+		if m.opts.Format == Binary {
+			return codec.WriteBinaryDelta(w, d)
+		}
+		return codec.WriteDelta(w, d)
 	})
 	if err != nil {
 		return nil, err
 	}
-	m.last, m.lastFile = snap, name
+	m.last, m.lastFile, m.lastN = snap, name, n
 	m.deltas++
-	return &BackupResult{Path: path, Seq: snap.Seq(), Time: now, Bytes: n}, nil
+	return &BackupResult{Path: path, Seq: snap.Seq(), Time: now, Bytes: size}, nil
 }
 
-// prune removes full backups beyond Keep, and the deltas older than the
-// oldest full backup kept; m.mu is held.
+// prune applies retention after a full backup; m.mu is held. It keeps the
+// Keep newest full backups by backup number (never by name or clock), every
+// file written after the oldest of them, and every file those depend on
+// (their chains back to their full backups). It removes only files whose
+// footer verifies: a file it cannot identify is never removed.
 func (m *BackupManager) prune() {
 	if m.opts.Keep == 0 {
 		return
 	}
-	files, err := listBackups(m.dir)
+	files, err := scanBackups(m.dir)
 	if err != nil {
 		m.log.Error("Backup retention: " + err.Error())
 		return
 	}
-	var fulls []backupFile
-	for _, f := range files {
-		if f.full {
-			fulls = append(fulls, f)
+	byName := map[string]*backupFile{}
+	var fulls []uint64
+	for i := range files {
+		if f := &files[i]; f.meta != nil {
+			byName[f.name] = f
+			if f.meta.full() {
+				fulls = append(fulls, f.meta.N)
+			}
 		}
 	}
 	if len(fulls) <= m.opts.Keep {
 		return
 	}
-	oldestKept := fulls[len(fulls)-m.opts.Keep].stamp
-	for _, f := range files {
-		if f.stamp < oldestKept {
-			if err := os.Remove(filepath.Join(m.dir, f.name)); err != nil {
-				m.log.Error("Backup retention: " + err.Error())
+	slices.Sort(fulls)
+	oldestKept := fulls[len(fulls)-m.opts.Keep]
+	keep := map[string]bool{}
+	for name, f := range byName {
+		if f.meta.N < oldestKept {
+			continue
+		}
+		for cur := f; cur != nil && !keep[name]; {
+			keep[name] = true
+			if cur.meta.full() {
+				break
 			}
+			name = cur.meta.Base
+			cur = byName[name]
 		}
 	}
-}
-
-type byteCounter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *byteCounter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
-// backupFile is a backup file found in a directory.
-type backupFile struct {
-	name  string
-	stamp int64 // microseconds
-	full  bool
-}
-
-// listBackups returns the directory's backup files in stamp order.
-func listBackups(dir string) ([]backupFile, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
+	for name := range byName {
+		if keep[name] {
+			continue
+		}
+		if err := os.Remove(filepath.Join(m.dir, name)); err != nil {
+			m.log.Error("Backup retention: " + err.Error())
+		}
 	}
-	var out []backupFile
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		name := e.Name()
-		var f backupFile
-		var rest string
-		switch {
-		case strings.HasPrefix(name, fullPrefix):
-			f.full, rest = true, strings.TrimPrefix(name, fullPrefix)
-		case strings.HasPrefix(name, deltaPrefix):
-			rest = strings.TrimPrefix(name, deltaPrefix)
-		default:
-			continue
-		}
-		stem, _, ok := strings.Cut(rest, ".")
-		secs, micros, ok2 := strings.Cut(stem, "_")
-		s, err1 := strconv.ParseInt(secs, 10, 64)
-		us, err2 := strconv.ParseInt(micros, 10, 64)
-		if !ok || !ok2 || err1 != nil || err2 != nil || strings.HasPrefix(name, ".") {
-			continue
-		}
-		f.name, f.stamp = name, s*1_000_000+us
-		out = append(out, f)
-	}
-	slices.SortFunc(out, func(a, b backupFile) int {
-		if a.stamp != b.stamp {
-			return int(a.stamp - b.stamp)
-		}
-		return strings.Compare(a.name, b.name)
-	})
-	return out, nil
 }
 
 // ErrBackupChain is returned by RestoreBackup when the backup files do not
-// form a complete chain: a delta is missing, corrupt, or does not follow the
-// file before it.
+// give the point asked for: a file is missing, damaged (the error then also
+// wraps ErrCorrupt), or does not follow the file before it.
 var ErrBackupChain = errors.New("broken backup chain")
 
 // RestoreOptions configures RestoreBackup.
 type RestoreOptions struct {
-	// NewestConsistent makes a broken chain restore the newest consistent
-	// point (the full backup and the deltas before the break) instead of
-	// failing; RestoreInfo.Problem then says what was skipped.
+	// NewestConsistent makes RestoreBackup restore the newest point it can
+	// verify completely instead of failing when the newest point cannot be
+	// restored: an older point of the same chain, or an older full backup
+	// and its deltas. RestoreInfo.Skipped then lists every file it passed
+	// over and why.
 	NewestConsistent bool
+	// UpTo, if set, names the backup file whose point to restore (its full
+	// backup and the deltas up to it) instead of the newest one.
+	UpTo string
+	// AllowUnverified lets RestoreBackup read a directory that holds no
+	// backup with dictdb's verified footer (files from the Python DictDB or
+	// from an earlier dictdb): the newest full backup by the stamp in its
+	// name, then the deltas after it in name order, unverified. It has no
+	// effect on a directory with verified backups, where such files are
+	// skipped.
+	AllowUnverified bool
 	// DB options for the restored database (a logger, ...).
 	DBOptions []Option
 }
 
 // RestoreInfo says what RestoreBackup restored.
 type RestoreInfo struct {
-	Full    string   // the full backup loaded
-	Deltas  []string // the deltas applied, in order
-	Seq     uint64   // the commit the restored data reflects (0 if unknown)
-	Problem error    // with NewestConsistent: why the chain stopped early
+	Full   string   // the full backup loaded
+	Deltas []string // the deltas applied, in order
+	Seq    uint64   // the commit the restored data reflects (0 if unknown)
+	// Skipped lists, with NewestConsistent, the backup files newer than the
+	// restored point that could not be used, and every file found damaged,
+	// each with the reason.
+	Skipped []SkippedFile
+	// Problem is, with NewestConsistent, why the newest point was not
+	// restored (the reason of the first file skipped), or nil.
+	Problem error
 }
 
-// RestoreBackup rebuilds a database from a backup directory: the newest full
-// backup, then every later delta in order, applied through the normal write
-// paths (schemas, unique indexes, index maintenance and the auto-key counter
-// are all restored exactly). Each delta must follow the file before it; a
-// missing or corrupt file is an error wrapping ErrBackupChain (or ErrCorrupt
-// for the full backup), unless opts.NewestConsistent asks for the newest
-// consistent point instead.
+// A SkippedFile is a backup file RestoreBackup did not use, and why.
+type SkippedFile struct {
+	Name string
+	Err  error
+}
+
+// RestoreBackup rebuilds a database from a backup directory. It restores
+// the newest point: the backup with the highest backup number, reached from
+// its full backup through the chain of deltas recorded in the files'
+// footers (never by the names' clock stamps). Every file's checksum is
+// verified before anything in it is used, and deltas are applied through the
+// normal write paths, so the result equals the database at the commit that
+// backup reflects: rows, schemas, index definitions and next auto keys.
+//
+// A missing, damaged or unverifiable file on the way, or any file that
+// cannot be identified, is an error wrapping ErrBackupChain (and ErrCorrupt
+// for damage), unless opts.NewestConsistent asks for the newest point that
+// verifies instead.
 func RestoreBackup(dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
-	files, err := listBackups(dir)
+	files, err := scanBackups(dir)
 	if err != nil {
 		return nil, nil, err
 	}
+	r := &restorer{dir: dir, opts: opts, byName: map[string]*backupFile{}, bad: map[string]error{}}
+	var targets []*backupFile
+	for i := range files {
+		f := &files[i]
+		if f.meta == nil {
+			r.unverified = append(r.unverified, SkippedFile{Name: f.name, Err: chainError(f.name, f.err)})
+			continue
+		}
+		r.byName[f.name] = f
+		targets = append(targets, f)
+	}
+	if len(targets) == 0 {
+		if opts.AllowUnverified && len(files) > 0 {
+			return restoreUnverified(dir, files, opts)
+		}
+		if len(r.unverified) > 0 {
+			return nil, nil, fmt.Errorf("%w: no verified backup in %s: %w", ErrBackupChain, dir, r.unverified[0].Err)
+		}
+		return nil, nil, fmt.Errorf("%w: no full backup in %s", ErrBackupChain, dir)
+	}
+	slices.SortFunc(targets, func(a, b *backupFile) int { return cmpN(b.meta.N, a.meta.N) })
+	if opts.UpTo != "" {
+		t, ok := r.byName[opts.UpTo]
+		if !ok {
+			for _, u := range r.unverified {
+				if u.Name == opts.UpTo {
+					return nil, nil, u.Err
+				}
+			}
+			return nil, nil, fmt.Errorf("%w: no backup file %s in %s", ErrBackupChain, opts.UpTo, dir)
+		}
+		targets = []*backupFile{t}
+	} else if !opts.NewestConsistent && len(r.unverified) > 0 {
+		return nil, nil, r.unverified[0].Err
+	}
+	var skipped []SkippedFile
+	for _, t := range targets {
+		db, info, err := r.restoreTo(t)
+		if err != nil {
+			if !opts.NewestConsistent {
+				return nil, info, err
+			}
+			skipped = append(skipped, SkippedFile{Name: t.name, Err: err})
+			continue
+		}
+		// Damaged files older than the point restored are worth knowing
+		// about too.
+		for name, err := range r.bad {
+			if f := r.byName[name]; f.meta.N < t.meta.N {
+				skipped = append(skipped, SkippedFile{Name: name, Err: err})
+			}
+		}
+		info.Skipped = append(skipped, r.unverified...)
+		slices.SortFunc(info.Skipped, func(a, b SkippedFile) int { return strings.Compare(a.Name, b.Name) })
+		if len(skipped) > 0 {
+			info.Problem = skipped[0].Err
+		} else if len(r.unverified) > 0 {
+			info.Problem = r.unverified[0].Err
+		}
+		return db, info, nil
+	}
+	return nil, &RestoreInfo{Skipped: append(skipped, r.unverified...)},
+		fmt.Errorf("%w: no point in %s verifies: %w", ErrBackupChain, dir, skipped[0].Err)
+}
+
+func cmpN(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func chainError(name string, err error) error {
+	return fmt.Errorf("%w: %s: %w", ErrBackupChain, name, err)
+}
+
+// restorer restores points of one directory, reusing the database built
+// for one point when the next point extends its chain.
+type restorer struct {
+	dir        string
+	opts       RestoreOptions
+	byName     map[string]*backupFile
+	bad        map[string]error // files found damaged or unusable
+	unverified []SkippedFile
+
+	db      *DB
+	applied []*backupFile // the chain db reflects
+}
+
+// chain returns the files from t's full backup to t, checking every link:
+// each delta's base is the file before it (backup number and commit), and
+// every delta belongs to the chain of that full backup.
+func (r *restorer) chain(t *backupFile) ([]*backupFile, error) {
+	out := []*backupFile{t}
+	for cur := t; !cur.meta.full(); {
+		base, ok := r.byName[cur.meta.Base]
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("%w: %s follows %s, which is missing or unverifiable", ErrBackupChain, cur.name, cur.meta.Base)
+		case base.meta.N != cur.meta.BaseN || base.meta.Seq != cur.meta.BaseSeq:
+			return nil, fmt.Errorf("%w: %s follows backup %d at commit %d, but %s is backup %d at commit %d",
+				ErrBackupChain, cur.name, cur.meta.BaseN, cur.meta.BaseSeq, base.name, base.meta.N, base.meta.Seq)
+		}
+		out = append(out, base)
+		cur = base
+	}
+	slices.Reverse(out)
+	full := out[0]
+	for _, f := range out[1:] {
+		if f.meta.Full != full.name || f.meta.FullN != full.meta.N {
+			return nil, fmt.Errorf("%w: %s belongs to the chain of %s, but follows %s", ErrBackupChain, f.name, f.meta.Full, full.name)
+		}
+	}
+	for _, f := range out {
+		if err := r.bad[f.name]; err != nil {
+			return nil, dependsOn(t, f, err)
+		}
+	}
+	return out, nil
+}
+
+// dependsOn is the error of a point t whose chain holds f, which failed.
+func dependsOn(t, f *backupFile, err error) error {
+	if t == f {
+		return err
+	}
+	return fmt.Errorf("%w: %s depends on %s: %w", ErrBackupChain, t.name, f.name, err)
+}
+
+func (r *restorer) restoreTo(t *backupFile) (*DB, *RestoreInfo, error) {
+	info := &RestoreInfo{}
+	chain, err := r.chain(t)
+	if err != nil {
+		if r.bad[t.name] == nil {
+			r.bad[t.name] = err
+		}
+		return nil, info, err
+	}
+	info.Full = chain[0].name
+	if r.db == nil || len(r.applied) > len(chain) || !slices.Equal(r.applied, chain[:len(r.applied)]) {
+		r.db, r.applied = nil, nil
+		db, err := r.loadFull(chain[0])
+		if err != nil {
+			r.bad[chain[0].name] = err
+			return nil, info, dependsOn(t, chain[0], err)
+		}
+		r.db, r.applied = db, chain[:1:1]
+	}
+	for _, f := range chain[1:len(r.applied)] {
+		info.Deltas = append(info.Deltas, f.name)
+	}
+	for _, f := range chain[len(r.applied):] {
+		if err := r.applyDelta(f); err != nil {
+			r.bad[f.name] = err
+			return nil, info, dependsOn(t, f, err)
+		}
+		r.applied = append(r.applied, f)
+		info.Deltas = append(info.Deltas, f.name)
+	}
+	info.Seq = t.meta.Seq
+	return r.db, info, nil
+}
+
+// open opens a backup file and verifies its content against its footer.
+func (r *restorer) open(f *backupFile) (*os.File, error) {
+	file, err := os.Open(filepath.Join(r.dir, f.name))
+	if err != nil {
+		return nil, chainError(f.name, err)
+	}
+	// The footer again, from the file opened: the file checked is the file
+	// read, even if it was replaced since the directory was scanned.
+	fi, err := file.Stat()
+	if err == nil {
+		var meta *backupMeta
+		if meta, _, err = readFooter(file, fi.Size()); err == nil && *meta != *f.meta {
+			err = errNoFooter("the file changed while it was read")
+		}
+	}
+	if err == nil {
+		err = verifyContent(file, f.meta)
+	}
+	if err != nil {
+		file.Close()
+		return nil, chainError(f.name, err)
+	}
+	return file, nil
+}
+
+// content returns the reader a decoder reads: the whole JSON document (its
+// footer is a key the decoders skip), or the binary content alone.
+func content(file *os.File, f *backupFile) io.Reader {
+	if f.meta.Format == "binary" {
+		return io.NewSectionReader(file, 0, f.meta.Size)
+	}
+	return file
+}
+
+func (r *restorer) loadFull(f *backupFile) (*DB, error) {
+	file, err := r.open(f)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	cfg := loadConfig{dbOpts: r.opts.DBOptions}
+	format := JSON
+	if f.meta.Format == "binary" {
+		format = Binary
+	}
+	db, err := loadFrom(content(file, f), format, cfg)
+	if err != nil {
+		return nil, chainError(f.name, err)
+	}
+	return db, nil
+}
+
+func (r *restorer) applyDelta(f *backupFile) error {
+	file, err := r.open(f)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	d, err := codec.ReadDelta(content(file, f))
+	if err != nil {
+		return chainError(f.name, err)
+	}
+	if d.Seq != f.meta.Seq || d.BaseSeq != f.meta.BaseSeq || d.Base != f.meta.Base {
+		return chainError(f.name, errNoFooter("the delta and its footer disagree"))
+	}
+	if err := r.db.ApplyDelta(d); err != nil {
+		return chainError(f.name, err)
+	}
+	return nil
+}
+
+// restoreUnverified restores a directory of files without dictdb's footer
+// the way their writers ordered them: by the stamps in their names.
+func restoreUnverified(dir string, files []backupFile, opts RestoreOptions) (*DB, *RestoreInfo, error) {
 	fullAt := -1
 	for i, f := range files {
 		if f.full {
@@ -536,11 +857,7 @@ func RestoreBackup(dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
 		return nil, nil, fmt.Errorf("%w: no full backup in %s", ErrBackupChain, dir)
 	}
 	info := &RestoreInfo{Full: files[fullAt].name}
-	loadOpts := make([]LoadOption, len(opts.DBOptions))
-	for i, o := range opts.DBOptions {
-		loadOpts[i] = o
-	}
-	db, err := Load(filepath.Join(dir, info.Full), Auto, loadOpts...)
+	db, err := Load(filepath.Join(dir, info.Full), Auto, loadOptions(opts)...)
 	if err != nil {
 		return nil, info, fmt.Errorf("%w: full backup %s: %w", ErrBackupChain, info.Full, err)
 	}
@@ -554,6 +871,7 @@ func RestoreBackup(dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
 			err = fmt.Errorf("%w: delta %s: %w", ErrBackupChain, f.name, err)
 			if opts.NewestConsistent {
 				info.Problem = err
+				info.Skipped = append(info.Skipped, SkippedFile{Name: f.name, Err: err})
 				return db, info, nil
 			}
 			return nil, info, err
@@ -564,7 +882,16 @@ func RestoreBackup(dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
 	return db, info, nil
 }
 
-// applyDeltaFile reads one delta file and applies it in one commit.
+func loadOptions(opts RestoreOptions) []LoadOption {
+	out := make([]LoadOption, len(opts.DBOptions))
+	for i, o := range opts.DBOptions {
+		out[i] = o
+	}
+	return out
+}
+
+// applyDeltaFile reads one unverified delta file and applies it in one
+// commit.
 func (db *DB) applyDeltaFile(path, prev string, info *RestoreInfo) error {
 	file, err := os.Open(path)
 	if err != nil {
@@ -590,12 +917,14 @@ func (db *DB) applyDeltaFile(path, prev string, info *RestoreInfo) error {
 
 // ApplyDelta applies a decoded delta to the database in one commit, through
 // the normal write paths: tables the delta drops are dropped, tables it
-// creates are created with their schema and indexes, upserts replace (or
-// insert) whole records, deletes of missing keys are ignored, and each
-// table's auto-key counter moves to the delta's. Tables the delta names but
-// the database lacks are created without schema when the delta carries no
-// definition (the Python DictDB skips them; dictdb keeps their rows).
-// Nothing is published on error.
+// creates are created with their schema and indexes, a table's index
+// definitions are replaced by the delta's when it carries them (indexes no
+// longer defined are dropped before the rows change, new ones are built
+// after), upserts replace (or insert) whole records, deletes of missing
+// keys are ignored, and each table's auto-key counter moves to the delta's.
+// Tables the delta names but the database lacks are created without schema
+// when the delta carries no definition (the Python DictDB skips them;
+// dictdb keeps their rows). Nothing is published on error.
 func (db *DB) ApplyDelta(d *codec.Delta) error {
 	if d == nil {
 		return fmt.Errorf("%w: ApplyDelta needs a delta", ErrInvalidArgument)
@@ -611,27 +940,63 @@ func (db *DB) ApplyDelta(d *codec.Delta) error {
 				changes = append(changes, mvcc.Change[*tbl.Table]{Name: dt.Name, Drop: true})
 				continue
 			}
-			cur, exists := r.Table(dt.Name)
-			var err error
-			switch {
-			case dt.Created != nil:
-				cur, err = tableFromDump(dt.Created)
-			case !exists:
-				cur, err = tbl.New(dt.Name, "id", nil)
-			}
+			next, err := applyTableDelta(r, &dt)
 			if err != nil {
 				return nil, fmt.Errorf("table '%s': %w", dt.Name, err)
 			}
-			next, err := cur.ApplyDelta(dt.Upserts, dt.Deletes)
-			if err != nil {
-				return nil, fmt.Errorf("table '%s': %w", dt.Name, err)
-			}
-			next = next.WithNextID(max(dt.NextID, nextIDOf(dt.Created)))
 			changes = append(changes, mvcc.Change[*tbl.Table]{Name: dt.Name, Value: next})
 		}
 		return changes, nil
 	})
 	return err
+}
+
+func applyTableDelta(r *mvcc.Root[*tbl.Table], dt *codec.DeltaTable) (*tbl.Table, error) {
+	cur, exists := r.Table(dt.Name)
+	var err error
+	switch {
+	case dt.Created != nil:
+		cur, err = tableFromDump(dt.Created)
+	case !exists:
+		cur, err = tbl.New(dt.Name, "id", nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var want []idx.Def
+	if dt.HasIndexes {
+		// Keep the indexes that start the wanted list unchanged; drop the
+		// others before the rows change, so that rows the table no longer
+		// forbids go in; build the rest afterwards, in order.
+		for _, x := range dt.Indexes {
+			kind, ok := idx.ParseKind(x.Kind)
+			if !ok {
+				return nil, fmt.Errorf("index '%s' has unknown kind '%s'", x.Field, x.Kind)
+			}
+			want = append(want, idx.Def{Field: x.Field, Kind: kind, Unique: x.Unique})
+		}
+		have := cur.Indexes()
+		same := 0
+		for same < len(have) && same < len(want) && have[same] == want[same] {
+			same++
+		}
+		for _, x := range have[same:] {
+			if cur, err = cur.DropIndex(x.Field); err != nil {
+				return nil, err
+			}
+		}
+		want = want[same:]
+	}
+	next, err := cur.ApplyDelta(dt.Upserts, dt.Deletes)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range want {
+		if next, err = next.CreateIndex(x); err != nil {
+			return nil, err
+		}
+	}
+	return next.WithNextID(max(dt.NextID, nextIDOf(dt.Created))), nil
 }
 
 func nextIDOf(d *codec.TableDump) int64 {

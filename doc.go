@@ -101,6 +101,31 @@
 //     infinities, a string or a float for a huge integer, and a bool field
 //     or 0 and 1 for the bools.
 //
+// # Backups: what a restore equals, what is verified, what retention keeps
+//
+// RestoreBackup returns the database as it was at the commit of the newest
+// backup in a directory (or of the file RestoreOptions.UpTo names): the same
+// tables, rows, schemas, primary keys, index definitions and next auto keys.
+// Deltas carry all of these, and a change to any of them alone produces a
+// delta. Binary backups keep every value kind exactly; JSON backups hold
+// what JSON holds.
+//
+// Every backup file ends with a footer: its backup number (the order of
+// writing, never the clock), the commit it reflects, for a delta the file it
+// applies on top of and its full backup, and a SHA-256 of the content.
+// Restore verifies each file before using anything in it. A strict restore
+// returns the newest point or fails with ErrBackupChain (wrapping ErrCorrupt
+// for damage), never an older state; with NewestConsistent it returns the
+// newest point whose files all verify and lists the files it skipped, and
+// why, in RestoreInfo.Skipped.
+//
+// Retention (BackupOptions.Keep) keeps the newest full backups by backup
+// number, everything written after the oldest of them and everything those
+// depend on: never the newest full backup, never a file it cannot identify.
+// A failed backup leaves nothing behind and changes nothing: the next delta
+// holds every change since the last backup written, a due full backup is
+// retried, and the next success restores everything.
+//
 // # Concurrency
 //
 // DB, Table, Snapshot and View are safe for concurrent use. A handle (Table)

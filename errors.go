@@ -1,6 +1,8 @@
 package dictdb
 
 import (
+	"errors"
+
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/mvcc"
@@ -59,6 +61,11 @@ func (e *narrowError) Error() string { return e.msg }
 
 // Unwrap returns the broader sentinel.
 func (e *narrowError) Unwrap() error { return e.broad }
+
+// ErrBackupCallback is returned by a BackupManager's backup methods (and
+// reported to OnFailure) when the OnBackup callback panicked. The backup
+// itself was written; the manager recovers and keeps running.
+var ErrBackupCallback = errors.New("backup callback panicked")
 
 // Typed errors, re-exported for errors.As.
 type (

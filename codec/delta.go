@@ -23,10 +23,16 @@ package codec
 // chain of deltas verifiable and exact: "seq" and "base_seq" (the commit
 // sequence numbers the delta goes from and to), "base" (the file name the
 // delta applies on top of), and per table "next_id" (the next auto key),
-// "created" (the table's metadata, when the table is new since the base)
+// "created" (the table's metadata, when the table is new since the base),
+// "indexes" (the table's index definitions in creation order, when they
+// changed since the base: [{"field": ..., "kind": ..., "unique": ...}])
 // and "dropped".
+//
+// The binary delta format (see WriteBinaryDelta) holds the same content and
+// keeps every value kind exactly; ReadDelta reads both.
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -52,6 +58,11 @@ type DeltaTable struct {
 	Created *TableDump // set when the table is new since the base
 	Dropped bool       // set when the table was dropped
 	NextID  int64      // the table's next auto key after the delta (0: unknown)
+	// HasIndexes is set when the table's index definitions changed since
+	// the base; Indexes then lists them all, in creation order (possibly
+	// none).
+	HasIndexes bool
+	Indexes    []IndexDump
 }
 
 // WriteDelta writes d in the delta file format.
@@ -81,6 +92,15 @@ func WriteDelta(w io.Writer, d *Delta) error {
 		}
 		if t.NextID != 0 {
 			fmt.Fprintf(&b, "\n      \"next_id\": %d,", t.NextID)
+		}
+		if t.HasIndexes {
+			b.WriteString("\n      \"indexes\": ")
+			line, err := AppendJSONValue(nil, indexList(t.Indexes))
+			if err != nil {
+				return err
+			}
+			b.Write(line)
+			b.WriteByte(',')
 		}
 		b.WriteString("\n      \"upserts\": [")
 		for j, rec := range t.Upserts {
@@ -128,11 +148,7 @@ func appendTableMeta(b *bytes.Buffer, t *TableDump) error {
 		}
 		meta["schema"] = schema
 	}
-	idx := make([]any, len(t.Indexes))
-	for i, x := range t.Indexes {
-		idx[i] = map[string]any{"field": x.Field, "kind": x.Kind, "unique": x.Unique}
-	}
-	meta["indexes"] = idx
+	meta["indexes"] = indexList(t.Indexes)
 	line, err := AppendJSONValue(nil, meta)
 	if err != nil {
 		return err
@@ -141,15 +157,27 @@ func appendTableMeta(b *bytes.Buffer, t *TableDump) error {
 	return nil
 }
 
+func indexList(xs []IndexDump) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = map[string]any{"field": x.Field, "kind": x.Kind, "unique": x.Unique}
+	}
+	return out
+}
+
 // ErrNotDelta is returned (wrapped in a *CorruptError) by ReadDelta for a
 // JSON document whose "type" is not "delta".
 var ErrNotDelta = errors.New("not a valid delta file")
 
-// ReadDelta reads a delta file written by WriteDelta or by the Python
-// DictDB. Memory is bounded by the input's size. Problems are errors
-// wrapping ErrCorrupt.
+// ReadDelta reads a delta file written by WriteDelta, WriteBinaryDelta or
+// the Python DictDB. Memory is bounded by the input's size. Problems are
+// errors wrapping ErrCorrupt.
 func ReadDelta(r io.Reader) (*Delta, error) {
-	dec := json.NewDecoder(r)
+	br := bufio.NewReader(r)
+	if p, _ := br.Peek(len(BinaryDeltaMagic)); IsBinaryDelta(p) {
+		return readBinaryDelta(br)
+	}
+	dec := json.NewDecoder(br)
 	dec.UseNumber()
 	var doc map[string]any
 	if err := dec.Decode(&doc); err != nil {
@@ -243,6 +271,17 @@ func readDeltaTable(name string, tm map[string]any) (DeltaTable, error) {
 		}
 		t.Dropped = b
 	}
+	if xs, present := tm["indexes"]; present {
+		list, ok := xs.([]any)
+		if !ok {
+			return t, errors.New("\"indexes\" must be a list")
+		}
+		defs, err := readIndexList(list)
+		if err != nil {
+			return t, err
+		}
+		t.HasIndexes, t.Indexes = true, defs
+	}
 	if c, present := tm["created"]; present {
 		meta, ok := c.(map[string]any)
 		if !ok {
@@ -290,18 +329,31 @@ func readTableMeta(name string, meta map[string]any) (*TableDump, error) {
 		if !ok {
 			return nil, errors.New("\"created.indexes\" must be a list")
 		}
-		for _, x := range list {
-			m, ok := x.(map[string]any)
-			if !ok {
-				return nil, errors.New("an index must be an object")
-			}
-			field, _ := m["field"].(string)
-			kind, _ := m["kind"].(string)
-			unique, _ := m["unique"].(bool)
-			d.Indexes = append(d.Indexes, IndexDump{Field: field, Kind: kind, Unique: unique})
+		defs, err := readIndexList(list)
+		if err != nil {
+			return nil, err
 		}
+		d.Indexes = defs
 	}
 	return d, nil
+}
+
+func readIndexList(list []any) ([]IndexDump, error) {
+	out := make([]IndexDump, 0, len(list))
+	for _, x := range list {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return nil, errors.New("an index must be an object")
+		}
+		field, ok1 := m["field"].(string)
+		kind, ok2 := m["kind"].(string)
+		unique, ok3 := m["unique"].(bool)
+		if !ok1 || !ok2 || !ok3 || field == "" || (kind != "hash" && kind != "sorted") {
+			return nil, fmt.Errorf("bad index definition %v", m)
+		}
+		out = append(out, IndexDump{Field: field, Kind: kind, Unique: unique})
+	}
+	return out, nil
 }
 
 func deltaCorrupt(dec *json.Decoder, msg string, err error) error {

@@ -9,11 +9,22 @@ import (
 
 // A TableDelta lists what changed in one table between two snapshots:
 // every row inserted or changed (its whole new version) and every key
-// deleted, each in primary-key order, with nothing repeated.
+// deleted, each in primary-key order, with nothing repeated, and whether
+// its index definitions or its next auto key changed.
 type TableDelta struct {
 	Name    string
 	Upserts []tbl.Row
 	Deletes []any // primary keys: int64 or string
+	// IndexesChanged is set when the table's index definitions (fields,
+	// kinds, uniqueness or creation order) differ; Indexes then lists the
+	// newer snapshot's definitions in creation order.
+	IndexesChanged bool
+	Indexes        []tbl.IndexDef
+	// NextIDChanged is set when the next auto key moved (keys can be
+	// handed out and their rows deleted with no row left different);
+	// NextID is the newer snapshot's.
+	NextIDChanged bool
+	NextID        int64
 	// Created is set when the table did not exist (or was a different
 	// table of the same name) in the older snapshot; Upserts then holds
 	// every row.
@@ -24,7 +35,8 @@ type TableDelta struct {
 
 // Empty reports whether the delta changes nothing.
 func (d TableDelta) Empty() bool {
-	return len(d.Upserts) == 0 && len(d.Deletes) == 0 && !d.Created && !d.Dropped
+	return len(d.Upserts) == 0 && len(d.Deletes) == 0 && !d.Created && !d.Dropped &&
+		!d.IndexesChanged && !d.NextIDChanged
 }
 
 // A Delta is what changed between two snapshots, table by table in name
@@ -34,7 +46,9 @@ type Delta struct {
 	Tables         []TableDelta
 }
 
-// Diff returns the changes from snapshot from to snapshot to. Rows are
+// Diff returns the changes from snapshot from to snapshot to: rows, tables
+// created (a table dropped and created again under the same name counts as
+// created) and dropped, index definitions and next auto keys. Rows are
 // compared by identity: a row is reported as upserted exactly when a write
 // replaced it, which is O(rows) pointer comparisons and never a deep
 // comparison of values.
@@ -75,6 +89,12 @@ func Diff(from, to *Snapshot) Delta {
 // skipping the parts of the row tree they share.
 func diffTable(old, cur *tbl.Table) TableDelta {
 	td := TableDelta{Name: cur.Name()}
+	if xs := cur.Indexes(); !slices.Equal(old.Indexes(), xs) {
+		td.IndexesChanged, td.Indexes = true, xs
+	}
+	if cur.NextID() != old.NextID() {
+		td.NextIDChanged, td.NextID = true, cur.NextID()
+	}
 	tbl.DiffRows(old, cur, func(k codec.Key, _ tbl.Row, _ bool, r tbl.Row, ok bool) bool {
 		if ok {
 			td.Upserts = append(td.Upserts, r)

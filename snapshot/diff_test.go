@@ -84,3 +84,36 @@ func TestDiffOfRecreatedTable(t *testing.T) {
 	assert.True(t, d.Tables[0].Created, "a different table of the same name is new")
 	assert.Len(t, d.Tables[0].Upserts, 1)
 }
+
+func TestDiffReportsIndexAndAutoKeyChanges(t *testing.T) {
+	db := dictdb.New()
+	a, _ := db.CreateTable("a")
+	_, err := a.Insert(dictdb.Record{"v": 1})
+	require.NoError(t, err)
+	from := db.Snapshot()
+
+	require.NoError(t, a.CreateIndex("v", dictdb.SortedIndex, dictdb.Unique()))
+	d := snapshot.Diff(from, db.Snapshot())
+	require.Len(t, d.Tables, 1, "an index alone is a change")
+	assert.True(t, d.Tables[0].IndexesChanged)
+	assert.Equal(t, []dictdb.IndexDef{{Field: "v", Kind: dictdb.SortedIndex, Unique: true}}, d.Tables[0].Indexes)
+	assert.False(t, d.Tables[0].NextIDChanged)
+	assert.Empty(t, d.Tables[0].Upserts)
+
+	mid := db.Snapshot()
+	k, err := a.Insert(dictdb.Record{"v": 2})
+	require.NoError(t, err)
+	_, err = a.Delete(cond.Field("id").Eq(k))
+	require.NoError(t, err)
+	d = snapshot.Diff(mid, db.Snapshot())
+	require.Len(t, d.Tables, 1, "an auto key handed out and its row deleted is a change")
+	assert.True(t, d.Tables[0].NextIDChanged)
+	assert.Equal(t, int64(3), d.Tables[0].NextID)
+	assert.False(t, d.Tables[0].IndexesChanged)
+	assert.False(t, d.Tables[0].Empty())
+
+	require.NoError(t, a.DropIndex("v"))
+	d = snapshot.Diff(from, db.Snapshot())
+	require.Len(t, d.Tables, 1)
+	assert.False(t, d.Tables[0].IndexesChanged, "dropped again: the same definitions as before")
+}

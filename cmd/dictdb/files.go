@@ -251,7 +251,7 @@ func dbSummary(db *dictdb.DB) string {
 }
 
 // restoreBackup restores the database saved in a backup directory: the
-// newest full backup and its verified chain of deltas. Tests replace it.
+// newest backup, from its full backup through its verified chain of deltas. Tests replace it.
 var restoreBackup = func(dir string) (*dictdb.DB, error) {
 	db, _, err := dictdb.RestoreBackup(dir, dictdb.RestoreOptions{})
 	return db, err
@@ -262,8 +262,9 @@ var restoreCmd = &command{
 	args:    "BACKUP_DIR OUT [--to json|binary]",
 	summary: "restore the newest backup in a backup directory into a database file",
 	detail: `
-Loads the newest full backup of BACKUP_DIR, applies its later deltas in order,
-and writes the result to OUT crash-safely, in the format of --to, else JSON for
+Restores the newest backup of BACKUP_DIR (its full backup, then the chain of
+deltas up to it, every file verified against its checksum first; a damaged or
+missing file is an error) and writes the result to OUT crash-safely, in the format of --to, else JSON for
 a .json name and binary otherwise.`,
 	flags: func(fs *flag.FlagSet) func(*env, []string) error {
 		to := fs.String("to", "", "output `FORMAT`: json or binary")
