@@ -221,6 +221,19 @@ func (r Record) Map() map[string]any {
 	return out
 }
 
+// Clone returns a deep copy of r that shares nothing with it: a new record
+// of the same shape whose lists, maps and byte slices are copies.
+func (r Record) Clone() Record {
+	if r.p == nil {
+		return Record{}
+	}
+	n, vals := NewRecord(r.Shape())
+	for i, v := range r.Values() {
+		vals[i] = Clone(v)
+	}
+	return n
+}
+
 // Same reports whether r and o are the same record (not merely equal).
 func (r Record) Same(o Record) bool { return r.p == o.p }
 

@@ -148,9 +148,9 @@ func (q AggQuery) validate() (cond.Matcher, error) {
 // field by field in the total order of the codec package (null first), so
 // the result is deterministic.
 //
-// The result maps are new, but list, map and byte-slice values in them
-// are shared with the stored rows: treat them as read-only (snapshot.View
-// returns deep copies).
+// The result maps and everything in them belong to the caller: a list,
+// map or byte-slice value (a group's field value, a Min or a Max) is a deep
+// copy of the stored one.
 //
 // Aggregate uses what is cheap: row counts without Where and GroupBy are
 // constant-time, with Where they go through the query planner, and Min and
@@ -165,6 +165,20 @@ func (q AggQuery) validate() (cond.Matcher, error) {
 // Avg over a value that is not a number, and a Sum of integers that
 // overflows int64.
 func (t *Table) Aggregate(q AggQuery) ([]map[string]any, error) {
+	rows, err := t.aggregate(q)
+	for _, r := range rows {
+		for k, v := range r {
+			switch v.(type) {
+			case []any, map[string]any, []byte:
+				r[k] = codec.Clone(v)
+			}
+		}
+	}
+	return rows, err
+}
+
+// aggregate is Aggregate with composite values shared with the rows.
+func (t *Table) aggregate(q AggQuery) ([]map[string]any, error) {
 	match, err := q.validate()
 	if err != nil {
 		return nil, err
