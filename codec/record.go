@@ -199,6 +199,16 @@ func (r Record) Get(name string) (any, bool) {
 	return r.Values()[i], true
 }
 
+// CloneField returns the value of field name as Get does, but as a deep
+// copy when it is a list, map or byte slice (Clone): a scalar costs no copy.
+func (r Record) CloneField(name string) (any, bool) {
+	i := r.Shape().Slot(name)
+	if i < 0 {
+		return nil, false
+	}
+	return Clone(r.Values()[i]), true
+}
+
 // All iterates over the fields in sorted order.
 func (r Record) All() iter.Seq2[string, any] {
 	return func(yield func(string, any) bool) {

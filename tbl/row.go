@@ -31,10 +31,7 @@ func RowOf(rec codec.Record) Row { return Row{rec: rec} }
 
 // Get returns the value of field and whether the field is present: a
 // scalar as stored, a list, map or byte slice as a deep copy.
-func (r Row) Get(field string) (any, bool) {
-	v, ok := r.rec.Get(field)
-	return codec.Clone(v), ok
-}
+func (r Row) Get(field string) (any, bool) { return r.rec.CloneField(field) }
 
 // Len returns the number of fields.
 func (r Row) Len() int { return r.rec.Len() }
