@@ -632,3 +632,37 @@ func TestSnapshotSurvivesChangedReads(t *testing.T) {
 		t.Errorf("the table reads %v, want %s", got, want)
 	}
 }
+
+// TestApplyDeltaKeepsNoCallerMemory checks the way in: ApplyDelta copies
+// the records of a delta (normalizing their values), so changing them
+// afterwards changes nothing stored, and the caller's records are not
+// written to (not even the auto key).
+func TestApplyDeltaKeepsNoCallerMemory(t *testing.T) {
+	db := dictdb.New()
+	_, err := db.CreateTable("t")
+	must(t, err)
+	normalized, err := codec.NormalizeRecord(map[string]any{"id": nil, "l": []any{1, []byte("ab")}, "m": map[string]any{"k": []any{1}}})
+	must(t, err)
+	raw := codec.RecordOf(map[string]any{"id": 7, "l": []any{2}, "n": 5}) // Go ints, not normalized
+	d := &codec.Delta{Tables: []codec.DeltaTable{{Name: "t", Upserts: []codec.Record{normalized, raw}}}}
+	must(t, db.ApplyDelta(d))
+	snap := db.Snapshot()
+	want := binaryDumps(t, db, snap)
+
+	if v, _ := normalized.Get("id"); v != nil {
+		t.Errorf("ApplyDelta wrote the auto key %v into the caller's record", v)
+	}
+	for _, rec := range d.Tables[0].Upserts {
+		scribbleRecord(rec, 0)
+	}
+	if got := binaryDumps(t, db, snap); !slices.EqualFunc(got, want, bytes.Equal) {
+		t.Error("changing the records of an applied delta changed the database")
+	}
+	tb, err := db.Table("t")
+	must(t, err)
+	rows, err := tb.Select(dictdb.Query{OrderBy: []string{"n", "l"}})
+	must(t, err)
+	if fmt.Sprint(rows) != "[map[id:1 l:[1 [97 98]] m:map[k:[1]]] map[id:7 l:[2] n:5]]" {
+		t.Errorf("rows = %v", rows)
+	}
+}
