@@ -14,6 +14,7 @@ import (
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/idx"
+	"github.com/dictdb-go/dictdb/internal/stored"
 	"github.com/dictdb-go/dictdb/mvcc"
 	"github.com/dictdb-go/dictdb/snapshot"
 	"github.com/dictdb-go/dictdb/tbl"
@@ -459,7 +460,7 @@ func (m *BackupManager) delta() (*BackupResult, error) {
 			}
 		}
 		for _, r := range td.Upserts {
-			dt.Upserts = append(dt.Upserts, r.Record())
+			dt.Upserts = append(dt.Upserts, stored.Record(r))
 		}
 		d.Tables = append(d.Tables, dt)
 	}

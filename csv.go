@@ -30,6 +30,7 @@ import (
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/internal/stored"
 	"github.com/dictdb-go/dictdb/mvcc"
 	"github.com/dictdb-go/dictdb/tbl"
 )
@@ -235,7 +236,7 @@ func (t *Table) csvRows(opts *CSVOptions) ([]codec.Record, []string, error) {
 		}
 		recs = make([]codec.Record, len(rows))
 		for i, r := range rows {
-			recs[i] = r.Record()
+			recs[i] = stored.Record(r)
 		}
 	}
 	cols := opts.Columns

@@ -18,7 +18,12 @@
 //   - DB.Snapshot is O(1) and consistent across all tables; a snapshot never
 //     changes afterwards.
 //   - Records are never shared with the caller: inserted maps are copied,
-//     returned maps are deep copies. Row gives a zero-copy, read-only path.
+//     and no read hands out memory a stored version holds, so nothing a
+//     caller does with a result can change a snapshot. Returned maps are
+//     deep copies. Row is the zero-copy path: it returns scalars (nil, bool,
+//     int64, float64, string, time.Time) as stored, and lists, maps and
+//     byte slices as deep copies of the one value read. Aggregate results,
+//     snapshot diffs and errors that carry a value hold copies as well.
 //
 // # Values
 //

@@ -105,19 +105,26 @@ func ExampleTable_Update_atomic() {
 }
 
 // Record copying: Select returns copies the caller owns; Rows and GetRow
-// return the stored records read-only, without copying.
+// return read-only handles on the stored records, without copying them,
+// whose accessors return scalars as stored and lists, maps and byte slices
+// as copies. Nothing read can change the database.
 func ExampleTable_Rows() {
 	db := dictdb.New()
 	users, _ := db.CreateTable("users")
-	users.Insert(dictdb.Record{"name": "Alice"})
+	users.Insert(dictdb.Record{"name": "Alice", "tags": []any{"admin"}})
 
 	results, _ := users.Select(dictdb.Query{})
 	results[0]["name"] = "Modified" // does not affect the database
 
 	rows, _ := users.Rows(dictdb.Query{}) // zero-copy, read-only
-	name, _ := rows[0].Get("name")
-	fmt.Println(name)
-	// Output: Alice
+	name, _ := rows[0].Get("name")        // a string, as stored
+	tags, _ := rows[0].Get("tags")        // a copy of the stored list
+	tags.([]any)[0] = "root"              // does not affect the database
+	fmt.Println(name, tags)
+	fmt.Println(users.Get(1))
+	// Output:
+	// Alice [root]
+	// map[id:1 name:Alice tags:[admin]] true
 }
 
 // Per-table isolation: writers of different tables never wait for each

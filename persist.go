@@ -53,6 +53,7 @@ import (
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/idx"
+	"github.com/dictdb-go/dictdb/internal/stored"
 	"github.com/dictdb-go/dictdb/tbl"
 )
 
@@ -257,7 +258,7 @@ func writeSnapshot(w io.Writer, snap *Snapshot, f Format, cfg saveConfig) error 
 			return fmt.Errorf("save table '%s': %w", name, err)
 		}
 		for _, r := range t.All() {
-			if err := dw.WriteRecord(r.Record()); err != nil {
+			if err := dw.WriteRecord(stored.Record(r)); err != nil {
 				return fmt.Errorf("save table '%s': %w", name, err)
 			}
 		}

@@ -176,8 +176,8 @@ func (t *Table) Get(key any) (Record, bool) {
 }
 
 // GetRow returns the stored record under key as a read-only Row, without
-// copying: the zero-copy read path. It reports false if there is none, or
-// if the table was dropped.
+// copying: the zero-copy read path (see Row for what its accessors copy).
+// It reports false if there is none, or if the table was dropped.
 func (t *Table) GetRow(key any) (Row, bool) {
 	v, err := t.version()
 	if err != nil {
@@ -196,7 +196,8 @@ func (t *Table) Select(q Query) ([]Record, error) {
 	return v.Select(q)
 }
 
-// Rows runs q and returns read-only rows without copying them.
+// Rows runs q and returns read-only rows without copying them (see Row for
+// what their accessors copy).
 func (t *Table) Rows(q Query) ([]Row, error) {
 	v, err := t.Snapshot()
 	if err != nil {

@@ -9,8 +9,11 @@ import (
 // passed in are copied; records returned are deep copies the caller owns.
 type Record = map[string]any
 
-// A Row is a read-only stored record, returned without copying by GetRow
-// and Rows. It is shared with the database: use its accessors only.
+// A Row is a read-only handle on a stored record, returned without copying
+// by GetRow and Rows. Its accessors never hand out stored memory: Get and
+// All return scalars (nil, bool, int64, float64, string, time.Time) as
+// stored, at no cost, and lists, maps and byte slices as deep copies the
+// caller owns; Map and Record copy the whole record. See tbl.Row.
 type Row = tbl.Row
 
 // A Query selects records; see tbl.Query for the order of its steps.

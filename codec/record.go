@@ -199,6 +199,16 @@ func (r Record) Get(name string) (any, bool) {
 	return r.Values()[i], true
 }
 
+// CloneField returns the value of field name as Get does, but as a deep
+// copy when it is a list, map or byte slice (Clone): a scalar costs no copy.
+func (r Record) CloneField(name string) (any, bool) {
+	i := r.Shape().Slot(name)
+	if i < 0 {
+		return nil, false
+	}
+	return Clone(r.Values()[i]), true
+}
+
 // All iterates over the fields in sorted order.
 func (r Record) All() iter.Seq2[string, any] {
 	return func(yield func(string, any) bool) {
@@ -219,6 +229,19 @@ func (r Record) Map() map[string]any {
 		out[s.names[i]] = Clone(v)
 	}
 	return out
+}
+
+// Clone returns a deep copy of r that shares nothing with it: a new record
+// of the same shape whose lists, maps and byte slices are copies.
+func (r Record) Clone() Record {
+	if r.p == nil {
+		return Record{}
+	}
+	n, vals := NewRecord(r.Shape())
+	for i, v := range r.Values() {
+		vals[i] = Clone(v)
+	}
+	return n
 }
 
 // Same reports whether r and o are the same record (not merely equal).

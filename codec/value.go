@@ -265,8 +265,19 @@ func TypeName(v any) string {
 }
 
 // Clone returns a deep copy of a normalized value: lists, maps and byte
-// slices are copied, scalars returned as they are.
+// slices are copied, scalars (which share nothing a caller could change)
+// returned as they are. The scalar path is small enough to be inlined, so
+// cloning a value that is usually a scalar costs one type check.
 func Clone(v any) any {
+	switch v.(type) {
+	case []byte, []any, map[string]any:
+		return cloneComposite(v)
+	}
+	return v
+}
+
+// cloneComposite is Clone for lists, maps and byte slices.
+func cloneComposite(v any) any {
 	switch x := v.(type) {
 	case []byte:
 		return copyBytes(x)

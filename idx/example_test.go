@@ -8,8 +8,9 @@ import (
 )
 
 // A Builder changes a private copy of an index in place; the index it
-// started from never changes. Runs reads the rows of a range a leaf at a
-// time, and AppendScan gathers (key, row) hits.
+// started from never changes. CountRange counts the entries of a range and
+// AppendRows copies their rows out a leaf at a time; AppendScan gathers
+// (key, row) hits.
 func ExampleIndex_Edit() {
 	empty := idx.New[string](idx.Def{Field: "age", Kind: idx.Sorted})
 	b := empty.Edit()
@@ -20,16 +21,15 @@ func ExampleIndex_Edit() {
 	fmt.Println(empty.Len(), ages.Len())
 
 	thirtyOne := idx.Range{Lo: int64(31), LoIncl: true, Hi: int64(31), HiIncl: true}
-	for rows := range ages.Runs(thirtyOne) {
-		fmt.Println(rows)
-	}
+	n, _ := ages.CountRange(thirtyOne, 10)
+	fmt.Println(n, ages.AppendRows(nil, thirtyOne))
 	hits, _ := ages.AppendScan(nil, idx.Range{Lo: int64(30), LoIncl: true}, 10)
 	for _, h := range hits {
 		fmt.Println(h.Key, h.Row)
 	}
 	// Output:
 	// 0 4
-	// [row1 row3]
+	// 2 [row1 row3]
 	// 1 row1
 	// 3 row3
 	// 4 row4

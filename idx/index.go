@@ -20,6 +20,12 @@
 // A unique index rejects a second row with an equal non-null value; any
 // number of rows may hold null or miss the field.
 //
+// Nothing an index hands out is its own memory, so no caller can change an
+// index version through a read: values come out as stored when they are
+// scalars and as deep copies when they are lists, maps or byte slices, and
+// rows are copied out of the index's leaves. Values and rows put in are
+// kept as given: the caller must not change them afterwards.
+//
 // # Concurrency
 //
 // An Index is safe for concurrent reads. A Builder is for one goroutine.
@@ -66,7 +72,9 @@ func compareKeys(a, b key) int {
 var minKey = codec.IntKey(math.MinInt64)
 
 // An Entry is what an index yields: a field value, the primary key of the
-// row holding it, and the row itself.
+// row holding it, and the row itself. Value belongs to the caller: a list,
+// map or byte slice is a deep copy of the value the index holds, so
+// changing it changes no index version.
 type Entry[R any] struct {
 	Value any
 	Key   codec.Key
@@ -167,7 +175,7 @@ func (x *Index[R]) Scan(r Range) iter.Seq[Entry[R]] {
 			if past(e.v, kind) {
 				return
 			}
-			if !yield(Entry[R]{e.v, e.k, row}) {
+			if !yield(Entry[R]{codec.Clone(e.v), e.k, row}) {
 				return
 			}
 		}
@@ -215,11 +223,32 @@ func (x *Index[R]) AppendScan(dst []Hit[R], r Range, limit int) (_ []Hit[R], ok 
 	return dst, true
 }
 
-// Runs yields the rows of the entries in r, in (value, key) order, a leaf's
-// worth at a time: sub-slices of the index's own storage, for counting and
-// bulk copies without a call per entry. Callers must not change the slices
-// or keep them past the step.
-func (x *Index[R]) Runs(r Range) iter.Seq[[]R] {
+// CountRange returns the number of entries in r, counted a leaf at a time
+// without reading a row. It stops early, with ok false and n past limit,
+// when there are more than limit.
+func (x *Index[R]) CountRange(r Range, limit int) (n int, ok bool) {
+	for run := range x.runs(r) {
+		if n += len(run); n > limit {
+			return n, false
+		}
+	}
+	return n, true
+}
+
+// AppendRows appends the rows of the entries in r to dst in (value, key)
+// order, copying them out of the index a leaf at a time, and returns the
+// extended slice: the fast way to gather the rows of a range.
+func (x *Index[R]) AppendRows(dst []R, r Range) []R {
+	for run := range x.runs(r) {
+		dst = append(dst, run...)
+	}
+	return dst
+}
+
+// runs yields the rows of the entries in r, in (value, key) order, a leaf's
+// worth at a time: sub-slices of the index's own storage, which must never
+// reach a caller.
+func (x *Index[R]) runs(r Range) iter.Seq[[]R] {
 	return func(yield func([]R) bool) {
 		kind := codec.KindOf(r.Lo)
 		past := r.beyond()
@@ -287,7 +316,7 @@ func (r Range) beyond() func(v any, kind codec.Kind) bool {
 func (x *Index[R]) Ascend() iter.Seq[Entry[R]] {
 	return func(yield func(Entry[R]) bool) {
 		for e, row := range x.m.All() {
-			if !yield(Entry[R]{e.v, e.k, row}) {
+			if !yield(Entry[R]{codec.Clone(e.v), e.k, row}) {
 				return
 			}
 		}
@@ -298,25 +327,27 @@ func (x *Index[R]) Ascend() iter.Seq[Entry[R]] {
 func (x *Index[R]) Descend() iter.Seq[Entry[R]] {
 	return func(yield func(Entry[R]) bool) {
 		for e, row := range x.m.Descend() {
-			if !yield(Entry[R]{e.v, e.k, row}) {
+			if !yield(Entry[R]{codec.Clone(e.v), e.k, row}) {
 				return
 			}
 		}
 	}
 }
 
-// Min returns the smallest non-null value in the index.
+// Min returns the smallest non-null value in the index (a list, map or
+// byte slice as a deep copy).
 func (x *Index[R]) Min() (any, bool) {
 	for e := range x.m.Ascend(key{false, minKey}) { // false is the smallest non-null value
-		return e.v, true
+		return codec.Clone(e.v), true
 	}
 	return nil, false
 }
 
-// Max returns the largest non-null value in the index.
+// Max returns the largest non-null value in the index (a list, map or
+// byte slice as a deep copy).
 func (x *Index[R]) Max() (any, bool) {
 	for e := range x.m.Descend() {
-		return e.v, e.v != nil
+		return codec.Clone(e.v), e.v != nil
 	}
 	return nil, false
 }

@@ -124,8 +124,9 @@ func TestIndexAgainstModel(t *testing.T) {
 	}
 }
 
-// checkBulkReads checks that Runs and AppendScan read exactly what Scan
-// reads, in the same order, and that AppendScan gives up past its limit.
+// checkBulkReads checks that CountRange, AppendRows and AppendScan read
+// exactly what Scan reads, in the same order, and that CountRange and
+// AppendScan give up past their limits.
 func checkBulkReads(t *testing.T, ix *Index[int], r Range) {
 	t.Helper()
 	var rows []int
@@ -134,15 +135,16 @@ func checkBulkReads(t *testing.T, ix *Index[int], r Range) {
 		rows = append(rows, e.Row)
 		hits = append(hits, Hit[int]{e.Key, e.Row})
 	}
-	var runs []int
-	for run := range ix.Runs(r) {
-		if len(run) == 0 {
-			t.Fatalf("Runs(%+v) yielded an empty run", r)
-		}
-		runs = append(runs, run...)
+	if runs := ix.AppendRows(nil, r); !slices.Equal(runs, rows) {
+		t.Fatalf("AppendRows(%+v) = %v, Scan gives %v", r, runs, rows)
 	}
-	if !slices.Equal(runs, rows) {
-		t.Fatalf("Runs(%+v) = %v, Scan gives %v", r, runs, rows)
+	if n, ok := ix.CountRange(r, len(rows)); n != len(rows) || !ok {
+		t.Fatalf("CountRange(%+v, %d) = %d, %v; Scan gives %d", r, len(rows), n, ok, len(rows))
+	}
+	if len(rows) > 0 {
+		if n, ok := ix.CountRange(r, len(rows)-1); ok || n < len(rows) {
+			t.Fatalf("CountRange(%+v, %d) = %d, %v: did not give up", r, len(rows)-1, n, ok)
+		}
 	}
 	sameHit := func(a, b Hit[int]) bool { return a.Key.Equal(b.Key) && a.Row == b.Row }
 	if got, ok := ix.AppendScan(nil, r, math.MaxInt); !ok || !slices.EqualFunc(got, hits, sameHit) {

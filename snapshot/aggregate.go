@@ -1,28 +1,11 @@
 package snapshot
 
-import (
-	"github.com/dictdb-go/dictdb/codec"
-	"github.com/dictdb-go/dictdb/tbl"
-)
+import "github.com/dictdb-go/dictdb/tbl"
 
 // Aggregate computes the aggregations of q over the view's rows: one row
 // without q.GroupBy, else one row per group in ascending order of the group
 // key. See tbl.Table.Aggregate for the semantics and the errors (all wrap
 // cond.ErrInvalidQuery). The result rows are deep copies the caller owns.
 func (v *View) Aggregate(q tbl.AggQuery) ([]map[string]any, error) {
-	rows, err := v.t.Aggregate(q)
-	if err != nil {
-		return nil, err
-	}
-	// The row maps are new; only composite values are shared with the
-	// stored records.
-	for _, r := range rows {
-		for k, x := range r {
-			switch x.(type) {
-			case []any, map[string]any, []byte:
-				r[k] = codec.Clone(x)
-			}
-		}
-	}
-	return rows, nil
+	return v.t.Aggregate(q)
 }

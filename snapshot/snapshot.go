@@ -13,6 +13,11 @@
 // package read through the same View type, so a snapshot and a live table
 // answer every read identically.
 //
+// Nothing a Snapshot, a View or a Diff hands out shares memory with the
+// stored data: records come out as deep copies or as tbl.Row handles whose
+// accessors copy lists, maps and byte slices, so no caller can change a
+// snapshot through what it read.
+//
 // # Concurrency
 //
 // Snapshots and Views are safe for concurrent use by any number of goroutines.
@@ -91,7 +96,7 @@ func (v *View) Get(key any) (map[string]any, bool) {
 }
 
 // GetRow returns the stored record under key as a read-only Row, without
-// copying it.
+// copying it (its accessors copy lists, maps and byte slices: see tbl.Row).
 func (v *View) GetRow(key any) (tbl.Row, bool) { return v.t.Get(key) }
 
 // Select runs q and returns deep copies of the result records, which the
@@ -110,7 +115,8 @@ func (v *View) Select(q tbl.Query) ([]map[string]any, error) {
 }
 
 // Rows runs q and returns read-only rows without copying them: the
-// zero-copy read path. Rows stay valid, and unchanged, forever.
+// zero-copy read path (see tbl.Row for what their accessors copy). Rows
+// stay valid, and unchanged, forever.
 func (v *View) Rows(q tbl.Query) ([]tbl.Row, error) { return v.t.Select(q) }
 
 // All returns deep copies of every record in primary-key order.

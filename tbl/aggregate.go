@@ -157,9 +157,9 @@ func (q AggQuery) validate(t *Table) (cond.Matcher, error) {
 // field by field in the total order of the codec package (null first), so
 // the result is deterministic.
 //
-// The result maps are new, but list, map and byte-slice values in them
-// are shared with the stored rows: treat them as read-only (snapshot.View
-// returns deep copies).
+// The result maps and everything in them belong to the caller: a list,
+// map or byte-slice value (a group's field value, a Min or a Max) is a deep
+// copy of the stored one.
 //
 // Aggregate uses what is cheap: row counts without Where and GroupBy are
 // constant-time, with Where they go through the query planner, and Min and
@@ -175,6 +175,20 @@ func (q AggQuery) validate(t *Table) (cond.Matcher, error) {
 // Sum or Avg over a value that is not a number, a Sum of integers that
 // overflows int64, and a Sum or Avg whose float sum overflows float64.
 func (t *Table) Aggregate(q AggQuery) ([]map[string]any, error) {
+	rows, err := t.aggregate(q)
+	for _, r := range rows {
+		for k, v := range r {
+			switch v.(type) {
+			case []any, map[string]any, []byte:
+				r[k] = codec.Clone(v)
+			}
+		}
+	}
+	return rows, err
+}
+
+// aggregate is Aggregate with composite values shared with the rows.
+func (t *Table) aggregate(q AggQuery) ([]map[string]any, error) {
 	match, err := q.validate(t)
 	if err != nil {
 		return nil, err

@@ -26,8 +26,11 @@
 //
 // # Lifetimes
 //
-// Rows returned (Row values) are shared with every version holding them and
-// stay valid forever; callers must treat them as read-only. With the
+// Rows returned (Row values) are handles shared with every version holding
+// them and stay valid forever. Nothing this package hands out is stored
+// memory: a Row's accessors return scalars as stored and lists, maps and
+// byte slices as deep copies, and so do Aggregate results, index reads and
+// the values errors carry, so no caller can change a version. With the
 // invariants build tag every new version is checked in full (rows, keys,
 // schema, every index entry) before it is returned.
 package tbl

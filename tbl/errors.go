@@ -77,7 +77,9 @@ func (e *Error) Error() string { return e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
 
 func errorf(sentinel error, table, field string, key any, format string, args ...any) *Error {
-	return &Error{Err: sentinel, Table: table, Field: field, Key: key, Msg: fmt.Sprintf(format, args...)}
+	// key may be a stored value (the value two rows clash on): the error
+	// carries a copy, never memory a stored version holds.
+	return &Error{Err: sentinel, Table: table, Field: field, Key: codec.Clone(key), Msg: fmt.Sprintf(format, args...)}
 }
 
 func duplicateKey(table string, key any) *Error {

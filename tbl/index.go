@@ -54,7 +54,7 @@ func (t *Table) CreateIndex(d IndexDef) (*Table, error) {
 	}
 	b := idx.NewBuilder[Row](d)
 	for k, r := range t.All() {
-		v, _ := r.Get(d.Field)
+		v, _ := r.rec.Get(d.Field)
 		if other, clash := b.Conflict(v, k); clash {
 			return t, uniqueClash(t.name, d.Field, k.Value(), other.Value(), v,
 				"Cannot create unique index '%s' on table '%s': records '%v' and '%v' both hold '%v'.",

@@ -26,7 +26,7 @@ func Verify(t *Table) error {
 	n := 0
 	for k, r := range t.All() {
 		n++
-		if v, ok := r.Get(t.pk); !ok || !codec.Equal(v, k.Value()) {
+		if v, ok := r.rec.Get(t.pk); !ok || !codec.Equal(v, k.Value()) {
 			return fmt.Errorf("tbl: row %v of %q holds primary key %v", k, t.name, v)
 		}
 		if i, ok := k.Int(); ok && i >= t.nextID && t.nextID != 1<<63-1 {
@@ -61,6 +61,6 @@ func Verify(t *Table) error {
 
 // fieldValue returns r's value of field, nil if absent.
 func fieldValue(r Row, field string) any {
-	v, _ := r.Get(field)
+	v, _ := r.rec.Get(field)
 	return v
 }

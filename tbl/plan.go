@@ -517,11 +517,9 @@ func gathered(desc func() string, x *idx.Index[Row], ranges []idx.Range, limit i
 // order already: it counts them without copying, and Select copies their
 // rows straight out of the index's leaves.
 func gatheredValue(desc func() string, x *idx.Index[Row], r idx.Range, limit int, served []cond.Cond) (access, bool) {
-	n := 0
-	for run := range x.Runs(r) {
-		if n += len(run); n > limit {
-			return access{}, false
-		}
+	n, ok := x.CountRange(r, limit)
+	if !ok {
+		return access{}, false
 	}
 	return access{desc: desc, est: n, served: served,
 		rows: func(yield func(codec.Key, Row) bool) {
@@ -533,11 +531,7 @@ func gatheredValue(desc func() string, x *idx.Index[Row], r idx.Range, limit int
 			}
 		},
 		appendRows: func(dst []Row) []Row {
-			dst = slices.Grow(dst, n)
-			for run := range x.Runs(r) {
-				dst = append(dst, run...)
-			}
-			return dst
+			return x.AppendRows(slices.Grow(dst, n), r)
 		}}, true
 }
 

@@ -425,7 +425,7 @@ func (e *edit) store(k codec.Key, r Row, old Row, hadOld bool) error {
 		if !def.Unique {
 			continue
 		}
-		v, _ := r.Get(def.Field)
+		v, _ := r.rec.Get(def.Field)
 		if other, clash := x.Conflict(v, k); clash {
 			return uniqueClash(e.base.name, def.Field, k.Value(), other.Value(), v,
 				"Duplicate value '%v' for unique index '%s' in table '%s' (held by record '%v').",
@@ -434,8 +434,8 @@ func (e *edit) store(k codec.Key, r Row, old Row, hadOld bool) error {
 	}
 	for _, x := range e.indexes {
 		f := x.Def().Field
-		ov, _ := old.Get(f)
-		v, _ := r.Get(f)
+		ov, _ := old.rec.Get(f)
+		v, _ := r.rec.Get(f)
 		x.Put(ov, hadOld, v, k, r)
 	}
 	e.rows.Set(k, r)
@@ -456,7 +456,7 @@ func (e *edit) remove(k codec.Key) {
 		return
 	}
 	for _, x := range e.indexes {
-		v, _ := old.Get(x.Def().Field)
+		v, _ := old.rec.Get(x.Def().Field)
 		x.Remove(v, k)
 	}
 	e.rows.Delete(k)
