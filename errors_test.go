@@ -184,7 +184,7 @@ func TestUniqueClashError(t *testing.T) {
 	assert.Equal(t, "k2", e.Key)
 	assert.Equal(t, "k2", e.Existing)
 	assert.Nil(t, e.Value)
-	assert.Equal(t, "Record with key 'k2' already exists in table 'users'.", err.Error())
+	assert.Equal(t, `dictdb: table "users": record "k2": duplicate key`, err.Error())
 }
 
 // TestNarrowSentinels: ErrInvalidIndex and ErrInvalidFormat are cases of

@@ -100,7 +100,7 @@ func ExampleTable_Update_atomic() {
 	fmt.Println(rows)
 	// Output:
 	// 2 <nil>
-	// table "users": update of field "status": schema type is str, got int
+	// dictdb: table "users": field "status": schema violation: update sets int, the schema wants str
 	// [map[status:active] map[status:active]]
 }
 

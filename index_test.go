@@ -19,7 +19,7 @@ func TestIndexCreation(t *testing.T) {
 	require.ErrorIs(t, tb.CreateIndex("id", dictdb.SortedIndex), dictdb.ErrInvalidIndex)
 	err := tb.CreateIndex("name", dictdb.IndexKind(7))
 	require.ErrorIs(t, err, dictdb.ErrInvalidIndex)
-	assert.Equal(t, "Unsupported index type. Use 'hash' or 'sorted'.", err.Error())
+	assert.Equal(t, `dictdb: table "t": field "name": invalid index: unknown kind 7 (use hash or sorted)`, err.Error())
 	require.NoError(t, tb.CreateIndex("name", dictdb.SortedIndex))
 	assert.Equal(t, []string{"age", "name"}, tb.IndexedFields())
 	assert.True(t, tb.HasIndex("age"))
@@ -100,7 +100,7 @@ func TestUniqueIndexEnforcedOnEveryWritePath(t *testing.T) {
 
 	_, err = tb.Insert(dictdb.Record{"email": "a@x"})
 	require.ErrorIs(t, err, dictdb.ErrDuplicateKey)
-	assert.Contains(t, err.Error(), "unique index 'email'")
+	assert.Contains(t, err.Error(), `field "email": duplicate key: unique index value`)
 	assert.Contains(t, err.Error(), "a@x")
 	_, err = tb.InsertMany([]dictdb.Record{{"email": "c@x"}, {"email": "c@x"}})
 	require.ErrorIs(t, err, dictdb.ErrDuplicateKey, "inside one batch")

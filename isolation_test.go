@@ -608,7 +608,8 @@ func TestTxRejectsUnnamedTable(t *testing.T) {
 		return err
 	})
 	require.ErrorIs(t, err, dictdb.ErrTableNotInTx)
-	assert.Contains(t, err.Error(), "'b'")
+	assert.Contains(t, err.Error(), `table "b"`)
+	assert.Contains(t, err.Error(), "add it to the tables DB.Update names")
 	assert.Equal(t, seq, db.Seq(), "the failed transaction published nothing")
 	assert.Equal(t, []string{"a", "b"}, db.TableNames())
 	assert.Equal(t, 1, b.Count())

@@ -81,7 +81,7 @@ type PathError struct {
 }
 
 func (e *PathError) Error() string {
-	return fmt.Sprintf("Path '%s' is outside the allowed directory '%s'.", e.Path, e.Dir)
+	return fmt.Sprintf("dictdb: path %q: outside the allowed directory %q", e.Path, e.Dir)
 }
 
 // Unwrap returns ErrOutsideAllowedDir.
@@ -255,15 +255,15 @@ func writeSnapshot(w io.Writer, snap *Snapshot, f Format, cfg saveConfig) error 
 		}
 		t := view.Version()
 		if err := dw.BeginTable(tableDump(t)); err != nil {
-			return fmt.Errorf("save table '%s': %w", name, err)
+			return fmt.Errorf("dictdb: save table %q: %w", name, err)
 		}
 		for _, r := range t.All() {
 			if err := dw.WriteRecord(stored.Record(r)); err != nil {
-				return fmt.Errorf("save table '%s': %w", name, err)
+				return fmt.Errorf("dictdb: save table %q: %w", name, err)
 			}
 		}
 		if err := dw.EndTable(); err != nil {
-			return fmt.Errorf("save table '%s': %w", name, err)
+			return fmt.Errorf("dictdb: save table %q: %w", name, err)
 		}
 	}
 	return dw.Close()
@@ -362,7 +362,7 @@ type loader struct {
 
 func (l *loader) BeginTable(d *codec.TableDump) error {
 	if _, exists := l.db.store.Load().Table(d.Name); exists {
-		return fmt.Errorf("table '%s' appears twice", d.Name)
+		return fmt.Errorf("table %q appears twice", d.Name)
 	}
 	// Indexes come with the empty table: the bulk insert then builds them
 	// with the rows.
@@ -405,7 +405,7 @@ func (l *loader) EndTable(d *codec.TableDump) error {
 	t, err := l.cur.Restore(l.recs)
 	clear(l.recs)
 	if err != nil {
-		return fmt.Errorf("table '%s': %w", d.Name, err)
+		return fmt.Errorf("table %q: %w", d.Name, err)
 	}
 	if d.NextID > 0 {
 		t = t.WithNextID(d.NextID)
@@ -568,7 +568,7 @@ func tableFromDump(d *codec.TableDump) (*tbl.Table, error) {
 	for _, x := range d.Indexes {
 		kind, ok := idx.ParseKind(x.Kind)
 		if !ok {
-			return nil, fmt.Errorf("index '%s' has unknown kind '%s'", x.Field, x.Kind)
+			return nil, fmt.Errorf("index on %q has the unknown kind %q", x.Field, x.Kind)
 		}
 		if t, err = t.CreateIndex(idx.Def{Field: x.Field, Kind: kind, Unique: x.Unique}); err != nil {
 			return nil, err

@@ -329,7 +329,7 @@ func TestAllowedDir(t *testing.T) {
 	} {
 		err := db.Save(p, JSON, AllowedDir(allowed))
 		var pe *PathError
-		if !errors.Is(err, ErrOutsideAllowedDir) || !errors.As(err, &pe) || !strings.Contains(err.Error(), "is outside the allowed directory") {
+		if !errors.Is(err, ErrOutsideAllowedDir) || !errors.As(err, &pe) || !strings.Contains(err.Error(), ": outside the allowed directory") {
 			t.Fatalf("save %s: %v", p, err)
 		}
 		if _, err := os.Stat(p); err == nil {
@@ -350,7 +350,7 @@ func TestAllowedDir(t *testing.T) {
 			t.Fatalf("load through link: %v", err)
 		}
 	}
-	want := fmt.Sprintf("Path '%s' is outside the allowed directory '%s'.", "/x/y", "/x/a")
+	want := `dictdb: path "/x/y": outside the allowed directory "/x/a"`
 	if got := (&PathError{Path: "/x/y", Dir: "/x/a"}).Error(); got != want {
 		t.Fatalf("message %q", got)
 	}

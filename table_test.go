@@ -3,6 +3,7 @@ package dictdb_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,7 +85,7 @@ func TestInsertStringKeys(t *testing.T) {
 	assert.Equal(t, "ABC", id)
 	_, err = tb.Insert(dictdb.Record{"code": "ABC", "n": 2})
 	require.ErrorIs(t, err, dictdb.ErrDuplicateKey)
-	assert.Equal(t, "Record with key 'ABC' already exists in table 't'.", err.Error())
+	assert.Equal(t, `dictdb: table "t": record "ABC": duplicate key`, err.Error())
 	id, err = tb.Insert(dictdb.Record{"n": 3})
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), id, "a string-keyed table still assigns integer auto keys")
@@ -462,14 +463,14 @@ func TestSchema(t *testing.T) {
 	}{
 		{dictdb.Record{"name": "A", "age": 1, "score": 1.5}, ""},
 		{dictdb.Record{"name": "A", "age": 1, "score": 2}, ""},
-		{dictdb.Record{"age": 1, "score": 1.5}, "Missing field 'name' as defined in schema."},
-		{dictdb.Record{"name": 1, "age": 1, "score": 1.5}, "Field 'name' expects type 'str', got 'int'."},
-		{dictdb.Record{"name": "A", "age": "30", "score": 1.5}, "Field 'age' expects type 'int', got 'str'."},
-		{dictdb.Record{"name": "A", "age": true, "score": 1.5}, "Field 'age' expects type 'int', got 'bool'."},
-		{dictdb.Record{"name": "A", "age": 1.5, "score": 1.5}, "Field 'age' expects type 'int', got 'float'."},
-		{dictdb.Record{"name": nil, "age": 1, "score": 1.5}, "Field 'name' expects type 'str', got 'NoneType'."},
-		{dictdb.Record{"name": "A", "age": 1, "score": 1.5, "extra": 1}, "Field 'extra' is not defined in the schema."},
-		{dictdb.Record{"id": "k", "name": "A", "age": 1, "score": 1.5}, "Field 'id' expects type 'int', got 'str'."},
+		{dictdb.Record{"age": 1, "score": 1.5}, `field "name": schema violation: required field is missing`},
+		{dictdb.Record{"name": 1, "age": 1, "score": 1.5}, `field "name": schema violation: want str, got int`},
+		{dictdb.Record{"name": "A", "age": "30", "score": 1.5}, `field "age": schema violation: want int, got str`},
+		{dictdb.Record{"name": "A", "age": true, "score": 1.5}, `field "age": schema violation: want int, got bool`},
+		{dictdb.Record{"name": "A", "age": 1.5, "score": 1.5}, `field "age": schema violation: want int, got float`},
+		{dictdb.Record{"name": nil, "age": 1, "score": 1.5}, `field "name": schema violation: want str, got null`},
+		{dictdb.Record{"name": "A", "age": 1, "score": 1.5, "extra": 1}, `field "extra": schema violation: not in the schema`},
+		{dictdb.Record{"id": "k", "name": "A", "age": 1, "score": 1.5}, `field "id": schema violation: want int, got str`},
 	}
 	for _, c := range cases {
 		tb := newTable(t, schema)
@@ -479,7 +480,8 @@ func TestSchema(t *testing.T) {
 			continue
 		}
 		require.ErrorIs(t, err, dictdb.ErrSchema, "%v", c.rec)
-		assert.Equal(t, c.msg, err.Error())
+		assert.Contains(t, err.Error(), c.msg)
+		assert.True(t, strings.HasPrefix(err.Error(), `dictdb: table "t": record `), err.Error())
 		var e *dictdb.Error
 		require.ErrorAs(t, err, &e)
 		assert.Equal(t, "t", e.Table)
@@ -525,7 +527,7 @@ func TestTables(t *testing.T) {
 	require.NoError(t, err)
 	_, err = db.CreateTable("users")
 	require.ErrorIs(t, err, dictdb.ErrTableExists)
-	assert.Equal(t, "Table 'users' already exists.", err.Error())
+	assert.Equal(t, `dictdb: table "users": table exists`, err.Error())
 	_, err = db.CreateTable("")
 	require.ErrorIs(t, err, dictdb.ErrInvalidArgument)
 	_, err = db.CreateTable("x", dictdb.PrimaryKey(""))
@@ -540,7 +542,7 @@ func TestTables(t *testing.T) {
 
 	_, err = db.Table("nope")
 	require.ErrorIs(t, err, dictdb.ErrTableNotFound)
-	assert.Equal(t, "Table 'nope' does not exist.", err.Error())
+	assert.Equal(t, `dictdb: table "nope": table not found`, err.Error())
 	require.ErrorIs(t, db.DropTable("nope"), dictdb.ErrTableNotFound)
 
 	require.NoError(t, db.DropTable("users"))

@@ -79,7 +79,7 @@ func (tx *Tx) check(name string) error {
 		return ErrTxDone
 	}
 	if _, ok := slices.BinarySearch(tx.names, name); !ok {
-		return fmt.Errorf("table '%s': %w", name, ErrTableNotInTx)
+		return fmt.Errorf("dictdb: table %q: %w (add it to the tables DB.Update names)", name, ErrTableNotInTx)
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package mvcc
 
-import "errors"
+import (
+	"errors"
+	"strconv"
+)
 
 // Errors about named tables. The dictdb package re-exports them.
 var (
@@ -11,17 +14,15 @@ var (
 )
 
 // A TableError names the table an error concerns. It wraps ErrTableExists or
-// ErrTableNotFound, with the Python DictDB's message.
+// ErrTableNotFound; its message is `dictdb: table "users": table not found`.
 type TableError struct {
 	Err   error
 	Table string
 }
 
+// Error returns the message, the table first.
 func (e *TableError) Error() string {
-	if e.Err == ErrTableExists {
-		return "Table '" + e.Table + "' already exists."
-	}
-	return "Table '" + e.Table + "' does not exist."
+	return "dictdb: table " + strconv.Quote(e.Table) + ": " + e.Err.Error()
 }
 
 // Unwrap returns the sentinel.

@@ -473,7 +473,7 @@ func (p *aggPlan) feed(accs []acc, vals []any, k codec.Key) error {
 				c.hasFloat = true
 			default:
 				a := p.q.Aggs[j]
-				return invalid("%s %q of field %q: the value of record '%v' is a %s, not a number",
+				return invalid("%s %q of field %q: the value of record %s is a %s, not a number",
 					a.Kind, a.Name, a.Field, k, codec.KindOf(v))
 			}
 		case AggMin:

@@ -20,15 +20,15 @@ func (t *Table) ApplyDelta(upserts []codec.Record, deletes []any) (*Table, error
 	for i, v := range deletes {
 		k, ok := codec.KeyOf(v)
 		if !ok {
-			return t, fmt.Errorf("delete %d: %w", i, errorf(ErrInvalidKey, t.name, t.pk, v,
-				"primary key '%s' must be an integer or a string, got %s", t.pk, codec.TypeName(v)))
+			return t, fmt.Errorf("delete %d: %w", i, errorf(ErrInvalidKey, t.name, t.pk, nil,
+				"invalid primary key: want an integer or a string, got %s", codec.TypeName(v)))
 		}
 		e.remove(k)
 	}
 	own := make([]codec.Record, len(upserts))
 	for i, m := range upserts {
 		if m.Len() == 0 {
-			return t, fmt.Errorf("upsert %d: %w", i, errorf(ErrInvalidRecord, t.name, "", nil, "a record must have at least one field"))
+			return t, fmt.Errorf("upsert %d: %w", i, errorf(ErrInvalidRecord, t.name, "", nil, "invalid record: no fields"))
 		}
 		var err error
 		if own[i], err = ownCopy(m); err != nil {
@@ -57,7 +57,7 @@ func (t *Table) ApplyDelta(upserts []codec.Record, deletes []any) (*Table, error
 		}
 		if t.schema != nil {
 			if err := t.schema.validate(t.name, m); err != nil {
-				return t, fmt.Errorf("upsert %d: %w", i, err)
+				return t, fmt.Errorf("upsert %d: %w", i, withKey(err, k.Value()))
 			}
 		}
 		if err := e.put(k, Row{m}); err != nil {

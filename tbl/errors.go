@@ -3,6 +3,8 @@ package tbl
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/dictdb-go/dictdb/codec"
 )
@@ -52,8 +54,8 @@ func (e *narrowError) Error() string { return e.msg }
 func (e *narrowError) Unwrap() error { return e.broad }
 
 // An Error carries the table, field, key and value a failure concerns. It
-// wraps one of the sentinel errors (Err). Its message keeps the Python
-// DictDB wording where one exists.
+// wraps one of the sentinel errors (Err). Its message puts the context
+// first: `dictdb: table "users": record 1: duplicate key`.
 //
 // For ErrDuplicateKey, Key is the primary key of the record being written
 // and Existing the primary key of the stored record it clashes with (the
@@ -65,13 +67,48 @@ type Error struct {
 	Err      error  // the sentinel: ErrDuplicateKey, ErrSchema, ...
 	Table    string // the table name
 	Field    string // the field or index concerned, if any
-	Key      any    // the primary key concerned (int64 or string), if any
-	Value    any    // the field value concerned, if any: a unique index's clashing value
+	Key      any    // the primary key of the record concerned (int64 or string), if any
+	Value    any    // the value concerned, if any: a unique index's clashing value, a bad primary-key value
 	Existing any    // for ErrDuplicateKey, the primary key of the record already stored
-	Msg      string // the full message
+	Msg      string // what went wrong, without the context above
 }
 
-func (e *Error) Error() string { return e.Msg }
+// Error returns the message with its context first: the table, the record's
+// primary key, the field, then what went wrong.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("dictdb: ")
+	if e.Table != "" {
+		fmt.Fprintf(&b, "table %q: ", e.Table)
+	}
+	if e.Key != nil {
+		b.WriteString("record ")
+		b.WriteString(valueText(e.Key))
+		b.WriteString(": ")
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, "field %q: ", e.Field)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// valueText prints a key or value as a message shows it: a string quoted,
+// anything else as fmt prints it.
+func valueText(k any) string {
+	if s, ok := k.(string); ok {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(k)
+}
+
+// withKey names the record a schema error concerns, when it does not yet.
+func withKey(err error, key any) error {
+	if e, ok := err.(*Error); ok && e.Key == nil {
+		e.Key = key
+	}
+	return err
+}
 
 // Unwrap returns the sentinel error.
 func (e *Error) Unwrap() error { return e.Err }
@@ -83,7 +120,7 @@ func errorf(sentinel error, table, field string, key any, format string, args ..
 }
 
 func duplicateKey(table string, key any) *Error {
-	e := errorf(ErrDuplicateKey, table, "", key, "Record with key '%v' already exists in table '%s'.", key, table)
+	e := errorf(ErrDuplicateKey, table, "", key, "duplicate key")
 	e.Existing = key
 	return e
 }

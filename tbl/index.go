@@ -38,27 +38,27 @@ func (t *Table) index(field string) *idx.Index[Row] {
 func (t *Table) CreateIndex(d IndexDef) (*Table, error) {
 	switch {
 	case d.Field == "":
-		return t, errorf(ErrInvalidIndex, t.name, "", nil, "index field names must not be empty")
+		return t, errorf(ErrInvalidIndex, t.name, "", nil, "invalid index: empty field name")
 	case d.Kind != idx.Hash && d.Kind != idx.Sorted:
-		return t, errorf(ErrInvalidIndex, t.name, d.Field, nil, "Unsupported index type. Use 'hash' or 'sorted'.")
+		return t, errorf(ErrInvalidIndex, t.name, d.Field, nil, "invalid index: unknown kind %d (use hash or sorted)", d.Kind)
 	case d.Field == t.pk:
 		return t, errorf(ErrInvalidIndex, t.name, d.Field, nil,
-			"field '%s' is the primary key of table '%s', which is always indexed", d.Field, t.name)
+			"invalid index: the primary key is always indexed")
 	}
 	if x := t.index(d.Field); x != nil {
 		if x.Def() == d {
 			return t, nil
 		}
 		return t, errorf(ErrInvalidIndex, t.name, d.Field, nil,
-			"field '%s' of table '%s' already has a %s index", d.Field, t.name, describe(x.Def()))
+			"invalid index: already has a %s index", describe(x.Def()))
 	}
 	b := idx.NewBuilder[Row](d)
 	for k, r := range t.All() {
 		v, _ := r.rec.Get(d.Field)
 		if other, clash := b.Conflict(v, k); clash {
 			return t, uniqueClash(t.name, d.Field, k.Value(), other.Value(), v,
-				"Cannot create unique index '%s' on table '%s': records '%v' and '%v' both hold '%v'.",
-				d.Field, t.name, other, k, v)
+				"duplicate key: cannot create a unique index, record %s holds the same value %s",
+				valueText(other.Value()), valueText(v))
 		}
 		b.Put(nil, false, v, k, r)
 	}
@@ -73,7 +73,7 @@ func (t *Table) CreateIndex(d IndexDef) (*Table, error) {
 func (t *Table) DropIndex(field string) (*Table, error) {
 	i := slices.IndexFunc(t.indexes, func(x *idx.Index[Row]) bool { return x.Def().Field == field })
 	if i < 0 {
-		return t, errorf(ErrInvalidIndex, t.name, field, nil, "table '%s' has no index on field '%s'", t.name, field)
+		return t, errorf(ErrInvalidIndex, t.name, field, nil, "invalid index: no index to drop")
 	}
 	n := *t
 	n.indexes = slices.Delete(slices.Clone(t.indexes), i, i+1)

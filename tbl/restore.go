@@ -39,7 +39,7 @@ func (t *Table) Restore(recs []map[string]any) (*Table, error) {
 
 func (t *Table) restoreOne(e *edit, m map[string]any) error {
 	if len(m) == 0 {
-		return errorf(ErrInvalidRecord, t.name, "", nil, "a record must have at least one field")
+		return errorf(ErrInvalidRecord, t.name, "", nil, "invalid record: no fields")
 	}
 	if _, bad := m[""]; bad {
 		return &codec.ValueError{Path: "", Type: "string", Reason: "empty field name"}

@@ -62,13 +62,13 @@ func NewSchema(pk string, cols []Column) (*Schema, error) {
 	s := &Schema{index: make(map[string]Type, len(cols)+1)}
 	for _, c := range cols {
 		if c.Name == "" {
-			return nil, errorf(ErrInvalidArgument, "", "", nil, "schema field names must not be empty")
+			return nil, errorf(ErrInvalidArgument, "", "", nil, "schema: empty field name")
 		}
 		if _, ok := typeNames[c.Type]; !ok {
-			return nil, errorf(ErrInvalidArgument, "", c.Name, nil, "schema field '%s' has unknown type %v", c.Name, c.Type)
+			return nil, errorf(ErrInvalidArgument, "", c.Name, nil, "schema: unknown type %v", c.Type)
 		}
 		if _, dup := s.index[c.Name]; dup {
-			return nil, errorf(ErrInvalidArgument, "", c.Name, nil, "schema field '%s' appears twice", c.Name)
+			return nil, errorf(ErrInvalidArgument, "", c.Name, nil, "schema: field appears twice")
 		}
 		s.cols = append(s.cols, c)
 		s.index[c.Name] = c.Type
@@ -107,11 +107,11 @@ func (s *Schema) validate(table string, rec codec.Record) error {
 	for _, c := range s.cols {
 		slot := shape.Slot(c.Name)
 		if slot < 0 {
-			return errorf(ErrSchema, table, c.Name, nil, "Missing field '%s' as defined in schema.", c.Name)
+			return errorf(ErrSchema, table, c.Name, nil, "schema violation: required field is missing")
 		}
 		v := vals[slot]
 		if !s.accepts(c.Type, v) {
-			return errorf(ErrSchema, table, c.Name, nil, "Field '%s' expects type '%s', got '%s'.", c.Name, c.Type, codec.TypeName(v))
+			return errorf(ErrSchema, table, c.Name, nil, "schema violation: want %s, got %s", c.Type, schemaTypeName(v))
 		}
 		if i, isInt := v.(int64); isInt && c.Type == Float {
 			vals[slot] = float64(i)
@@ -121,7 +121,7 @@ func (s *Schema) validate(table string, rec codec.Record) error {
 		for i := range shape.Len() {
 			k := shape.Name(i)
 			if _, ok := s.index[k]; !ok {
-				return errorf(ErrSchema, table, k, nil, "Field '%s' is not defined in the schema.", k)
+				return errorf(ErrSchema, table, k, nil, "schema violation: not in the schema")
 			}
 		}
 	}
@@ -142,13 +142,13 @@ func (s *Schema) validateChanges(table, pk string, ch codec.Record) error {
 			continue
 		}
 		if v := vals[slot]; !s.accepts(c.Type, v) {
-			return errorf(ErrSchema, table, c.Name, nil, "table %q: update of field %q: schema type is %s, got %s", table, c.Name, c.Type, codec.TypeName(v))
+			return errorf(ErrSchema, table, c.Name, nil, "schema violation: update sets %s, the schema wants %s", schemaTypeName(v), c.Type)
 		}
 	}
 	for i := range shape.Len() {
 		k := shape.Name(i)
 		if _, ok := s.index[k]; !ok {
-			return errorf(ErrSchema, table, k, nil, "table %q: update of field %q: not in the schema", table, k)
+			return errorf(ErrSchema, table, k, nil, "schema violation: update sets a field not in the schema")
 		}
 	}
 	return nil
@@ -170,4 +170,13 @@ func (s *Schema) accepts(t Type, v any) bool {
 		return t == Dict
 	}
 	return false
+}
+
+// schemaTypeName names a value's type as the schema types do, and null as
+// null.
+func schemaTypeName(v any) string {
+	if v == nil {
+		return "null"
+	}
+	return codec.TypeName(v)
 }

@@ -35,7 +35,7 @@ var tableIDs atomic.Uint64
 // nil. Every table gets a process-unique ID, kept by all its versions.
 func New(name, pk string, schema *Schema) (*Table, error) {
 	if pk == "" {
-		return nil, errorf(ErrInvalidArgument, name, "", nil, "the primary key field name must not be empty")
+		return nil, errorf(ErrInvalidArgument, name, "", nil, "empty primary-key field name")
 	}
 	return &Table{
 		id:     tableIDs.Add(1),
@@ -132,8 +132,9 @@ func (t *Table) recordKey(rec codec.Record) (k codec.Key, auto bool, err error) 
 	}
 	k, ok := codec.KeyOf(v)
 	if !ok {
-		return codec.Key{}, false, errorf(ErrInvalidKey, t.name, t.pk, v,
-			"primary key '%s' must be an integer or a string, got %s", t.pk, codec.TypeName(v))
+		e := errorf(ErrInvalidKey, t.name, t.pk, nil, "invalid primary key: want an integer or a string, got %s", codec.TypeName(v))
+		e.Value = codec.Clone(v)
+		return codec.Key{}, false, e
 	}
 	return k, false, nil
 }
@@ -143,7 +144,7 @@ func (t *Table) recordKey(rec codec.Record) (k codec.Key, auto bool, err error) 
 func (t *Table) autoKey(e *edit) (codec.Key, error) {
 	k := codec.IntKey(e.nextID)
 	if _, exists := e.get(k); exists {
-		return k, errorf(ErrDuplicateKey, t.name, t.pk, e.nextID, "auto keys of table '%s' are exhausted", t.name)
+		return k, errorf(ErrDuplicateKey, t.name, t.pk, e.nextID, "duplicate key: auto keys are exhausted")
 	}
 	return k, nil
 }
@@ -152,7 +153,7 @@ func (t *Table) autoKey(e *edit) (codec.Key, error) {
 // empty the record gets that field (nil if rec lacks it).
 func (t *Table) normalizeRecord(n *codec.Normalizer, rec map[string]any, ensure string) (codec.Record, error) {
 	if len(rec) == 0 {
-		return codec.Record{}, errorf(ErrInvalidRecord, t.name, "", nil, "a record must have at least one field")
+		return codec.Record{}, errorf(ErrInvalidRecord, t.name, "", nil, "invalid record: no fields")
 	}
 	return n.Normalize(rec, ensure)
 }
@@ -184,7 +185,7 @@ func (t *Table) prepareRecord(e *edit, m codec.Record) (codec.Key, codec.Record,
 	}
 	if t.schema != nil {
 		if err := t.schema.validate(t.name, m); err != nil {
-			return k, codec.Record{}, err
+			return k, codec.Record{}, withKey(err, k.Value())
 		}
 	}
 	return k, m, nil
@@ -261,7 +262,7 @@ const (
 // in rec are kept) and validates the merged record before anything changes.
 func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Action, error) {
 	if on > OnConflictError {
-		return t, codec.Key{}, 0, errorf(ErrInvalidArgument, t.name, "", nil, "unknown conflict policy %d", on)
+		return t, codec.Key{}, 0, errorf(ErrInvalidArgument, t.name, "", nil, "invalid argument: unknown conflict policy %d", on)
 	}
 	e := t.edit()
 	m, err := t.normalizeRecord(&e.norm, rec, t.pk)
@@ -292,7 +293,7 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 	merged := e.merge(old.rec, m, t.pk, k)
 	if t.schema != nil {
 		if err := t.schema.validate(t.name, merged); err != nil {
-			return t, k, 0, err
+			return t, k, 0, withKey(err, k.Value())
 		}
 	}
 	if err := e.store(k, Row{merged}, old, true); err != nil { // the edit has not touched k yet
@@ -331,13 +332,12 @@ func (t *Table) Update(changes map[string]any, where cond.Cond) (*Table, int, er
 			continue
 		}
 		if setsPK && !codec.Equal(newPK, k.Value()) {
-			return t, 0, errorf(ErrPrimaryKeyChange, t.name, t.pk, k.Value(),
-				"cannot change primary key '%s' of record '%v' in table '%s'", t.pk, k, t.name)
+			return t, 0, errorf(ErrPrimaryKeyChange, t.name, t.pk, k.Value(), "primary key change")
 		}
 		merged := e.merge(old.rec, ch, t.pk, k)
 		if t.schema != nil {
 			if err := t.schema.validate(t.name, merged); err != nil {
-				return t, 0, err
+				return t, 0, withKey(err, k.Value())
 			}
 		}
 		if err := e.put(k, Row{merged}); err != nil {
@@ -428,8 +428,7 @@ func (e *edit) store(k codec.Key, r Row, old Row, hadOld bool) error {
 		v, _ := r.rec.Get(def.Field)
 		if other, clash := x.Conflict(v, k); clash {
 			return uniqueClash(e.base.name, def.Field, k.Value(), other.Value(), v,
-				"Duplicate value '%v' for unique index '%s' in table '%s' (held by record '%v').",
-				v, def.Field, e.base.name, other)
+				"duplicate key: unique index value %s is held by record %s", valueText(v), valueText(other.Value()))
 		}
 	}
 	for _, x := range e.indexes {

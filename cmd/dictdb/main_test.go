@@ -216,8 +216,8 @@ func TestE2ECSV(t *testing.T) {
 	}
 	// Importing the same table again fails and leaves the file as it was.
 	before, _ := os.ReadFile(dbPath)
-	wantFail(t, exitFailure, []string{"import-csv", dbPath, people}, "already exists")
-	wantFail(t, exitFailure, []string{"import-csv", dbPath, filepath.Join("testdata", "bad.csv"), "--table", "bad"}, "already exists")
+	wantFail(t, exitFailure, []string{"import-csv", dbPath, people}, "table exists")
+	wantFail(t, exitFailure, []string{"import-csv", dbPath, filepath.Join("testdata", "bad.csv"), "--table", "bad"}, "duplicate key")
 	wantFail(t, exitFailure, []string{"import-csv", dbPath, filepath.Join(dir, "nosuch.csv")}, "no such file")
 	wantFail(t, exitUsage, []string{"import-csv", dbPath, people, "--schema", "id:integer"}, "--schema")
 	wantFail(t, exitUsage, []string{"import-csv", dbPath, people, "--delimiter", ";;"}, "--delimiter")
@@ -268,7 +268,7 @@ func TestE2EVerify(t *testing.T) {
 		t.Errorf("verify: %q", r.stdout)
 	}
 	r = wantFail(t, exitProblems, []string{"verify", filepath.Join("testdata", "problems.json")}, "7 problems found")
-	for _, s := range []string{"already exists", "expects type 'int'", "Missing field 'age'", "next_id 2", "unique index", "must be an integer or a string"} {
+	for _, s := range []string{"duplicate key", `field "age": schema violation: want int, got str`, `field "age": schema violation: required field is missing`, "next_id 2", "unique index", "invalid primary key: want an integer or a string"} {
 		if !strings.Contains(r.stdout, s) {
 			t.Errorf("verify output lacks %q:\n%s", s, r.stdout)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -154,7 +155,7 @@ func (v *verifier) Record(rec map[string]any) error {
 	}
 	next, key, err := v.t.Insert(rec)
 	if err != nil {
-		v.problem("table %q, record %d: %v", v.name, v.recNo, err)
+		v.problem("table %q, record %d: %s", v.name, v.recNo, recordProblem(err))
 		return nil
 	}
 	v.t = next
@@ -188,4 +189,17 @@ func (v *verifier) EndTable(d *codec.TableDump) error {
 		v.problem("table %q: %v", v.name, err)
 	}
 	return nil
+}
+
+// recordProblem describes what is wrong with a record without repeating the
+// table and key, which the problem line names already.
+func recordProblem(err error) string {
+	var e *tbl.Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	if e.Field != "" {
+		return fmt.Sprintf("field %q: %s", e.Field, e.Msg)
+	}
+	return e.Msg
 }
