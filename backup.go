@@ -943,7 +943,7 @@ func (db *DB) ApplyDelta(d *codec.Delta) error {
 			}
 			next, err := applyTableDelta(r, &dt)
 			if err != nil {
-				return nil, fmt.Errorf("table '%s': %w", dt.Name, err)
+				return nil, fmt.Errorf("table %q: %w", dt.Name, err)
 			}
 			changes = append(changes, mvcc.Change[*tbl.Table]{Name: dt.Name, Value: next})
 		}
@@ -972,7 +972,7 @@ func applyTableDelta(r *mvcc.Root[*tbl.Table], dt *codec.DeltaTable) (*tbl.Table
 		for _, x := range dt.Indexes {
 			kind, ok := idx.ParseKind(x.Kind)
 			if !ok {
-				return nil, fmt.Errorf("index '%s' has unknown kind '%s'", x.Field, x.Kind)
+				return nil, fmt.Errorf("index on %q has the unknown kind %q", x.Field, x.Kind)
 			}
 			want = append(want, idx.Def{Field: x.Field, Kind: kind, Unique: x.Unique})
 		}
