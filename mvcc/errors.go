@@ -8,20 +8,28 @@ var (
 	ErrTableExists = errors.New("table exists")
 	// ErrTableNotFound is returned when a named table does not exist.
 	ErrTableNotFound = errors.New("table not found")
+	// ErrReentrantWrite is returned when a write would wait for a table
+	// lock held by a transaction running on the calling goroutine: a write
+	// from inside that transaction's function to a table it holds. Waiting
+	// would never end.
+	ErrReentrantWrite = errors.New("write would wait for the calling goroutine's own transaction; write through its Tx")
 )
 
 // A TableError names the table an error concerns. It wraps ErrTableExists or
-// ErrTableNotFound, with the Python DictDB's message.
+// ErrTableNotFound, with the Python DictDB's message, or ErrReentrantWrite.
 type TableError struct {
 	Err   error
 	Table string
 }
 
 func (e *TableError) Error() string {
-	if e.Err == ErrTableExists {
+	switch e.Err {
+	case ErrTableExists:
 		return "Table '" + e.Table + "' already exists."
+	case ErrTableNotFound:
+		return "Table '" + e.Table + "' does not exist."
 	}
-	return "Table '" + e.Table + "' does not exist."
+	return "table '" + e.Table + "': " + e.Err.Error()
 }
 
 // Unwrap returns the sentinel.
@@ -32,3 +40,7 @@ func NotFound(table string) error { return &TableError{Err: ErrTableNotFound, Ta
 
 // Exists returns the error for a table name already in use.
 func Exists(table string) error { return &TableError{Err: ErrTableExists, Table: table} }
+
+// Reentrant returns the error for a write that would wait for the calling
+// goroutine's own transaction, which holds table.
+func Reentrant(table string) error { return &TableError{Err: ErrReentrantWrite, Table: table} }
