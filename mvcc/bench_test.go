@@ -28,3 +28,17 @@ func BenchmarkWriteTwoTables(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTransact measures one uncontended single-table transaction: the
+// path of DB.Update, which also names its owner in its locks.
+func BenchmarkTransact(b *testing.B) {
+	s := New[int]()
+	names := []string{"a"}
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Transact(names, func(r *Root[int]) ([]Change[int], error) {
+			v, _ := r.Table("a")
+			return []Change[int]{{Name: "a", Value: v + 1}}, nil
+		})
+	}
+}

@@ -23,20 +23,23 @@ import (
 //
 // Go has no goroutine identity, so the answer comes from the stack. A
 // transaction claims one of ownerSlots slots and calls its function through
-// callInSlot, from a call site of its own per slot: while the function runs,
-// the goroutine's stack holds a frame whose return address is that call
-// site's, and no other goroutine's stack does (a slot is held by one running
-// transaction at a time, from before its locks name the owner until after
-// they stop naming it). A contended writer reads the owner of the lock with
-// runtime.Callers and looks for the owner's slot address among its own
-// frames: found means the lock's holder is a transaction this very call is
-// nested in, and waiting would never end.
+// callInSlot, from a call site of its own per slot (its own source line):
+// while the function runs, the goroutine's stack holds a callInSlot frame at
+// that line, and no other goroutine's stack does (a slot is held by one
+// running transaction at a time, from before its locks name the owner until
+// after they stop naming it). A contended writer reads the owner of the lock,
+// then its own stack with runtime.Callers, and looks for a callInSlot frame
+// at the owner's line: found means the lock's holder is a transaction this
+// very call is nested in, and waiting would never end. Lines, not return
+// addresses, identify the call sites, so that a compiler that splits a call
+// (as profile-guided devirtualization does) cannot hide it.
 //
-// The uncontended path pays nothing for this: a write still takes each lock
-// with one compare-and-swap (TryLock), and only Store.Transact claims a slot
-// and names itself in its locks (a few atomic operations per transaction).
-// The stack is only read when a lock is contended, where the writer would
-// otherwise sleep anyway.
+// The uncontended path pays nothing for this: a write reads the lock's owner
+// (one atomic load) and, if there is none, takes the mutex as before; only
+// Store.Transact claims a slot and names itself in its locks (a few atomic
+// operations per transaction). The stack is only read when a lock held by a
+// running transaction is contended, where the writer would otherwise sleep
+// anyway.
 //
 // If every slot is taken (more than ownerSlots transactions running their
 // functions at once), a transaction records its goroutine number instead,
@@ -55,32 +58,41 @@ const ownerSlots = 64
 // slotsInUse has bit i set while slot i belongs to a running transaction.
 var slotsInUse atomic.Uint64
 
-// slotPCs holds, for each slot, the return address of callInSlot's call
-// site for that slot, as runtime.Callers reports it. slotsUsable is false
-// if the compiler merged call sites (they would not tell slots apart); every
-// transaction then records its goroutine number instead.
+// slotLines holds, for each slot, the source line of callInSlot's call
+// site for that slot, and slotFunc callInSlot's name, as the stack reports
+// them. slotsUsable is false if the stack did not tell the call sites
+// apart; every transaction then records its goroutine number instead.
 var (
-	slotPCs     [ownerSlots]uintptr
+	slotLines   [ownerSlots]int
+	slotFunc    string
 	slotsUsable bool
 )
 
+// slotOwners holds the owner of each slot, so that claiming one allocates
+// nothing.
+var slotOwners [ownerSlots]owner
+
 func init() {
 	for i := range ownerSlots {
+		slotOwners[i].slot = i
 		callInSlot(i, func() {
 			var pc [1]uintptr
 			// Skip runtime.Callers and this function: the frame above is
 			// callInSlot's, at slot i's call site.
-			runtime.Callers(2, pc[:])
-			slotPCs[i] = pc[0]
+			if runtime.Callers(2, pc[:]) == 1 {
+				f, _ := runtime.CallersFrames(pc[:]).Next()
+				slotLines[i], slotFunc = f.Line, f.Function
+			}
 		})
 	}
-	sorted := slices.Clone(slotPCs[:])
+	sorted := slices.Clone(slotLines[:])
 	slices.Sort(sorted)
-	slotsUsable = sorted[0] != 0 && len(slices.Compact(sorted)) == ownerSlots
+	slotsUsable = slotFunc != "" && sorted[0] > 0 && len(slices.Compact(sorted)) == ownerSlots
 }
 
-// callInSlot calls fn from the call site of slot, so that slotPCs[slot] is
-// on the stack while fn runs. Each case must stay a call of its own.
+// callInSlot calls fn from the call site of slot, so that a callInSlot frame
+// at slotLines[slot] is on the stack while fn runs. Each case must keep its
+// call on a line of its own.
 //
 //go:noinline
 func callInSlot(slot int, fn func()) {
@@ -236,7 +248,7 @@ func newOwner() *owner {
 			}
 			i := bits.TrailingZeros64(^used)
 			if slotsInUse.CompareAndSwap(used, used|1<<i) {
-				return &owner{slot: i}
+				return &slotOwners[i]
 			}
 		}
 	}
@@ -266,17 +278,21 @@ func (o *owner) isCurrent() bool {
 	if o.slot < 0 {
 		return o.goid == currentGoid()
 	}
-	want := slotPCs[o.slot]
 	pcs := make([]uintptr, 64)
+	n := runtime.Callers(1, pcs)
+	for n == len(pcs) { // perhaps not the whole stack: read it again, all of it
+		pcs = make([]uintptr, 2*len(pcs))
+		n = runtime.Callers(1, pcs)
+	}
+	frames := runtime.CallersFrames(pcs[:n])
 	for {
-		n := runtime.Callers(1, pcs)
-		if slices.Contains(pcs[:n], want) {
+		f, more := frames.Next()
+		if f.Line == slotLines[o.slot] && f.Function == slotFunc {
 			return true
 		}
-		if n < len(pcs) {
-			return false // the whole stack was read
+		if !more {
+			return false
 		}
-		pcs = make([]uintptr, 2*len(pcs))
 	}
 }
 
@@ -305,7 +321,22 @@ type tableLock struct {
 
 // lock takes l, or returns false without waiting if l is held by a
 // transaction the calling goroutine is running: waiting would never end.
+// Store.lock inlines its fast path.
 func (l *tableLock) lock() bool {
+	if l.owner.Load() == nil {
+		l.mu.Lock()
+		return true
+	}
+	return l.lockOwned()
+}
+
+// lockOwned is lock's path when a transaction holds l, or just held it.
+// Without an owner, no running transaction holds l (a transaction names its
+// owner before its function runs, and this goroutine would see its own
+// store), so lock waits as a plain mutex would.
+//
+//go:noinline
+func (l *tableLock) lockOwned() bool {
 	if l.mu.TryLock() {
 		return true
 	}

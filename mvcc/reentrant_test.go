@@ -166,7 +166,7 @@ func TestOtherGoroutineWaitsForTransaction(t *testing.T) {
 // goroutine-number fallback while slots are free.
 func TestSlotCallSitesDistinct(t *testing.T) {
 	if !slotsUsable {
-		t.Fatalf("slot call sites are not distinct: %x", slotPCs)
+		t.Fatalf("slot call sites are not told apart: %s at lines %v", slotFunc, slotLines)
 	}
 	o := newOwner()
 	defer o.release()

@@ -121,7 +121,23 @@ func sortedNames(names []string) []string {
 // ErrReentrantWrite instead of waiting for ever.
 func (s *Store[T]) lock(names []string) error {
 	for i, n := range names {
-		if !s.lockFor(n).lock() {
+		l := s.lockFor(n)
+		if l.owner.Load() == nil { // the fast path of tableLock.lock
+			l.mu.Lock()
+		} else if !l.lockOwned() {
+			s.unlock(names[:i])
+			return Reentrant(n)
+		}
+	}
+	return nil
+}
+
+// lockHeld is lock that also stores the lock of names[i] in held[i].
+func (s *Store[T]) lockHeld(names []string, held []*tableLock) error {
+	for i, n := range names {
+		l := s.lockFor(n)
+		held[i] = l
+		if !l.lock() {
 			s.unlock(names[:i])
 			return Reentrant(n)
 		}
@@ -164,19 +180,27 @@ func (s *Store[T]) Transact(names []string, fn func(*Root[T]) ([]Change[T], erro
 	return s.write(names, fn, true)
 }
 
-func (s *Store[T]) write(names []string, fn func(*Root[T]) ([]Change[T], error), foreign bool) (*Root[T], error) {
+// write is Write, or Transact if owned.
+func (s *Store[T]) write(names []string, fn func(*Root[T]) ([]Change[T], error), owned bool) (*Root[T], error) {
 	if len(names) > 1 { // one name, the common case, needs no copy
 		names = sortedNames(slices.Clone(names))
 	}
-	if err := s.lock(names); err != nil {
+	var held []*tableLock // the locks of names, for Transact
+	var err error
+	if owned {
+		held = make([]*tableLock, len(names))
+		err = s.lockHeld(names, held)
+	} else {
+		err = s.lock(names)
+	}
+	if err != nil {
 		return s.root.Load(), err
 	}
 	defer s.unlock(names)
 	cur := s.root.Load()
 	var changes []Change[T]
-	var err error
-	if foreign {
-		changes, err = s.callOwned(names, cur, fn)
+	if owned {
+		changes, err = callOwned(held, cur, fn)
 	} else {
 		changes, err = fn(cur)
 	}
@@ -205,18 +229,18 @@ func (s *Store[T]) write(names []string, fn func(*Root[T]) ([]Change[T], error),
 	}
 }
 
-// callOwned calls fn with the locks of names, which the caller holds,
-// naming this goroutine as their owner until fn returns or panics.
-func (s *Store[T]) callOwned(names []string, cur *Root[T], fn func(*Root[T]) ([]Change[T], error)) (changes []Change[T], err error) {
+// callOwned calls fn with held, the locks the caller took, naming this
+// goroutine as their owner until fn returns or panics.
+func callOwned[T any](held []*tableLock, cur *Root[T], fn func(*Root[T]) ([]Change[T], error)) (changes []Change[T], err error) {
 	o := newOwner()
-	defer o.release()
-	for _, n := range names {
-		s.lockFor(n).owner.Store(o)
+	for _, l := range held {
+		l.owner.Store(o)
 	}
 	defer func() {
-		for _, n := range names {
-			s.lockFor(n).owner.Store(nil)
+		for _, l := range held {
+			l.owner.Store(nil)
 		}
+		o.release()
 	}()
 	o.run(func() { changes, err = fn(cur) })
 	return changes, err
