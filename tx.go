@@ -44,12 +44,13 @@ type Tx struct {
 // holds would wait for itself, so it fails at once with an error wrapping
 // ErrReentrantWrite that names the table, and changes nothing: a write
 // through a Table handle (Insert, InsertMany, Upsert, Update, Delete,
-// CreateIndex, DropIndex), a nested Update naming such a table, DropTable,
-// CreateTable or ImportCSV under such a name, ApplyDelta or Restore
-// involving one. fn may handle the error and go on; the transaction commits
-// as usual. Everything else works from fn: reads, snapshots, Save, backups,
-// and writes of tables the transaction does not hold (they wait for those
-// tables' writers, as any write does).
+// CreateIndex, DropIndex), a nested Update naming such a table, DropTable
+// or CreateTable under such a name, ImportCSV under such a name not yet
+// taken (a taken one fails with ErrTableExists first), ApplyDelta or
+// Restore involving one. fn may handle the error and go on; the
+// transaction commits as usual. Everything else works from fn: reads,
+// snapshots, Save, backups, and writes of tables the transaction does not
+// hold (they wait for those tables' writers, as any write does).
 //
 // Two waits remain the caller's to avoid, because they are not on fn's
 // goroutine or not for fn's own locks. A goroutine that fn starts is

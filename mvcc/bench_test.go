@@ -42,3 +42,17 @@ func BenchmarkTransact(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReentrantWrite measures the slow path: a write from inside a
+// transaction's function to a table it holds, found out and refused.
+func BenchmarkReentrantWrite(b *testing.B) {
+	s := New[int]()
+	s.Transact([]string{"a"}, func(*Root[int]) ([]Change[int], error) {
+		for b.Loop() {
+			if _, err := s.Write([]string{"a"}, set("a", 1)); err == nil {
+				b.Fatal("not refused")
+			}
+		}
+		return nil, nil
+	})
+}

@@ -34,12 +34,12 @@ import (
 // addresses, identify the call sites, so that a compiler that splits a call
 // (as profile-guided devirtualization does) cannot hide it.
 //
-// The uncontended path pays nothing for this: a write reads the lock's owner
-// (one atomic load) and, if there is none, takes the mutex as before; only
-// Store.Transact claims a slot and names itself in its locks (a few atomic
-// operations per transaction). The stack is only read when a lock held by a
-// running transaction is contended, where the writer would otherwise sleep
-// anyway.
+// The uncontended path pays next to nothing for this: a write reads the
+// lock's owner (one atomic load) and, if there is none, takes the mutex as
+// before; only Store.Transact claims a slot and names itself in its locks
+// (a few atomic operations per transaction). The stack is only read when a
+// lock held by a running transaction is contended, where the writer would
+// otherwise sleep anyway.
 //
 // If every slot is taken (more than ownerSlots transactions running their
 // functions at once), a transaction records its goroutine number instead,
