@@ -156,12 +156,16 @@ func (db *DB) Seq() uint64 { return db.store.Load().Seq() }
 // every table holds exactly its rows as of snap. Handles obtained before
 // stay bound to their tables: a handle on a table that snap restores works
 // again. Restore waits for running writers of every table involved and
-// produces a new commit.
+// produces a new commit. Called from inside an Update function whose
+// transaction holds one of those tables, it fails at once with
+// ErrReentrantWrite, changing nothing.
 func (db *DB) Restore(snap *Snapshot) error {
 	if snap == nil {
 		return &tbl.Error{Err: ErrInvalidArgument, Msg: "Restore needs a snapshot"}
 	}
-	db.store.Replace(snap.Root())
+	if _, err := db.store.Replace(snap.Root()); err != nil {
+		return err
+	}
 	db.log.Info("Restored database.", "seq", snap.Seq())
 	return nil
 }

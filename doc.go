@@ -138,6 +138,21 @@
 // with an error result fail with ErrTableNotFound, and the others (Get,
 // Count, All, PrimaryKey, ...) return zero values: see Table.
 //
+// Writers never wait for themselves. Inside the function of DB.Update, a
+// write on the same goroutine to a table the transaction holds (through a
+// Table handle, a nested Update, DropTable, CreateTable, ImportCSV,
+// ApplyDelta or Restore) fails at once with ErrReentrantWrite naming the
+// table, changing nothing, and the transaction can go on and commit. The
+// check runs only when a table's lock is taken, so it costs nothing on the
+// uncontended path. Reads, snapshots, Save, backups and writes of other
+// tables work inside the function. Update names the tables it locks, in
+// sorted order, so transactions never wait for each other in a cycle; two
+// waits remain the caller's: a goroutine the function starts waits, like
+// any other writer, until the transaction ends (the function must not wait
+// for it), and writing from the function to a table the transaction did not
+// name can wait in a cycle with another transaction doing the converse.
+// Name in Update every table a transaction writes.
+//
 // # Lifetimes
 //
 // Versions are immutable and garbage-collected once no snapshot, view or

@@ -17,6 +17,12 @@ var (
 	ErrTableExists = mvcc.ErrTableExists
 	// ErrTableNotFound: no table of that name (or the handle's table was dropped).
 	ErrTableNotFound = mvcc.ErrTableNotFound
+	// ErrReentrantWrite: a write from inside an Update function, on its
+	// goroutine, to a table that transaction holds (through a Table handle,
+	// a nested Update, DropTable, CreateTable, ImportCSV, ApplyDelta or
+	// Restore); write through the Tx instead. Waiting would never end, so
+	// the write fails at once and the transaction can go on.
+	ErrReentrantWrite = mvcc.ErrReentrantWrite
 	// ErrDuplicateKey: the primary key already exists.
 	ErrDuplicateKey = tbl.ErrDuplicateKey
 	// ErrNotFound is returned when a record looked up by a key that must
@@ -73,7 +79,8 @@ type (
 	// failure; for ErrDuplicateKey also the key of the record already
 	// stored (see tbl.Error).
 	Error = tbl.Error
-	// TableError names the table of ErrTableExists and ErrTableNotFound.
+	// TableError names the table of ErrTableExists, ErrTableNotFound and
+	// ErrReentrantWrite.
 	TableError = mvcc.TableError
 	// ValueError names the field path and Go type of an unsupported value.
 	ValueError = codec.ValueError

@@ -32,19 +32,40 @@ type Tx struct {
 }
 
 // Update runs fn in a transaction over the named tables. It locks them in
-// sorted order (so transactions never deadlock), waits for their running
-// writers, and gives fn a Tx. If fn returns nil, all its writes are
-// published with one compare-and-swap: readers see all of them or none. If
-// fn returns an error or panics, nothing is published (the panic continues
-// after the locks are released). Tables need not exist yet if fn creates
-// them with Tx.CreateTable.
+// sorted order (so transactions never wait for each other in a cycle),
+// waits for their running writers, and gives fn a Tx. If fn returns nil,
+// all its writes are published with one compare-and-swap: readers see all
+// of them or none. If fn returns an error or panics, nothing is published
+// (the panic continues after the locks are released). Tables need not exist
+// yet if fn creates them with Tx.CreateTable.
+//
+// fn writes the named tables through tx. A write from fn's goroutine that
+// needs the lock of a table this transaction (or an Update enclosing it)
+// holds would wait for itself, so it fails at once with an error wrapping
+// ErrReentrantWrite that names the table, and changes nothing: a write
+// through a Table handle (Insert, InsertMany, Upsert, Update, Delete,
+// CreateIndex, DropIndex), a nested Update naming such a table, DropTable
+// or CreateTable under such a name, ImportCSV under such a name not yet
+// taken (a taken one fails with ErrTableExists first), ApplyDelta or
+// Restore involving one. fn may handle the error and go on; the
+// transaction commits as usual. Everything else works from fn: reads,
+// snapshots, Save, backups, and writes of tables the transaction does not
+// hold (they wait for those tables' writers, as any write does).
+//
+// Two waits remain the caller's to avoid, because they are not on fn's
+// goroutine or not for fn's own locks. A goroutine that fn starts is
+// another writer: its write of a held table waits until Update returns, so
+// fn must not wait for it. And a write from fn to a table this transaction
+// does not hold waits for that table's transaction; if that one, in turn,
+// writes from its function a table this one holds, both wait for ever.
+// Name in Update every table a transaction writes.
 func (db *DB) Update(tables []string, fn func(tx *Tx) error) error {
 	if len(tables) == 0 {
 		return &tbl.Error{Err: ErrInvalidArgument, Msg: "Update needs at least one table name"}
 	}
 	tx := &Tx{names: slices.Compact(slices.Sorted(slices.Values(tables)))}
 	defer func() { tx.done = true }()
-	_, err := db.store.Write(tx.names, func(r *mvcc.Root[*tbl.Table]) ([]mvcc.Change[*tbl.Table], error) {
+	_, err := db.store.Transact(tx.names, func(r *mvcc.Root[*tbl.Table]) ([]mvcc.Change[*tbl.Table], error) {
 		tx.staged = make(map[string]*tbl.Table, len(tx.names))
 		for _, n := range tx.names {
 			if v, ok := r.Table(n); ok {

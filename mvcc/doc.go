@@ -17,6 +17,13 @@
 //
 // A write whose function returns an error or panics publishes nothing.
 //
+// Transact is the write for a function the store does not control. While it
+// runs, a write from its goroutine (Write, Transact or Replace) that needs a
+// lock the transaction holds fails at once with ErrReentrantWrite instead of
+// waiting for itself; a goroutine's identity is read from its stack only
+// when a lock held by a running transaction is contended, so uncontended
+// writes pay one atomic load for it.
+//
 // # Lifetimes
 //
 // A Root and the versions it holds stay valid for as long as anyone refers

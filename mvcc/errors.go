@@ -11,10 +11,16 @@ var (
 	ErrTableExists = errors.New("table exists")
 	// ErrTableNotFound is returned when a named table does not exist.
 	ErrTableNotFound = errors.New("table not found")
+	// ErrReentrantWrite is returned when a write would wait for a table
+	// lock held by a transaction running on the calling goroutine: a write
+	// from inside that transaction's function to a table it holds. Waiting
+	// would never end.
+	ErrReentrantWrite = errors.New("reentrant write: the calling goroutine's own transaction holds the table; write through its Tx")
 )
 
 // A TableError names the table an error concerns. It wraps ErrTableExists or
-// ErrTableNotFound; its message is `dictdb: table "users": table not found`.
+// ErrTableNotFound or ErrReentrantWrite; its message puts the table first:
+// `dictdb: table "users": table not found`.
 type TableError struct {
 	Err   error
 	Table string
@@ -33,3 +39,7 @@ func NotFound(table string) error { return &TableError{Err: ErrTableNotFound, Ta
 
 // Exists returns the error for a table name already in use.
 func Exists(table string) error { return &TableError{Err: ErrTableExists, Table: table} }
+
+// Reentrant returns the error for a write that would wait for the calling
+// goroutine's own transaction, which holds table.
+func Reentrant(table string) error { return &TableError{Err: ErrReentrantWrite, Table: table} }

@@ -81,7 +81,7 @@ func (r *Root[T]) apply(changes []Change[T]) *Root[T] {
 type Store[T any] struct {
 	root atomic.Pointer[Root[T]]
 
-	locks sync.Map // table name -> *sync.Mutex: one writer lock per name, created on demand
+	locks sync.Map // table name -> *tableLock: one writer lock per name, created on demand
 
 	// beforePublish, if set, runs after a write's function succeeded and
 	// before its compare-and-swap, while the table locks are held. Tests
@@ -99,12 +99,12 @@ func New[T any]() *Store[T] {
 // Load returns the current root: one atomic load, never blocking.
 func (s *Store[T]) Load() *Root[T] { return s.root.Load() }
 
-func (s *Store[T]) lockFor(name string) *sync.Mutex {
+func (s *Store[T]) lockFor(name string) *tableLock {
 	if l, ok := s.locks.Load(name); ok {
-		return l.(*sync.Mutex) // the common case: no shared lock taken
+		return l.(*tableLock) // the common case: no shared lock taken
 	}
-	l, _ := s.locks.LoadOrStore(name, new(sync.Mutex))
-	return l.(*sync.Mutex)
+	l, _ := s.locks.LoadOrStore(name, new(tableLock))
+	return l.(*tableLock)
 }
 
 // sortedNames sorts names in place and drops repeats: the order in which
@@ -116,39 +116,102 @@ func sortedNames(names []string) []string {
 }
 
 // lock takes the writer locks of names, which must be sorted and distinct.
-func (s *Store[T]) lock(names []string) {
-	for _, n := range names {
-		s.lockFor(n).Lock()
+// If one of them is held by a transaction the calling goroutine is running,
+// it releases the locks it took and returns an error wrapping
+// ErrReentrantWrite instead of waiting for ever.
+func (s *Store[T]) lock(names []string) error {
+	for i, n := range names {
+		l := s.lockFor(n)
+		if l.owner.Load() == nil { // the fast path of tableLock.lock
+			l.mu.Lock()
+		} else if !l.lockOwned() {
+			s.unlock(names[:i])
+			return Reentrant(n)
+		}
 	}
+	return nil
+}
+
+// lockHeld is lock that also stores the lock of names[i] in held[i].
+func (s *Store[T]) lockHeld(names []string, held []*tableLock) error {
+	for i, n := range names {
+		l := s.lockFor(n)
+		held[i] = l
+		if !l.lock() {
+			s.unlock(names[:i])
+			return Reentrant(n)
+		}
+	}
+	return nil
 }
 
 // unlock releases the locks lock took.
 func (s *Store[T]) unlock(names []string) {
 	for _, n := range names {
-		s.lockFor(n).Unlock()
+		s.lockFor(n).mu.Unlock()
 	}
 }
 
 // Write locks the named tables in sorted order and calls fn with the current
 // root. fn returns the changes to publish; it may only change tables it
-// named. If fn returns an error (or panics) nothing is published and the
-// root is unchanged. Otherwise the changes are published with one
-// compare-and-swap and Write returns the new root. A write with no changes
-// publishes nothing and returns the root fn saw.
+// named (a change to another table panics, publishing nothing). If fn
+// returns an error (or panics) nothing is published and the root is
+// unchanged. Otherwise the changes are published with one compare-and-swap
+// and Write returns the new root. A write with no changes publishes nothing
+// and returns the root fn saw.
+//
+// fn must not call back into the store to write: use Transact for a
+// function that runs code the store does not control. Write fails at once,
+// with an error wrapping ErrReentrantWrite, if a table it names is held by
+// a Transact whose function is running on the calling goroutine.
 func (s *Store[T]) Write(names []string, fn func(*Root[T]) ([]Change[T], error)) (*Root[T], error) {
+	return s.write(names, fn, false)
+}
+
+// Transact is Write for a function that runs code the store does not
+// control, which may call back into the store on the same goroutine. While
+// fn runs, a write from its goroutine to a table Transact holds (through
+// Write, Transact or Replace) fails at once with an error wrapping
+// ErrReentrantWrite instead of waiting for itself; fn can go on and its
+// changes are published as usual. Writes of other tables, and reads, work
+// as they do anywhere. Transact costs a few atomic operations more than
+// Write.
+func (s *Store[T]) Transact(names []string, fn func(*Root[T]) ([]Change[T], error)) (*Root[T], error) {
+	return s.write(names, fn, true)
+}
+
+// write is Write, or Transact if owned.
+func (s *Store[T]) write(names []string, fn func(*Root[T]) ([]Change[T], error), owned bool) (*Root[T], error) {
 	if len(names) > 1 { // one name, the common case, needs no copy
 		names = sortedNames(slices.Clone(names))
 	}
-	s.lock(names)
+	var held []*tableLock // the locks of names, for Transact
+	var err error
+	if owned {
+		held = make([]*tableLock, len(names))
+		err = s.lockHeld(names, held)
+	} else {
+		err = s.lock(names)
+	}
+	if err != nil {
+		return s.root.Load(), err
+	}
 	defer s.unlock(names)
 	cur := s.root.Load()
-	changes, err := fn(cur)
+	var changes []Change[T]
+	if owned {
+		changes, err = callOwned(held, cur, fn)
+	} else {
+		changes, err = fn(cur)
+	}
 	if err != nil {
 		return cur, err
 	}
 	if len(changes) == 0 {
 		return cur, nil
 	}
+	// Check every change before publishing any: a stray change panics with
+	// the root untouched.
 	for _, c := range changes {
 		if _, ok := slices.BinarySearch(names, c.Name); !ok {
 			panic("mvcc: a write changed table " + c.Name + " that it did not lock")
@@ -166,14 +229,35 @@ func (s *Store[T]) Write(names []string, fn func(*Root[T]) ([]Change[T], error))
 	}
 }
 
+// callOwned calls fn with held, the locks the caller took, naming this
+// goroutine as their owner until fn returns or panics.
+func callOwned[T any](held []*tableLock, cur *Root[T], fn func(*Root[T]) ([]Change[T], error)) (changes []Change[T], err error) {
+	o := newOwner()
+	for _, l := range held {
+		l.owner.Store(o)
+	}
+	defer func() {
+		for _, l := range held {
+			l.owner.Store(nil)
+		}
+		o.release()
+	}()
+	o.run(func() { changes, err = fn(cur) })
+	return changes, err
+}
+
 // Replace publishes next's tables as the whole new state, atomically, with a
 // new sequence number: tables absent from next are dropped, the others set
 // to next's versions. It locks every table of the current root and of next
 // first, so it waits for running writers and excludes new ones meanwhile.
-func (s *Store[T]) Replace(next *Root[T]) *Root[T] {
+// It fails, publishing nothing, with an error wrapping ErrReentrantWrite if
+// one of those tables is held by a Transact whose function is running on
+// the calling goroutine.
+func (s *Store[T]) Replace(next *Root[T]) (*Root[T], error) {
 	for {
-		if got := s.replace(next); got != nil {
-			return got
+		got, err := s.replace(next)
+		if got != nil || err != nil {
+			return got, err
 		}
 	}
 }
@@ -185,9 +269,11 @@ func (s *Store[T]) Replace(next *Root[T]) *Root[T] {
 // a name replace did not lock would otherwise survive it. replace returns
 // nil, having published nothing, when such a table appeared, so that
 // Replace starts over with it locked.
-func (s *Store[T]) replace(next *Root[T]) *Root[T] {
+func (s *Store[T]) replace(next *Root[T]) (*Root[T], error) {
 	names := sortedNames(append(s.root.Load().Names(), next.Names()...))
-	s.lock(names)
+	if err := s.lock(names); err != nil {
+		return nil, err
+	}
 	defer s.unlock(names)
 	covered := func(r *Root[T]) bool {
 		for _, e := range r.tables {
@@ -199,18 +285,18 @@ func (s *Store[T]) replace(next *Root[T]) *Root[T] {
 	}
 	cur := s.root.Load()
 	if !covered(cur) {
-		return nil
+		return nil, nil
 	}
 	if s.beforePublish != nil {
 		s.beforePublish(names)
 	}
 	for {
 		if !covered(cur) {
-			return nil
+			return nil, nil
 		}
 		nr := &Root[T]{seq: cur.seq + 1, tables: slices.Clone(next.tables)}
 		if s.root.CompareAndSwap(cur, nr) {
-			return nr
+			return nr, nil
 		}
 		cur = s.root.Load() // another table committed: one we did not lock, maybe
 	}

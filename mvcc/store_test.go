@@ -43,15 +43,50 @@ func TestWritePublishesAtomically(t *testing.T) {
 	}
 }
 
+// TestWriteOfUnlockedTablePanics: a write that returns a change to a table
+// it did not lock panics, publishes none of its changes (not even those to
+// tables it did lock), and releases its locks.
 func TestWriteOfUnlockedTablePanics(t *testing.T) {
 	s := New[int]()
-	defer func() {
-		if recover() == nil {
-			t.Fatal("no panic")
+	if _, err := s.Write([]string{"a"}, func(*Root[int]) ([]Change[int], error) {
+		return []Change[int]{{Name: "a", Value: 1}}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	before := s.Load()
+	for _, write := range []struct {
+		name string
+		run  func(names []string, fn func(*Root[int]) ([]Change[int], error)) (*Root[int], error)
+	}{{"Write", s.Write}, {"Transact", s.Transact}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Fatalf("%s: no panic", write.name)
+				}
+			}()
+			write.run([]string{"a"}, func(*Root[int]) ([]Change[int], error) {
+				return []Change[int]{{Name: "a", Value: 2}, {Name: "b", Value: 1}}, nil
+			})
+		}()
+		after := s.Load()
+		if after != before || after.Seq() != 1 {
+			t.Fatalf("%s: the root changed: seq %d, tables %v", write.name, after.Seq(), after.Names())
 		}
-	}()
-	s.Write([]string{"a"}, func(*Root[int]) ([]Change[int], error) {
-		return []Change[int]{{Name: "b", Value: 1}}, nil
+		if _, ok := after.Table("b"); ok {
+			t.Fatalf("%s: table b was published", write.name)
+		}
+		if v, _ := after.Table("a"); v != 1 {
+			t.Fatalf("%s: a = %d, want 1", write.name, v)
+		}
+	}
+	// The locks of a were released: a later write of a goes through.
+	noHang(t, "a write of a after the panics", func() {
+		r, err := s.Write([]string{"a"}, func(*Root[int]) ([]Change[int], error) {
+			return []Change[int]{{Name: "a", Value: 3}}, nil
+		})
+		if v, _ := r.Table("a"); err != nil || v != 3 || r.Seq() != 2 {
+			t.Errorf("write after the panics: %v, a = %d, seq %d", err, v, r.Seq())
+		}
 	})
 }
 
@@ -89,7 +124,10 @@ func TestReplace(t *testing.T) {
 	s.Write([]string{"a", "b"}, func(*Root[int]) ([]Change[int], error) {
 		return []Change[int]{{Name: "a", Value: 5}, {Name: "b", Value: 2}}, nil
 	})
-	got := s.Replace(old)
+	got, err := s.Replace(old)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if v, _ := got.Table("a"); v != 1 || got.Len() != 1 || got.Seq() != 3 {
 		t.Fatalf("Replace: a=%d len=%d seq=%d", v, got.Len(), got.Seq())
 	}
