@@ -14,24 +14,45 @@ import (
 // from the index, and room to put them in primary-key order. Take one with
 // getScratch and give it back with release once nothing reads its hits, so
 // that a query's candidates cost no garbage.
+//
+// The two buffers are pooled one by one, as they were taken: a sync.Pool
+// keeps the first buffer a processor puts back where only that processor
+// finds it, so a query that moved to another processor would miss a lone
+// pooled object.
 type scratch struct {
-	hits []idx.Hit[Row] // the entries read from the index
-	tmp  []idx.Hit[Row] // where sortHits may put them in key order
+	hits *[]idx.Hit[Row] // the entries read from the index
+	tmp  *[]idx.Hit[Row] // where sortHits may put them in key order; nil until needed
 }
 
 // maxPooledHits is the largest buffer of hits the pool keeps: a larger one
 // is left to the garbage collector.
 const maxPooledHits = 1 << 16
 
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+var hitBuffers = sync.Pool{New: func() any { return new([]idx.Hit[Row]) }}
 
-func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+func getScratch() scratch { return scratch{hits: hitBuffers.Get().(*[]idx.Hit[Row])} }
 
-// release gives s back to the pool; s must not be used after. It clears the
-// hits first, so that the pool keeps no version of a table alive.
+// sortSpace returns the room for sortHits, taking it from the pool on first
+// use.
+func (s *scratch) sortSpace() *[]idx.Hit[Row] {
+	if s.tmp == nil {
+		s.tmp = hitBuffers.Get().(*[]idx.Hit[Row])
+	}
+	return s.tmp
+}
+
+// release gives the buffers back to the pool; s must not be used after. It
+// clears them first, so that the pool keeps no version of a table alive.
 func (s *scratch) release() {
-	s.hits, s.tmp = emptied(s.hits), emptied(s.tmp)
-	scratchPool.Put(s)
+	for _, buf := range []*[]idx.Hit[Row]{s.hits, s.tmp} {
+		if buf == nil {
+			continue
+		}
+		if *buf = emptied(*buf); *buf != nil {
+			hitBuffers.Put(buf)
+		}
+	}
+	s.hits, s.tmp = nil, nil
 }
 
 // emptied clears buf and returns it empty, or nil if it is too large to
@@ -56,13 +77,13 @@ func gathered(desc func() string, x *idx.Index[Row], ranges []idx.Range, limit i
 	s := getScratch()
 	for _, r := range ranges {
 		var ok bool
-		if s.hits, ok = x.AppendScan(s.hits, r, limit); !ok {
+		if *s.hits, ok = x.AppendScan(*s.hits, r, limit); !ok {
 			s.release()
 			return access{}, false
 		}
 	}
-	g := &gatheredHits{x: x, ranges: ranges, s: s}
-	return access{desc: desc, est: len(s.hits), served: served,
+	g := &gatheredHits{x: x, ranges: ranges, s: s, held: true}
+	return access{desc: desc, est: len(*s.hits), served: served,
 		rows: g.all, appendRows: g.appendRows, release: g.release}, true
 }
 
@@ -71,14 +92,15 @@ func gathered(desc func() string, x *idx.Index[Row], ranges []idx.Range, limit i
 type gatheredHits struct {
 	x      *idx.Index[Row]
 	ranges []idx.Range
-	s      *scratch       // nil once released
-	sorted []idx.Hit[Row] // s.hits in key order, once sorted
+	s      scratch
+	held   bool           // s is ours: not released yet
+	sorted []idx.Hit[Row] // the hits in key order, once sorted (in s)
 }
 
 // inOrder returns the hits in primary-key order, sorting them on first use.
 // After release, it reads the index again into fresh memory.
 func (g *gatheredHits) inOrder() []idx.Hit[Row] {
-	if g.s == nil {
+	if !g.held {
 		var again, tmp []idx.Hit[Row]
 		for _, r := range g.ranges {
 			again, _ = g.x.AppendScan(again, r, math.MaxInt)
@@ -86,7 +108,7 @@ func (g *gatheredHits) inOrder() []idx.Hit[Row] {
 		return sortHits(again, &tmp)
 	}
 	if g.sorted == nil {
-		g.sorted = sortHits(g.s.hits, &g.s.tmp)
+		g.sorted = sortHits(*g.s.hits, g.s.sortSpace())
 	}
 	return g.sorted
 }
@@ -111,9 +133,9 @@ func (g *gatheredHits) appendRows(dst []Row) []Row {
 
 // release gives the scratch memory back; it is safe to call more than once.
 func (g *gatheredHits) release() {
-	if g.s != nil {
+	if g.held {
 		g.s.release()
-		g.s, g.sorted = nil, nil
+		g.held, g.sorted = false, nil
 	}
 }
 

@@ -56,14 +56,14 @@ func sortIntHits(entries []idx.Hit[Row], tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
 	}
 	p := getPacked()
 	defer p.release()
-	w := slices.Grow(p.words[:0], len(entries))
+	w := slices.Grow((*p.words)[:0], len(entries))
 	for i := range entries {
 		k, _ := entries[i].Key.Int()
 		w = append(w, (uint64(k)-uint64(lo))<<posBits|uint64(i))
 	}
-	p.words = w
+	*p.words = w
 	var sorted []uint64
-	sorted, p.spare = radix.Uint64s(w, p.spare[:0], posBits)
+	sorted, *p.spare = radix.Uint64s(w, (*p.spare)[:0], posBits)
 	out := slices.Grow((*tmp)[:0], len(entries))
 	for _, x := range sorted {
 		out = append(out, entries[x&(1<<posBits-1)])
@@ -73,15 +73,21 @@ func sortIntHits(entries []idx.Hit[Row], tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
 }
 
 // packed is sortIntHits' pooled memory: the packed sort words and room to
-// radix-sort them. Take one with getPacked and give it back with release
-// once the sorted words are read.
+// radix-sort them, pooled one by one as scratch's buffers are. Take one
+// with getPacked and give it back with release once the sorted words are
+// read.
 type packed struct {
-	words, spare []uint64
+	words, spare *[]uint64
 }
 
-var packedPool = sync.Pool{New: func() any { return new(packed) }}
+var wordBuffers = sync.Pool{New: func() any { return new([]uint64) }}
 
-func getPacked() *packed { return packedPool.Get().(*packed) }
+func getPacked() packed {
+	return packed{words: wordBuffers.Get().(*[]uint64), spare: wordBuffers.Get().(*[]uint64)}
+}
 
-// release gives p back to the pool; p must not be used after.
-func (p *packed) release() { packedPool.Put(p) }
+// release gives the buffers back to the pool; p must not be used after.
+func (p packed) release() {
+	wordBuffers.Put(p.words)
+	wordBuffers.Put(p.spare)
+}
