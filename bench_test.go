@@ -6,9 +6,10 @@ package dictdb_test
 // (age, id) as the secondary index, one mutex and one atomic pointer per
 // table for writers).
 //
-// Records follow ../shared/reference/peers.md section 7: {id, name
-// "user<id>", age 18 + splitmix(id)%50}, ids 1..n, so age == 30 selects
-// about 2% of rows (2,016 of 100k) and 30 <= age < 35 about 10% (10,076).
+// Records are people, as in the comparison module's workloads (bench): {id,
+// name "user<id>", age 18 + splitmix(id)%50}, ids 1..n, so age == 30
+// selects about 2% of rows (2,016 of 100k) and 30 <= age < 35 about 10%
+// (10,076).
 // Records are built outside the timed region.
 //
 // Run: go test -run '^$' -bench . -benchtime=1s ./

@@ -1,7 +1,7 @@
 package dictdb
 
 // CSV import and export, as the Python DictDB's import_csv and export_csv,
-// with these differences (DESIGN.md section 5):
+// with these differences:
 //
 //   - A failed import leaves no table behind (Python keeps an empty one).
 //   - Malformed files are errors unless CSVOptions.Lenient is set: a row

@@ -1,44 +1,7 @@
 package dictdb
 
-// Saving and loading whole databases.
-//
-// # Formats
-//
-// JSON is the Python DictDB's file layout (see package codec): files move
-// both ways between the two libraries. dictdb adds two keys per table that
-// the Python library ignores, "next_id" and "indexes"; PythonCompatible
-// leaves them out, making the file byte for byte what the Python DictDB
-// would write. JSON keeps int vs float but turns time.Time into an RFC 3339
-// string and []byte into a base64 string (they load back as strings), and
-// record fields are written primary key first, then sorted.
-//
-// Binary is dictdb's own format: versioned, CRC-32C checksummed blocks,
-// exact for every kind of value, several times faster to load and smaller.
-// Each block's checksum covers everything before it (format version 2), so
-// blocks out of place are detected as well as damaged ones.
-//
-// # Guarantees
-//
-//   - A save reads one snapshot (DB.Snapshot): the file is one consistent
-//     state of every table, and writers are never blocked or slowed by
-//     locks while it runs.
-//   - A save to a path is crash-safe: it writes a temporary file in the same
-//     directory, fsyncs it, renames it over the target and fsyncs the
-//     directory. If the save fails or the process dies, the previous file is
-//     intact. A failed save removes its temporary file; one a killed process
-//     left (".name.dictdb-tmp-" and 16 hex digits) is never read, and the
-//     next save to the same path removes it, while never touching another
-//     file or a temporary file a save is still writing (see tempfile.go).
-//   - Loading never panics and allocates in proportion to the input it
-//     actually reads. A damaged file gives an error wrapping ErrCorrupt (a
-//     *CorruptError with the byte offset, and the line for JSON); records
-//     that break their table's rules (schema, duplicate keys, unique
-//     indexes) give an error wrapping both ErrCorrupt and the rule's error.
-//   - Load restores tables, primary keys, schemas, the next auto key and the
-//     indexes. A file without dictdb's extra keys (one from the Python
-//     DictDB) is loaded as the Python library loads it: every record is
-//     inserted in file order, records without a key get auto keys, schemas
-//     are checked, no index is created.
+// Saving and loading whole databases: Save, SaveTo, WriteSnapshot, Load and
+// LoadFrom, and the crash-safe file writing under Save.
 
 import (
 	"bufio"
@@ -92,9 +55,19 @@ type Format uint8
 
 // The file formats. The zero Format is invalid.
 const (
-	// JSON is the Python DictDB's JSON layout (plus dictdb's extra keys).
+	// JSON is the Python DictDB's JSON file layout: files move both ways
+	// between the two libraries. dictdb adds two keys per table that the
+	// Python library ignores, "next_id" and "indexes"; PythonCompatible
+	// leaves them out, making the file byte for byte what the Python DictDB
+	// would write. JSON keeps int vs float but turns time.Time into an RFC
+	// 3339 string and []byte into a base64 string (they load back as
+	// strings), and record fields are written primary key first, then
+	// sorted.
 	JSON Format = iota + 1
-	// Binary is dictdb's checksummed binary format.
+	// Binary is dictdb's own format: versioned, CRC-32C checksummed blocks,
+	// exact for every kind of value, several times faster to load and
+	// smaller than JSON. Each block's checksum covers everything before it,
+	// so blocks out of place are detected as well as damaged ones.
 	Binary
 	// Auto, for loading only, detects the format from the content.
 	Auto
@@ -190,9 +163,30 @@ func PythonCompatible() SaveOption {
 // testWrapFile, when set by tests, wraps the temporary file a save writes.
 var testWrapFile func(io.Writer) io.Writer
 
-// Save writes a snapshot of the whole database to path in format f (JSON or
-// Binary), crash-safely: see the guarantees above. It never blocks writers;
-// `go db.Save(...)` runs it in the background.
+// Save writes the whole database to path in format f (JSON or Binary).
+//
+// Save writes from one snapshot (DB.Snapshot): the file holds one
+// consistent state of every table, and writers are never blocked or slowed
+// by locks while it runs, so `go db.Save(...)` runs it in the background.
+//
+// Save is crash-safe. It writes a temporary file in the same directory,
+// named ".<base>.dictdb-tmp-" and 16 random hex digits for a target named
+// <base>, fsyncs it, renames it over path and fsyncs the directory. If the
+// save fails or the process dies at any point, the previous file at path is
+// intact: a reader sees either the old file or the new one, complete. A
+// failed save removes its temporary file. One that a killed process left
+// behind is never read, and the next save to the same path removes it; a
+// save removes only files whose name has exactly that form, that are
+// regular files and that no save is still writing (on Linux, macOS and the
+// BSDs a save holds an flock(2) lock on its temporary file, which the
+// kernel drops when the process dies; elsewhere only this process's own
+// saves are known to be live).
+//
+// The new file keeps the permissions of the file it replaces (0644 for a
+// new one); a path that is a symbolic link is saved through to its target.
+// With AllowedDir, a path outside the directory fails with a *PathError
+// before any file is touched. PythonCompatible leaves dictdb's extra JSON
+// keys out.
 func (db *DB) Save(path string, f Format, opts ...SaveOption) error {
 	if err := checkFormat(f, false); err != nil {
 		return err
@@ -217,14 +211,20 @@ func (db *DB) Save(path string, f Format, opts ...SaveOption) error {
 	return nil
 }
 
-// SaveTo writes a snapshot of the whole database to w in format f. It does
-// not close w. AllowedDir has no effect here.
+// SaveTo writes the whole database to w in format f (JSON or Binary). Like
+// Save it writes from one snapshot, so the output is one consistent state
+// of every table and writers are never blocked while it runs. It does not
+// close w, and on error w may hold part of the output: crash safety is
+// Save's, for files. AllowedDir has no effect here.
 func (db *DB) SaveTo(w io.Writer, f Format, opts ...SaveOption) error {
 	return WriteSnapshot(w, db.Snapshot(), f, opts...)
 }
 
-// WriteSnapshot writes snap to w in format f: what SaveTo does, for a
-// snapshot taken earlier (a backup of a known state).
+// WriteSnapshot writes snap to w in format f (JSON or Binary): what SaveTo
+// does, for a snapshot taken earlier (a backup of a known state). A
+// snapshot never changes, so the output is that state whatever writers do
+// meanwhile, and they are never blocked. It does not close w, and on error
+// w may hold part of the output.
 func WriteSnapshot(w io.Writer, snap *Snapshot, f Format, opts ...SaveOption) error {
 	if err := checkFormat(f, false); err != nil {
 		return err
@@ -285,10 +285,31 @@ func tableDump(t *tbl.Table) *codec.TableDump {
 
 // Load reads a database from path in format f (JSON, Binary or Auto) and
 // returns it; opts may hold AllowedDir and any DB Option. A missing or
-// unreadable file gives the os error (errors.Is(err, fs.ErrNotExist), ...);
-// a damaged one an error wrapping ErrCorrupt. A Python-written file holding
-// values dictdb does not store fails too, naming the record, field and
-// value: see "Differences from the Python DictDB" in the package doc.
+// unreadable file gives the os error (errors.Is(err, fs.ErrNotExist), ...).
+//
+// Load restores the tables, primary keys, schemas, next auto keys and
+// indexes. A JSON file without dictdb's extra keys (one from the Python
+// DictDB) is loaded as the Python library loads it: every record is
+// inserted in file order, records without a key get auto keys, schemas are
+// checked, and no index is created.
+//
+// Load validates everything it reads and returns a database only if the
+// whole file is sound; on any error nothing is returned. A damaged file
+// (bad syntax, a checksum mismatch, truncation, blocks out of place, a
+// structure that is not a dictdb dump, a table that appears twice) gives
+// an error wrapping ErrCorrupt: a *CorruptError with the byte offset, and
+// the line for JSON. Records that break their table's rules (the schema,
+// duplicate primary keys, unique indexes) give an error wrapping both
+// ErrCorrupt and the rule's error. A value outside dictdb's value model,
+// which a Python-written file can hold (NaN, Infinity, an integer beyond
+// int64, true in an int field), gives an error wrapping ErrCorrupt and
+// ErrUnsupportedValue (ErrSchema for the bool) naming the table, record,
+// field and value; the package doc's "Differences from the Python DictDB"
+// says what to do about it.
+//
+// Load never panics, whatever the file holds, and allocates in proportion
+// to the input it actually reads: a length or count field claiming more
+// than the file holds allocates nothing in advance.
 func Load(path string, f Format, opts ...LoadOption) (*DB, error) {
 	if err := checkFormat(f, true); err != nil {
 		return nil, err
@@ -312,7 +333,12 @@ func Load(path string, f Format, opts ...LoadOption) (*DB, error) {
 }
 
 // LoadFrom reads a database from r in format f (JSON, Binary or Auto); opts
-// may hold any DB Option (AllowedDir has no effect here).
+// may hold any DB Option (AllowedDir has no effect here). It restores and
+// validates what Load does: a damaged input gives an error wrapping
+// ErrCorrupt (a *CorruptError with the byte offset, and the line for JSON),
+// records that break their table's rules an error wrapping ErrCorrupt and
+// the rule's error, and on any error nothing is returned. It never panics
+// and allocates in proportion to the input it actually reads.
 func LoadFrom(r io.Reader, f Format, opts ...LoadOption) (*DB, error) {
 	if err := checkFormat(f, true); err != nil {
 		return nil, err

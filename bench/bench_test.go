@@ -287,7 +287,8 @@ func TestConsistency(t *testing.T) {
 			}
 		})
 	}
-	// The full-size counts of peers.md section 7, by the naive loop.
+	// The full-size counts, by the naive loop: the selectivities the
+	// workloads are designed around.
 	if !testing.Short() {
 		full := People(1, FullSizes.Read)
 		var eq, rng, scan int
@@ -303,7 +304,7 @@ func TestConsistency(t *testing.T) {
 			}
 		}
 		if eq != 2016 || rng != 10076 || scan != 1585 {
-			t.Fatalf("100k-row counts = %d, %d, %d; peers.md has 2016, 10076, 1585", eq, rng, scan)
+			t.Fatalf("100k-row counts = %d, %d, %d; want 2016, 10076, 1585", eq, rng, scan)
 		}
 	}
 	runtime.GC()

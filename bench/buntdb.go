@@ -8,8 +8,8 @@ import (
 	"github.com/tidwall/buntdb"
 )
 
-// BuntDB is tidwall/buntdb in memory with its fastest encoding ("fixed" in
-// peers.md): key "u:<id>", value "AAA|name" (zero-padded age) and an index
+// BuntDB is tidwall/buntdb in memory with its fastest encoding (fixed-width
+// values): key "u:<id>", value "AAA|name" (zero-padded age) and an index
 // "age" on u:* whose less function compares the first 3 bytes.
 type BuntDB struct{}
 

@@ -9,12 +9,12 @@ import (
 	"github.com/benbjohnson/immutable"
 )
 
-// Immutable is raw benbjohnson/immutable as peers.md section 7 designed it:
-// a snapshot struct behind an atomic.Pointer, a sync.Mutex for writers, the
-// primary key in a HAMT (immutable.Map, default hasher) and each secondary
-// index in a SortedMap over a composite (value, id) key. Batches into an
-// empty store use builders; batches into a non-empty one must use
-// persistent Sets (builders cannot start from an existing map).
+// Immutable is raw benbjohnson/immutable as a careful user would build a
+// store on it: a snapshot struct behind an atomic.Pointer, a sync.Mutex for
+// writers, the primary key in a HAMT (immutable.Map, default hasher) and
+// each secondary index in a SortedMap over a composite (value, id) key.
+// Batches into an empty store use builders; batches into a non-empty one
+// must use persistent Sets (builders cannot start from an existing map).
 type Immutable struct{}
 
 // Name implements Engine.

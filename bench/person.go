@@ -1,8 +1,8 @@
 // Package bench compares dictdb with hashicorp/go-memdb, tidwall/buntdb, a
 // map behind a sync.RWMutex and raw benbjohnson/immutable maps on identical
 // workloads. It is its own module, so the peers never become dependencies of
-// the library. Workloads (a)-(i) are those of issue 10 and peers.md section
-// 7; RESULTS.md holds the latest run of cmd/compare.
+// the library. Workloads (a)-(i) are defined in workloads.go; RESULTS.md
+// holds the latest run of cmd/compare.
 package bench
 
 import (

@@ -18,7 +18,7 @@ type Sizes struct {
 	SnapHi int // (i) the large table
 }
 
-// FullSizes are the sizes of the issue.
+// FullSizes are the full workload sizes, those RESULTS.md reports.
 var FullSizes = Sizes{Insert: 100_000, Bulk: 1_000_000, Extra: 100_000, Read: 100_000, Heap: 1_000_000, SnapLo: 1_000, SnapHi: 1_000_000}
 
 // Div returns s with every size divided by d (at least 1,000 rows).

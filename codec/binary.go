@@ -72,7 +72,7 @@ import (
 const BinaryMagic = "\x89DICTDB\n"
 
 // BinaryVersion is the binary format version this package writes. It reads
-// this version and version 1 (see the layout notes).
+// this version and version 1 (the layout is described in binary.go).
 const BinaryVersion = 2
 
 // binVersionUnchained is the version whose block checksums cover each block

@@ -1,7 +1,6 @@
 package codec
 
-// CSV reading and writing, as the Python DictDB does it (catalogue section
-// 15), with the decisions of DESIGN.md section 5.
+// CSV reading and writing, as the Python DictDB does it.
 //
 // # Differences from the Python DictDB
 //
@@ -49,7 +48,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -365,8 +363,11 @@ func (c *CSVWriter) Flush() error {
 	return c.err
 }
 
-// FormatCSV renders a normalized value as Python's str() does (see the
-// notes above).
+// FormatCSV renders a normalized value as Python's str() does: nil as "",
+// strings as they are, True/False, floats as repr (100.0, 1e-07), lists and
+// maps as Python's repr ([1, 2], {'k': 1}, keys sorted). dictdb's extra
+// kinds have no Python form: time.Time is written in RFC 3339 and []byte in
+// base64.
 func FormatCSV(v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -379,91 +380,4 @@ func FormatCSV(v any) string {
 		return x.UTC().Format(time.RFC3339Nano)
 	}
 	return string(AppendPyRepr(nil, v))
-}
-
-// AppendPyRepr appends Python's repr() of a normalized value: None, True,
-// 42, 2.0, 'text', [1, 'a'], {'k': 1} (map keys sorted). dictdb's extra
-// kinds are written as the repr of their string form: time.Time in RFC 3339,
-// []byte in base64.
-func AppendPyRepr(b []byte, v any) []byte {
-	switch x := v.(type) {
-	case nil:
-		return append(b, "None"...)
-	case bool:
-		if x {
-			return append(b, "True"...)
-		}
-		return append(b, "False"...)
-	case int64:
-		return strconv.AppendInt(b, x, 10)
-	case float64:
-		switch {
-		case math.IsNaN(x):
-			return append(b, "nan"...)
-		case math.IsInf(x, 1):
-			return append(b, "inf"...)
-		case math.IsInf(x, -1):
-			return append(b, "-inf"...)
-		}
-		return AppendPyFloat(b, x)
-	case string:
-		return appendPyStrRepr(b, x)
-	case []byte, time.Time:
-		return appendPyStrRepr(b, FormatCSV(x))
-	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = AppendPyRepr(b, e)
-		}
-		return append(b, ']')
-	case map[string]any:
-		b = append(b, '{')
-		for i, k := range sortedKeys(x) {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = appendPyStrRepr(b, k)
-			b = append(b, ": "...)
-			b = AppendPyRepr(b, x[k])
-		}
-		return append(b, '}')
-	}
-	return fmt.Appendf(b, "%v", v)
-}
-
-// appendPyStrRepr appends Python's repr of a string: single quotes unless
-// the string holds a single quote and no double quote.
-func appendPyStrRepr(b []byte, s string) []byte {
-	q := byte('\'')
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		q = '"'
-	}
-	b = append(b, q)
-	for _, r := range s {
-		switch {
-		case r == rune(q) || r == '\\':
-			b = append(b, '\\', byte(r))
-		case r == '\n':
-			b = append(b, '\\', 'n')
-		case r == '\r':
-			b = append(b, '\\', 'r')
-		case r == '\t':
-			b = append(b, '\\', 't')
-		case r < 0x80 && (r < 0x20 || r == 0x7f), r >= 0x80 && !unicode.IsPrint(r):
-			switch {
-			case r < 0x100:
-				b = fmt.Appendf(b, `\x%02x`, r)
-			case r < 0x10000:
-				b = fmt.Appendf(b, `\u%04x`, r)
-			default:
-				b = fmt.Appendf(b, `\U%08x`, r)
-			}
-		default:
-			b = utf8.AppendRune(b, r)
-		}
-	}
-	return append(b, q)
 }

@@ -96,7 +96,7 @@ func TestEqNe(t *testing.T) {
 		{age.Ne(30), rec{"age": 30.0}, false},
 		{age.Ne(30), rec{"age": 31}, true},
 		{age.Ne(30), rec{"age": "30"}, true},
-		{age.Ne(30), rec{}, true}, // exact negation of Eq (DESIGN section 5)
+		{age.Ne(30), rec{}, true}, // exact negation of Eq
 		{age.Ne(30), rec{"age": nil}, true},
 		{age.Ne(nil), rec{}, false},
 		{age.Ne(nil), rec{"age": nil}, false},

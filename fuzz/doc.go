@@ -18,12 +18,12 @@
 // keys from a small range, so duplicates, misses and error paths are common.
 //
 // Run executes a program against a DB: the real database behind the Real
-// adapter, or Model, a reference implementation of DESIGN.md written with
-// plain maps, slices, linear scans, a naive sort, a direct interpreter of
-// the cond tree and LIKE through regular expressions. The model shares only
-// codec.Compare and codec.Equal with the library. Each operation records its
-// result and its error class (the sentinel it wraps), one line per
-// operation; histories must match line for line.
+// adapter, or Model, a reference implementation of the documented semantics
+// written with plain maps, slices, linear scans, a naive sort, a direct
+// interpreter of the cond tree and LIKE through regular expressions. The
+// model shares only codec.Compare and codec.Equal with the library. Each
+// operation records its result and its error class (the sentinel it wraps),
+// one line per operation; histories must match line for line.
 //
 //   - FuzzOps compares the database with the model.
 //   - FuzzMetamorphic runs one program (without its index operations) under
@@ -63,6 +63,6 @@
 //	DICTDB_ENTRY=testdata/fuzz/FuzzOps/<hash> go test -run TestPrintEntry -v ./fuzz
 //
 // prints any entry's program and model history. Give the
-// entry a descriptive name, decide from DESIGN.md whether the model or the
+// entry a descriptive name, decide from the documentation whether the model or the
 // library is wrong, and add a minimal reproduction to bugs_test.go.
 package fuzz

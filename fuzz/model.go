@@ -14,7 +14,7 @@ import (
 	"github.com/dictdb-go/dictdb/cond"
 )
 
-// The model is a reference implementation of the semantics of DESIGN.md
+// The model is a reference implementation of dictdb's documented semantics
 // written without tbl, idx, mvcc, snapshot or cond's matcher: plain maps and
 // slices, linear scans, a naive sort and a direct interpreter of the
 // condition tree. It shares only codec.Compare and codec.Equal with the

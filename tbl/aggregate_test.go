@@ -52,7 +52,8 @@ func rowsOf(r ...aggRec) []aggRec   { return r }
 func emptyRows() []map[string]any   { return []map[string]any{} }
 func one(r aggRec) []map[string]any { return []map[string]any{r} }
 
-// employees is the catalogue's data set (section 16).
+// employees is the employees data set of the Python DictDB's aggregation
+// examples.
 func employees(t testing.TB) *Table {
 	return aggTable(t, "id",
 		aggRec{"name": "Alice", "dept": "IT", "salary": 70000, "age": 30},

@@ -2,8 +2,9 @@ package tbl
 
 // Benchmarks of one table version, below the mvcc store and the public API:
 // the difference from the root package's benchmarks of the same names is
-// the cost of the commit protocol and the snapshot views. Records follow
-// ../../shared/reference/peers.md section 7 (age = 18 + splitmix(id)%50).
+// the cost of the commit protocol and the snapshot views. Records are the
+// root package benchmarks' people: {id, name "user<id>", age 18 +
+// splitmix(id)%50}.
 
 import (
 	"fmt"

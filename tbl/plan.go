@@ -6,12 +6,10 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/idx"
-	"github.com/dictdb-go/dictdb/internal/radix"
 )
 
 // The planner picks how a query reaches its candidate rows. It only ever
@@ -29,7 +27,8 @@ type access struct {
 	// served lists the conjuncts the candidates satisfy exactly (an index
 	// lookup of an equality, say): only the other conjuncts remain to check.
 	served []cond.Cond
-	// release, if set, frees what the access gathered when it is not used.
+	// release, if set, gives back the pooled memory the candidates were
+	// gathered into; close calls it.
 	release func()
 	// appendRows, if set, appends the candidates to dst in primary-key
 	// order, like ranging over rows, but without a call per row.
@@ -37,6 +36,15 @@ type access struct {
 }
 
 func fullScan() string { return "full scan" }
+
+// close gives back the pooled memory of a's candidates. Every access choose
+// returns must be closed once its rows are no longer read; reading them
+// after close reads the index again.
+func (a access) close() {
+	if a.release != nil {
+		a.release()
+	}
+}
 
 // residual returns the matcher for what a's candidates still need checked:
 // the conjuncts of where it does not serve exactly, or full when it serves
@@ -62,25 +70,28 @@ func (a access) residual(where cond.Cond, full cond.Matcher) cond.Matcher {
 }
 
 // candidates iterates, in primary-key order, over a superset of the rows
-// matching where.
+// matching where. Each iteration chooses an access and closes it when the
+// iteration ends.
 func (t *Table) candidates(where cond.Cond) iter.Seq2[codec.Key, Row] {
-	return t.choose(where).rows
+	return func(yield func(codec.Key, Row) bool) {
+		a := t.choose(where)
+		defer a.close()
+		a.rows(yield)
+	}
 }
 
 // choose returns the cheapest access for where: the usable conjunct with the
-// smallest estimated count, or a full scan.
+// smallest estimated count, or a full scan. The caller must close it.
 func (t *Table) choose(where cond.Cond) access {
 	best := access{desc: fullScan, est: t.rows.Len(), rows: t.All(), scan: true}
 	consider := func(a access, ok bool) {
 		switch {
 		case !ok:
 		case a.est < best.est:
-			if best.release != nil {
-				best.release()
-			}
+			best.close()
 			best = a
-		case a.release != nil:
-			a.release()
+		default:
+			a.close()
 		}
 	}
 	conjuncts := cond.Conjuncts(where)
@@ -437,176 +448,12 @@ func (t *Table) indexAccess(x *idx.Index[Row], p *cond.Pred, limit int) (access,
 // point is the range of the values equal to v.
 func point(v any) idx.Range { return idx.Range{Lo: v, LoIncl: true, Hi: v, HiIncl: true} }
 
-// hitBuffers recycles the slices that index accesses gather, so that a
-// query's candidates cost no garbage.
-var hitBuffers = sync.Pool{New: func() any { return new([]idx.Hit[Row]) }}
-
-func releaseHits(buf *[]idx.Hit[Row]) {
-	clear(*buf) // drop the rows, so the pool keeps no version alive
-	if cap(*buf) <= 1<<16 {
-		*buf = (*buf)[:0]
-		hitBuffers.Put(buf)
-	}
-}
-
-// gathered reads the entries of x in ranges once: counting them is the
-// estimate, and keeping them (in a recycled buffer) saves reading the index
-// again for the candidates. It gives up (ok false) past limit entries.
-func gathered(desc func() string, x *idx.Index[Row], ranges []idx.Range, limit int, served []cond.Cond) (access, bool) {
-	if len(ranges) == 1 && ranges[0].LoIncl && ranges[0].HiIncl && ranges[0].Hi != nil &&
-		!ranges[0].Prefix && codec.Compare(ranges[0].Lo, ranges[0].Hi) == 0 {
-		return gatheredValue(desc, x, ranges[0], limit, served) // one value
-	}
-	buf := hitBuffers.Get().(*[]idx.Hit[Row])
-	hs := (*buf)[:0]
-	for _, r := range ranges {
-		var ok bool
-		if hs, ok = x.AppendScan(hs, r, limit); !ok {
-			*buf = hs
-			releaseHits(buf)
-			return access{}, false
-		}
-	}
-	*buf = hs
-	used := false
-	// take hands the hits over in key order, once; later calls read the
-	// index again (the buffers went back to the pool after the first).
-	take := func(use func([]idx.Hit[Row])) {
-		tmp := hitBuffers.Get().(*[]idx.Hit[Row])
-		defer releaseHits(tmp)
-		if used {
-			var again []idx.Hit[Row]
-			for _, r := range ranges {
-				again, _ = x.AppendScan(again, r, math.MaxInt)
-			}
-			use(sortHits(again, tmp))
-			return
-		}
-		used = true
-		defer releaseHits(buf)
-		use(sortHits(*buf, tmp))
-	}
-	return access{desc: desc, est: len(hs), served: served,
-		rows: func(yield func(codec.Key, Row) bool) {
-			take(func(hs []idx.Hit[Row]) {
-				for i := range hs {
-					if !yield(hs[i].Key, hs[i].Row) {
-						return
-					}
-				}
-			})
-		},
-		appendRows: func(dst []Row) []Row {
-			take(func(hs []idx.Hit[Row]) {
-				dst = slices.Grow(dst, len(hs))
-				for i := range hs {
-					dst = append(dst, hs[i].Row)
-				}
-			})
-			return dst
-		},
-		release: func() {
-			if !used {
-				used = true
-				releaseHits(buf)
-			}
-		}}, true
-}
-
-// gatheredValue is gathered for the entries of one value, which are in key
-// order already: it counts them without copying, and Select copies their
-// rows straight out of the index's leaves.
-func gatheredValue(desc func() string, x *idx.Index[Row], r idx.Range, limit int, served []cond.Cond) (access, bool) {
-	n, ok := x.CountRange(r, limit)
-	if !ok {
-		return access{}, false
-	}
-	return access{desc: desc, est: n, served: served,
-		rows: func(yield func(codec.Key, Row) bool) {
-			hs, _ := x.AppendScan(nil, r, math.MaxInt)
-			for i := range hs {
-				if !yield(hs[i].Key, hs[i].Row) {
-					return
-				}
-			}
-		},
-		appendRows: func(dst []Row) []Row {
-			return x.AppendRows(slices.Grow(dst, n), r)
-		}}, true
-}
-
 func stringArg(p *cond.Pred) string {
 	if len(p.Args) > 0 {
 		s, _ := p.Args[0].(string)
 		return s
 	}
 	return ""
-}
-
-// sortHits returns entries in primary-key order, sorted in place or into
-// *tmp. They come as runs of equal values, each run already in key order.
-// Several runs of integer keys are radix-sorted: merging them head by head
-// mispredicts most branches, while a radix sort is a few linear passes.
-func sortHits(entries []idx.Hit[Row], tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
-	sorted, allInt := true, true
-	for i := range entries {
-		_, isInt := entries[i].Key.Int()
-		allInt = allInt && isInt
-		sorted = sorted && (i == 0 || entries[i-1].Key.Less(entries[i].Key))
-	}
-	switch {
-	case sorted:
-		return entries
-	case allInt && len(entries) < 1<<posBits:
-		return sortIntHits(entries, tmp)
-	}
-	slices.SortFunc(entries, func(a, b idx.Hit[Row]) int { return codec.CompareKeys(a.Key, b.Key) })
-	return entries
-}
-
-// posBits is how many low bits of a packed sort word hold an entry's
-// position.
-const posBits = 24
-
-// packedBuffers recycles sortIntHits' scratch words.
-var packedBuffers = sync.Pool{New: func() any { return new([]uint64) }}
-
-// sortIntHits sorts hits with integer keys into *tmp. It radix-sorts words
-// packing each key's offset from the smallest key with the entry's
-// position, which moves 8 bytes free of pointers per step instead of a
-// whole hit, then gathers the hits in one pass. Keys spanning more than the
-// word has room for fall back to sorting the hits themselves.
-func sortIntHits(entries []idx.Hit[Row], tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
-	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
-	for i := range entries {
-		k, _ := entries[i].Key.Int()
-		lo, hi = min(lo, k), max(hi, k)
-	}
-	if uint64(hi)-uint64(lo) >= 1<<(64-posBits) {
-		var out []idx.Hit[Row]
-		out, *tmp = radix.Sort(entries, (*tmp)[:0], func(h *idx.Hit[Row]) int64 {
-			k, _ := h.Key.Int()
-			return k
-		})
-		return out
-	}
-	words, scratch := packedBuffers.Get().(*[]uint64), packedBuffers.Get().(*[]uint64)
-	defer packedBuffers.Put(words)
-	defer packedBuffers.Put(scratch)
-	w := slices.Grow((*words)[:0], len(entries))
-	for i := range entries {
-		k, _ := entries[i].Key.Int()
-		w = append(w, (uint64(k)-uint64(lo))<<posBits|uint64(i))
-	}
-	*words = w
-	sorted, grown := radix.Uint64s(w, (*scratch)[:0], posBits)
-	*scratch = grown
-	out := slices.Grow((*tmp)[:0], len(entries))
-	for _, x := range sorted {
-		out = append(out, entries[x&(1<<posBits-1)])
-	}
-	*tmp = out
-	return out
 }
 
 // orderedSource returns the rows in the order of a single-key OrderBy, when
@@ -666,63 +513,4 @@ func (t *Table) orderedSource(order []orderKey) (rows iter.Seq2[codec.Key, Row],
 		}
 		flush()
 	}, "sorted index on " + o.field + " (descending)", true
-}
-
-// Explain describes how Select would run q: the access path with its
-// estimated rows, the residual filter, and the sort strategy.
-func (t *Table) Explain(q Query) (string, error) {
-	p, err := t.compileQuery(q)
-	if err != nil {
-		return "", err
-	}
-	a := t.choose(q.Where)
-	var b strings.Builder
-	fmt.Fprintf(&b, "table %s (%d rows)\n", t.name, t.rows.Len())
-	fmt.Fprintf(&b, "access: %s, estimated rows %d\n", a.desc(), a.est)
-	if q.Where != nil {
-		fmt.Fprintf(&b, "filter: %s\n", q.Where.String())
-	}
-	switch strat := t.sortStrategy(p, a); {
-	case strat != "":
-		fmt.Fprintf(&b, "order: %s\n", strat)
-	}
-	if p.distinct {
-		b.WriteString("distinct: yes\n")
-	}
-	if p.limit > 0 || p.offset > 0 {
-		fmt.Fprintf(&b, "offset %d, limit %d\n", p.offset, p.limit)
-	}
-	return b.String(), nil
-}
-
-// sortStrategy names how rows get their order; it mirrors run.
-func (t *Table) sortStrategy(p *plan, a access) string {
-	if len(p.order) == 0 {
-		return "primary-key order"
-	}
-	if _, desc, ok := t.orderedSource(p.order); ok && (p.limit > 0 || a.scan) {
-		return "streamed in " + desc + stopNote(p)
-	}
-	if p.limit > 0 && !p.distinct {
-		return fmt.Sprintf("top-%d selection by %s", p.offset+p.limit, orderString(p.order))
-	}
-	return "sort by " + orderString(p.order)
-}
-
-func stopNote(p *plan) string {
-	if p.limit > 0 {
-		return fmt.Sprintf(", stopping after %d rows", p.offset+p.limit)
-	}
-	return ""
-}
-
-func orderString(order []orderKey) string {
-	parts := make([]string, len(order))
-	for i, o := range order {
-		parts[i] = o.field
-		if o.desc {
-			parts[i] = "-" + o.field
-		}
-	}
-	return strings.Join(parts, ", ")
 }

@@ -230,6 +230,7 @@ func (t *Table) Count(where cond.Cond) (int, error) {
 		return 0, err
 	}
 	a := t.choose(where)
+	defer a.close()
 	if match = a.residual(where, match); match == nil {
 		match = func(codec.Record) bool { return true }
 	}
@@ -248,6 +249,7 @@ func (t *Table) Count(where cond.Cond) (int, error) {
 func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) bool) {
 	out := newSink(p, emit)
 	a := t.choose(where)
+	defer a.close()
 	if len(p.order) == 0 {
 		match := a.residual(where, p.match)
 		push := out.push

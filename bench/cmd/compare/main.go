@@ -1,5 +1,5 @@
-// Command compare runs dictdb and its peers on the workloads of issue 10
-// and prints a markdown table (or, with -json, a JSON array) of each
+// Command compare runs dictdb and its peers on the workloads of package
+// bench and prints a markdown table (or, with -json, a JSON array) of each
 // engine's time per operation, dictdb's ratio to each peer and the targets.
 //
 //	go run ./cmd/compare                 # full sizes, 3 repetitions (a few minutes)

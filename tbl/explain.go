@@ -1,0 +1,66 @@
+package tbl
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Explain describes how Select would run q: the access path with its
+// estimated rows, the residual filter, and the sort strategy.
+func (t *Table) Explain(q Query) (string, error) {
+	p, err := t.compileQuery(q)
+	if err != nil {
+		return "", err
+	}
+	a := t.choose(q.Where)
+	defer a.close()
+	var b strings.Builder
+	fmt.Fprintf(&b, "table %s (%d rows)\n", t.name, t.rows.Len())
+	fmt.Fprintf(&b, "access: %s, estimated rows %d\n", a.desc(), a.est)
+	if q.Where != nil {
+		fmt.Fprintf(&b, "filter: %s\n", q.Where.String())
+	}
+	switch strat := t.sortStrategy(p, a); {
+	case strat != "":
+		fmt.Fprintf(&b, "order: %s\n", strat)
+	}
+	if p.distinct {
+		b.WriteString("distinct: yes\n")
+	}
+	if p.limit > 0 || p.offset > 0 {
+		fmt.Fprintf(&b, "offset %d, limit %d\n", p.offset, p.limit)
+	}
+	return b.String(), nil
+}
+
+// sortStrategy names how rows get their order; it mirrors run.
+func (t *Table) sortStrategy(p *plan, a access) string {
+	if len(p.order) == 0 {
+		return "primary-key order"
+	}
+	if _, desc, ok := t.orderedSource(p.order); ok && (p.limit > 0 || a.scan) {
+		return "streamed in " + desc + stopNote(p)
+	}
+	if p.limit > 0 && !p.distinct {
+		return fmt.Sprintf("top-%d selection by %s", p.offset+p.limit, orderString(p.order))
+	}
+	return "sort by " + orderString(p.order)
+}
+
+func stopNote(p *plan) string {
+	if p.limit > 0 {
+		return fmt.Sprintf(", stopping after %d rows", p.offset+p.limit)
+	}
+	return ""
+}
+
+func orderString(order []orderKey) string {
+	parts := make([]string, len(order))
+	for i, o := range order {
+		parts[i] = o.field
+		if o.desc {
+			parts[i] = "-" + o.field
+		}
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,162 @@
+package tbl
+
+import (
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/idx"
+)
+
+// scratch is the pooled memory of one index access: the entries it read
+// from the index, and room to put them in primary-key order. Take one with
+// getScratch and give it back with release once nothing reads its hits, so
+// that a query's candidates cost no garbage.
+//
+// The two buffers are pooled one by one, as they were taken: a sync.Pool
+// keeps the first buffer a processor puts back where only that processor
+// finds it, so a query that moved to another processor would miss a lone
+// pooled object.
+type scratch struct {
+	hits *[]idx.Hit[Row] // the entries read from the index
+	tmp  *[]idx.Hit[Row] // where sortHits may put them in key order; nil until needed
+}
+
+// maxPooledHits is the largest buffer of hits the pool keeps: a larger one
+// is left to the garbage collector.
+const maxPooledHits = 1 << 16
+
+var hitBuffers = sync.Pool{New: func() any { return new([]idx.Hit[Row]) }}
+
+func getScratch() scratch { return scratch{hits: hitBuffers.Get().(*[]idx.Hit[Row])} }
+
+// sortSpace returns the room for sortHits, taking it from the pool on first
+// use.
+func (s *scratch) sortSpace() *[]idx.Hit[Row] {
+	if s.tmp == nil {
+		s.tmp = hitBuffers.Get().(*[]idx.Hit[Row])
+	}
+	return s.tmp
+}
+
+// release gives the buffers back to the pool; s must not be used after. It
+// clears them first, so that the pool keeps no version of a table alive.
+func (s *scratch) release() {
+	for _, buf := range []*[]idx.Hit[Row]{s.hits, s.tmp} {
+		if buf == nil {
+			continue
+		}
+		if *buf = emptied(*buf); *buf != nil {
+			hitBuffers.Put(buf)
+		}
+	}
+	s.hits, s.tmp = nil, nil
+}
+
+// emptied clears buf and returns it empty, or nil if it is too large to
+// keep.
+func emptied(buf []idx.Hit[Row]) []idx.Hit[Row] {
+	clear(buf)
+	if cap(buf) > maxPooledHits {
+		return nil
+	}
+	return buf[:0]
+}
+
+// gathered reads the entries of x in ranges once: counting them is the
+// estimate, and keeping them (in pooled scratch memory, given back by the
+// access's close) saves reading the index again for the candidates. It
+// gives up (ok false) past limit entries.
+func gathered(desc func() string, x *idx.Index[Row], ranges []idx.Range, limit int, served []cond.Cond) (access, bool) {
+	if len(ranges) == 1 && ranges[0].LoIncl && ranges[0].HiIncl && ranges[0].Hi != nil &&
+		!ranges[0].Prefix && codec.Compare(ranges[0].Lo, ranges[0].Hi) == 0 {
+		return gatheredValue(desc, x, ranges[0], limit, served) // one value
+	}
+	s := getScratch()
+	for _, r := range ranges {
+		var ok bool
+		if *s.hits, ok = x.AppendScan(*s.hits, r, limit); !ok {
+			s.release()
+			return access{}, false
+		}
+	}
+	g := &gatheredHits{x: x, ranges: ranges, s: s, held: true}
+	return access{desc: desc, est: len(*s.hits), served: served,
+		rows: g.all, appendRows: g.appendRows, release: g.release}, true
+}
+
+// gatheredHits are the candidates of an index access, held in scratch
+// memory until release.
+type gatheredHits struct {
+	x      *idx.Index[Row]
+	ranges []idx.Range
+	s      scratch
+	held   bool           // s is ours: not released yet
+	sorted []idx.Hit[Row] // the hits in key order, once sorted (in s)
+}
+
+// inOrder returns the hits in primary-key order, sorting them on first use.
+// After release, it reads the index again into fresh memory.
+func (g *gatheredHits) inOrder() []idx.Hit[Row] {
+	if !g.held {
+		var again, tmp []idx.Hit[Row]
+		for _, r := range g.ranges {
+			again, _ = g.x.AppendScan(again, r, math.MaxInt)
+		}
+		return sortHits(again, &tmp)
+	}
+	if g.sorted == nil {
+		g.sorted = sortHits(*g.s.hits, g.s.sortSpace())
+	}
+	return g.sorted
+}
+
+func (g *gatheredHits) all(yield func(codec.Key, Row) bool) {
+	hs := g.inOrder()
+	for i := range hs {
+		if !yield(hs[i].Key, hs[i].Row) {
+			return
+		}
+	}
+}
+
+func (g *gatheredHits) appendRows(dst []Row) []Row {
+	hs := g.inOrder()
+	dst = slices.Grow(dst, len(hs))
+	for i := range hs {
+		dst = append(dst, hs[i].Row)
+	}
+	return dst
+}
+
+// release gives the scratch memory back; it is safe to call more than once.
+func (g *gatheredHits) release() {
+	if g.held {
+		g.s.release()
+		g.held, g.sorted = false, nil
+	}
+}
+
+// gatheredValue is gathered for the entries of one value, which are in key
+// order already: it counts them without copying, and Select copies their
+// rows straight out of the index's leaves.
+func gatheredValue(desc func() string, x *idx.Index[Row], r idx.Range, limit int, served []cond.Cond) (access, bool) {
+	n, ok := x.CountRange(r, limit)
+	if !ok {
+		return access{}, false
+	}
+	return access{desc: desc, est: n, served: served,
+		rows: func(yield func(codec.Key, Row) bool) {
+			hs, _ := x.AppendScan(nil, r, math.MaxInt)
+			for i := range hs {
+				if !yield(hs[i].Key, hs[i].Row) {
+					return
+				}
+			}
+		},
+		appendRows: func(dst []Row) []Row {
+			return x.AppendRows(slices.Grow(dst, n), r)
+		}}, true
+}

@@ -1,0 +1,93 @@
+package tbl
+
+import (
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/idx"
+	"github.com/dictdb-go/dictdb/internal/radix"
+)
+
+// sortHits returns entries in primary-key order, sorted in place or into
+// *tmp. They come as runs of equal values, each run already in key order.
+// Several runs of integer keys are radix-sorted: merging them head by head
+// mispredicts most branches, while a radix sort is a few linear passes.
+func sortHits(entries []idx.Hit[Row], tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
+	sorted, allInt := true, true
+	for i := range entries {
+		_, isInt := entries[i].Key.Int()
+		allInt = allInt && isInt
+		sorted = sorted && (i == 0 || entries[i-1].Key.Less(entries[i].Key))
+	}
+	switch {
+	case sorted:
+		return entries
+	case allInt && len(entries) < 1<<posBits:
+		return sortIntHits(entries, tmp)
+	}
+	slices.SortFunc(entries, func(a, b idx.Hit[Row]) int { return codec.CompareKeys(a.Key, b.Key) })
+	return entries
+}
+
+// posBits is how many low bits of a packed sort word hold an entry's
+// position.
+const posBits = 24
+
+// sortIntHits sorts hits with integer keys into *tmp. It radix-sorts words
+// packing each key's offset from the smallest key with the entry's
+// position, which moves 8 bytes free of pointers per step instead of a
+// whole hit, then gathers the hits in one pass. Keys spanning more than the
+// word has room for fall back to sorting the hits themselves.
+func sortIntHits(entries []idx.Hit[Row], tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for i := range entries {
+		k, _ := entries[i].Key.Int()
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	if uint64(hi)-uint64(lo) >= 1<<(64-posBits) {
+		var out []idx.Hit[Row]
+		out, *tmp = radix.Sort(entries, (*tmp)[:0], func(h *idx.Hit[Row]) int64 {
+			k, _ := h.Key.Int()
+			return k
+		})
+		return out
+	}
+	p := getPacked()
+	defer p.release()
+	w := slices.Grow((*p.words)[:0], len(entries))
+	for i := range entries {
+		k, _ := entries[i].Key.Int()
+		w = append(w, (uint64(k)-uint64(lo))<<posBits|uint64(i))
+	}
+	*p.words = w
+	var sorted []uint64
+	sorted, *p.spare = radix.Uint64s(w, (*p.spare)[:0], posBits)
+	out := slices.Grow((*tmp)[:0], len(entries))
+	for _, x := range sorted {
+		out = append(out, entries[x&(1<<posBits-1)])
+	}
+	*tmp = out
+	return out
+}
+
+// packed is sortIntHits' pooled memory: the packed sort words and room to
+// radix-sort them, pooled one by one as scratch's buffers are. Take one
+// with getPacked and give it back with release once the sorted words are
+// read.
+type packed struct {
+	words, spare *[]uint64
+}
+
+var wordBuffers = sync.Pool{New: func() any { return new([]uint64) }}
+
+func getPacked() packed {
+	return packed{words: wordBuffers.Get().(*[]uint64), spare: wordBuffers.Get().(*[]uint64)}
+}
+
+// release gives the buffers back to the pool; p must not be used after.
+func (p packed) release() {
+	wordBuffers.Put(p.words)
+	wordBuffers.Put(p.spare)
+}
