@@ -6,29 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dictdb-go/dictdb"
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/internal/testhang"
 )
-
-// returnsSoon runs f and fails the test if it has not returned after a
-// minute: the bound only turns a deadlock into a failure, it measures
-// nothing.
-func returnsSoon(t *testing.T, what string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	select {
-	case <-done:
-	case <-time.After(time.Minute):
-		t.Fatalf("%s did not return: it waits for ever", what)
-	}
-}
 
 // reentrantCases are writes to table "a" (a handle on it, or its name)
 // that an Update holding "a" must refuse from inside its function.
@@ -88,7 +71,7 @@ func TestWriteInsideUpdateOfHeldTableFails(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := db.Snapshot()
-			returnsSoon(t, c.name+" inside Update", func() {
+			testhang.Returns(t, c.name+" inside Update", func() {
 				err := db.Update([]string{"a"}, func(tx *dictdb.Tx) error {
 					err := c.write(db, a)
 					var te *dictdb.TableError
@@ -117,7 +100,7 @@ func TestWriteInsideUpdateOfHeldTableFails(t *testing.T) {
 				t.Errorf("the transaction's insert: found %v, count %d, seq %d -> %d", ok, a.Count(), before.Seq(), db.Seq())
 			}
 			// a's lock is free: the same write goes through now.
-			returnsSoon(t, c.name+" after Update", func() {
+			testhang.Returns(t, c.name+" after Update", func() {
 				if err := c.write(db, a); err != nil && !errors.Is(err, dictdb.ErrTableExists) {
 					t.Errorf("%s after Update: %v", c.name, err)
 				}
@@ -133,7 +116,7 @@ func TestWriteInsideNestedUpdateFails(t *testing.T) {
 	a := isoTable(t, db, "a", 1)
 	b := isoTable(t, db, "b", 1)
 	c := isoTable(t, db, "c", 1)
-	returnsSoon(t, "nested Updates", func() {
+	testhang.Returns(t, "nested Updates", func() {
 		err := db.Update([]string{"a"}, func(*dictdb.Tx) error {
 			return db.Update([]string{"b"}, func(tx *dictdb.Tx) error {
 				for _, h := range []*dictdb.Table{a, b} {
@@ -165,7 +148,7 @@ func TestWriteInsideNestedUpdateFails(t *testing.T) {
 func TestCreateOrImportInsideUpdateOfHeldName(t *testing.T) {
 	db := dictdb.New()
 	csv := "id,v\n1,2\n"
-	returnsSoon(t, "the Update", func() {
+	testhang.Returns(t, "the Update", func() {
 		err := db.Update([]string{"n"}, func(tx *dictdb.Tx) error {
 			if _, err := db.CreateTable("n"); !errors.Is(err, dictdb.ErrReentrantWrite) {
 				t.Errorf("CreateTable(n): %v, want ErrReentrantWrite", err)
@@ -188,7 +171,7 @@ func TestCreateOrImportInsideUpdateOfHeldName(t *testing.T) {
 	}
 	// Importing under the name of an existing held table fails as it does
 	// anywhere, before taking any lock.
-	returnsSoon(t, "the import into an existing table", func() {
+	testhang.Returns(t, "the import into an existing table", func() {
 		db.Update([]string{"n"}, func(*dictdb.Tx) error {
 			if _, err := db.ImportCSVFrom(strings.NewReader(csv), "n", dictdb.CSVOptions{}); !errors.Is(err, dictdb.ErrTableExists) {
 				t.Errorf("ImportCSVFrom(n): %v, want ErrTableExists", err)
@@ -209,7 +192,7 @@ func TestNonConflictingCallsInsideUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	returnsSoon(t, "the Update", func() {
+	testhang.Returns(t, "the Update", func() {
 		err := db.Update([]string{"a"}, func(tx *dictdb.Tx) error {
 			if _, ok := a.Get(1); !ok || a.Count() != 3 {
 				return errors.New("a.Get or a.Count failed")
@@ -279,7 +262,7 @@ func TestGoroutineStartedInsideUpdateWaits(t *testing.T) {
 	db := dictdb.New()
 	a := isoTable(t, db, "a", 0)
 	done := make(chan error, 1)
-	returnsSoon(t, "the Update", func() {
+	testhang.Returns(t, "the Update", func() {
 		err := db.Update([]string{"a"}, func(tx *dictdb.Tx) error {
 			go func() {
 				_, err := a.Insert(dictdb.Record{"id": 2})
@@ -293,7 +276,7 @@ func TestGoroutineStartedInsideUpdateWaits(t *testing.T) {
 			t.Errorf("Update: %v", err)
 		}
 	})
-	returnsSoon(t, "the goroutine's insert", func() {
+	testhang.Returns(t, "the goroutine's insert", func() {
 		if err := <-done; err != nil {
 			t.Errorf("the goroutine's insert: %v", err)
 		}

@@ -192,30 +192,7 @@ func (bw *BinaryWriter) BeginTable(t *TableDump) error {
 	if err := validateDump(t); err != nil {
 		return bw.fail(err)
 	}
-	b := bw.blk
-	b = appendStr(b, t.Name)
-	b = appendStr(b, t.PrimaryKey)
-	if t.Schema == nil {
-		b = append(b, 0)
-	} else {
-		b = append(b, 1)
-		b = binary.AppendUvarint(b, uint64(len(t.Schema)))
-		for _, f := range t.Schema {
-			b = appendStr(b, f.Name)
-			b = appendStr(b, f.Type)
-		}
-	}
-	b = binary.AppendUvarint(b, uint64(t.NextID))
-	b = binary.AppendUvarint(b, uint64(len(t.Indexes)))
-	for _, x := range t.Indexes {
-		b = appendStr(b, x.Field)
-		b = appendStr(b, x.Kind)
-		if x.Unique {
-			b = append(b, 1)
-		} else {
-			b = append(b, 0)
-		}
-	}
+	b := appendTableMetaBinary(bw.blk, t)
 	bw.blk = b
 	if err := bw.emit(blockTable); err != nil {
 		return err
@@ -857,4 +834,40 @@ func (d *dec) value(depth int) (any, error) {
 	}
 	d.pos--
 	return nil, d.fail("unknown value tag %d", tag)
+}
+
+// appendTableMetaBinary appends a table's metadata as a binary dump's table
+// block payload holds it (name, primary key, schema, next auto key,
+// indexes), so that dec.tableDump reads it.
+func appendTableMetaBinary(b []byte, t *TableDump) []byte {
+	b = appendStr(b, t.Name)
+	b = appendStr(b, t.PrimaryKey)
+	if t.Schema == nil {
+		b = append(b, 0)
+	} else {
+		b = append(b, 1)
+		b = binary.AppendUvarint(b, uint64(len(t.Schema)))
+		for _, f := range t.Schema {
+			b = appendStr(b, f.Name)
+			b = appendStr(b, f.Type)
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(t.NextID))
+	return appendIndexesBinary(b, t.Indexes)
+}
+
+// appendIndexesBinary appends index definitions: a count, then each
+// field, kind and uniqueness.
+func appendIndexesBinary(b []byte, xs []IndexDump) []byte {
+	b = binary.AppendUvarint(b, uint64(len(xs)))
+	for _, x := range xs {
+		b = appendStr(b, x.Field)
+		b = appendStr(b, x.Kind)
+		if x.Unique {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
+	}
+	return b
 }

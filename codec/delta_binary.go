@@ -104,40 +104,6 @@ func WriteBinaryDelta(w io.Writer, d *Delta) error {
 	return err
 }
 
-// appendTableMetaBinary appends a table's metadata as a binary dump's table
-// block payload holds it (name, primary key, schema, next auto key,
-// indexes), so that dec.tableDump reads it.
-func appendTableMetaBinary(b []byte, t *TableDump) []byte {
-	b = appendStr(b, t.Name)
-	b = appendStr(b, t.PrimaryKey)
-	if t.Schema == nil {
-		b = append(b, 0)
-	} else {
-		b = append(b, 1)
-		b = binary.AppendUvarint(b, uint64(len(t.Schema)))
-		for _, f := range t.Schema {
-			b = appendStr(b, f.Name)
-			b = appendStr(b, f.Type)
-		}
-	}
-	b = binary.AppendUvarint(b, uint64(t.NextID))
-	return appendIndexesBinary(b, t.Indexes)
-}
-
-func appendIndexesBinary(b []byte, xs []IndexDump) []byte {
-	b = binary.AppendUvarint(b, uint64(len(xs)))
-	for _, x := range xs {
-		b = appendStr(b, x.Field)
-		b = appendStr(b, x.Kind)
-		if x.Unique {
-			b = append(b, 1)
-		} else {
-			b = append(b, 0)
-		}
-	}
-	return b
-}
-
 // readBinaryDelta decodes a binary delta. It reads the whole input, so
 // memory is bounded by the input's size.
 func readBinaryDelta(r io.Reader) (*Delta, error) {

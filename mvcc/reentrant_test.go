@@ -6,26 +6,10 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/dictdb-go/dictdb/internal/testhang"
 	"github.com/dictdb-go/dictdb/internal/testseed"
 )
-
-// noHang runs f and fails the test if it has not returned after a minute:
-// the bound only turns a deadlock into a failure, it measures nothing.
-func noHang(t *testing.T, what string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	select {
-	case <-done:
-	case <-time.After(time.Minute):
-		t.Fatalf("%s did not return: it waits for ever", what)
-	}
-}
 
 // set returns a write function that sets table name to v.
 func set(name string, v int) func(*Root[int]) ([]Change[int], error) {
@@ -50,7 +34,7 @@ func TestReentrantWriteFails(t *testing.T) {
 	s.Write([]string{"a", "c"}, func(*Root[int]) ([]Change[int], error) {
 		return []Change[int]{{Name: "a", Value: 1}, {Name: "c", Value: 1}}, nil
 	})
-	noHang(t, "the transaction", func() {
+	testhang.Returns(t, "the transaction", func() {
 		_, err := s.Transact([]string{"a"}, func(r *Root[int]) ([]Change[int], error) {
 			_, err := s.Write([]string{"a"}, set("a", 9))
 			wantReentrant(t, "Write(a)", err, "a")
@@ -102,7 +86,7 @@ func TestReentrantWriteFails(t *testing.T) {
 			t.Errorf("%s = %d, want %d", name, v, want)
 		}
 	}
-	noHang(t, "a write of a after the transaction", func() {
+	testhang.Returns(t, "a write of a after the transaction", func() {
 		if _, err := s.Write([]string{"a"}, set("a", 5)); err != nil {
 			t.Error(err)
 		}
@@ -128,7 +112,7 @@ func TestReentranceAfterPanic(t *testing.T) {
 			t.Errorf("lock of %s still names an owner", n)
 		}
 	}
-	noHang(t, "a write after the panic", func() {
+	testhang.Returns(t, "a write after the panic", func() {
 		if _, err := s.Write([]string{"a", "b"}, set("a", 1)); err != nil {
 			t.Error(err)
 		}
@@ -143,7 +127,7 @@ func TestOtherGoroutineWaitsForTransaction(t *testing.T) {
 	var seen int
 	var err error
 	done := make(chan struct{})
-	noHang(t, "the transaction", func() {
+	testhang.Returns(t, "the transaction", func() {
 		s.Transact([]string{"a"}, func(*Root[int]) ([]Change[int], error) {
 			go func() {
 				defer close(done)
@@ -155,7 +139,7 @@ func TestOtherGoroutineWaitsForTransaction(t *testing.T) {
 			return []Change[int]{{Name: "a", Value: 10}}, nil
 		})
 	})
-	noHang(t, "the other goroutine's write", func() { <-done })
+	testhang.Returns(t, "the other goroutine's write", func() { <-done })
 	if err != nil || seen != 10 {
 		t.Fatalf("the other goroutine's write: %v, saw a = %d, want no error and 10", err, seen)
 	}
@@ -206,16 +190,16 @@ func TestReentranceWithoutSlots(t *testing.T) {
 			})
 		})
 	}
-	noHang(t, "parking the transactions", parked.Wait)
+	testhang.Returns(t, "parking the transactions", parked.Wait)
 	var t0 error
 	defer func() {
 		release.Done()
-		noHang(t, "ending the parked transactions", wg.Wait)
+		testhang.Returns(t, "ending the parked transactions", wg.Wait)
 		if t0 != nil {
 			t.Errorf("Write(t0) from another goroutine: %v", t0)
 		}
 	}()
-	noHang(t, "the transaction without a slot", func() {
+	testhang.Returns(t, "the transaction without a slot", func() {
 		s.Transact([]string{"a"}, func(*Root[int]) ([]Change[int], error) {
 			if o := s.lockFor("a").owner.Load(); o == nil || o.slot != -1 {
 				t.Errorf("owner %+v, want the goroutine-number fallback", o)
@@ -289,7 +273,7 @@ func TestReentranceStress(t *testing.T) {
 			}
 		})
 	}
-	noHang(t, "the stress run", wg.Wait)
+	testhang.Returns(t, "the stress run", wg.Wait)
 	r := s.Load()
 	for _, n := range tables {
 		if v, _ := r.Table(n); v != commits[n] {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"sync"
 	"testing"
+
+	"github.com/dictdb-go/dictdb/internal/testhang"
 )
 
 func TestWritePublishesAtomically(t *testing.T) {
@@ -80,7 +82,7 @@ func TestWriteOfUnlockedTablePanics(t *testing.T) {
 		}
 	}
 	// The locks of a were released: a later write of a goes through.
-	noHang(t, "a write of a after the panics", func() {
+	testhang.Returns(t, "a write of a after the panics", func() {
 		r, err := s.Write([]string{"a"}, func(*Root[int]) ([]Change[int], error) {
 			return []Change[int]{{Name: "a", Value: 3}}, nil
 		})
