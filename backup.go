@@ -423,7 +423,7 @@ func (m *BackupManager) full() (*BackupResult, error) {
 	removeStaleTemps(m.dir, "") // leftovers of interrupted backups (any of dictdb's temporary files)
 	meta := &backupMeta{V: 1, Kind: "full", Format: format, N: n, Seq: snap.Seq(), Time: now.UnixMicro()}
 	size, err := m.writeBackupFile(path, meta, func(w io.Writer) error {
-		return writeSnapshot(w, snap, m.opts.Format, saveConfig{})
+		return writeSnapshot(w, snap, m.opts.Format, options{})
 	})
 	if err != nil {
 		return nil, err
@@ -567,7 +567,7 @@ type RestoreOptions struct {
 	// effect on a directory with verified backups, where such files are
 	// skipped.
 	AllowUnverified bool
-	// DB options for the restored database (a logger, ...).
+	// DBOptions configure the restored database (WithLogger).
 	DBOptions []Option
 }
 
@@ -814,7 +814,7 @@ func (r *restorer) loadFull(f *backupFile) (*DB, error) {
 		return nil, err
 	}
 	defer file.Close()
-	cfg := loadConfig{dbOpts: r.opts.DBOptions}
+	cfg := collect(r.opts.DBOptions)
 	format := JSON
 	if f.meta.Format == "binary" {
 		format = Binary
@@ -858,7 +858,7 @@ func restoreUnverified(dir string, files []backupFile, opts RestoreOptions) (*DB
 		return nil, nil, fmt.Errorf("%w: no full backup in %s", ErrBackupChain, dir)
 	}
 	info := &RestoreInfo{Full: files[fullAt].name}
-	db, err := Load(filepath.Join(dir, info.Full), Auto, loadOptions(opts)...)
+	db, err := Load(filepath.Join(dir, info.Full), Auto, opts.DBOptions...)
 	if err != nil {
 		return nil, info, fmt.Errorf("%w: full backup %s: %w", ErrBackupChain, info.Full, err)
 	}
@@ -881,14 +881,6 @@ func restoreUnverified(dir string, files []backupFile, opts RestoreOptions) (*DB
 		prev = f.name
 	}
 	return db, info, nil
-}
-
-func loadOptions(opts RestoreOptions) []LoadOption {
-	out := make([]LoadOption, len(opts.DBOptions))
-	for i, o := range opts.DBOptions {
-		out[i] = o
-	}
-	return out
 }
 
 // applyDeltaFile reads one unverified delta file and applies it in one

@@ -17,25 +17,50 @@ type DB struct {
 	log   *slog.Logger
 }
 
-// An Option configures a DB.
-type Option func(*DB)
+// An Option configures New, Load, LoadFrom, Save, SaveTo and
+// WriteSnapshot. Every option is accepted by every one of them and applies
+// where it means something: WithLogger to the database that New or Load
+// makes, AllowedDir to the path of Save and Load, PythonCompatible to what
+// a save writes.
+type Option func(*options)
+
+// options holds what the Options set.
+type options struct {
+	log        *slog.Logger
+	allowedDir string
+	omitExtras bool
+}
+
+func collect(opts []Option) options {
+	var o options
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	return o
+}
 
 // WithLogger makes the DB log table-level events (creation, drops, restores)
 // to l at debug and info levels. The default is silent: dictdb never writes
 // to stderr by itself.
 func WithLogger(l *slog.Logger) Option {
-	return func(db *DB) {
+	return func(o *options) {
 		if l != nil {
-			db.log = l
+			o.log = l
 		}
 	}
 }
 
 // New returns an empty database.
 func New(opts ...Option) *DB {
-	db := &DB{store: mvcc.New[*tbl.Table](), log: slog.New(slog.DiscardHandler)}
-	for _, o := range opts {
-		o(db)
+	return newDB(collect(opts))
+}
+
+func newDB(o options) *DB {
+	db := &DB{store: mvcc.New[*tbl.Table](), log: o.log}
+	if db.log == nil {
+		db.log = slog.New(slog.DiscardHandler)
 	}
 	db.log.Debug("Initialized an empty DictDB instance.")
 	return db

@@ -153,6 +153,16 @@
 // name can wait in a cycle with another transaction doing the converse.
 // Name in Update every table a transaction writes.
 //
+// # Options
+//
+// A setting a call may take or leave is a functional option of the type
+// named for what it configures: Option for a database and its files (New,
+// Load, Save: WithLogger, AllowedDir, PythonCompatible), TableOption for
+// CreateTable (PrimaryKey, WithSchema) and IndexOption for CreateIndex
+// (Unique). The three operations with many settings take a struct whose
+// zero value means every default: CSVOptions, BackupOptions and
+// RestoreOptions.
+//
 // # Lifetimes
 //
 // Versions are immutable and garbage-collected once no snapshot, view or

@@ -115,49 +115,20 @@ func checkFormat(f Format, load bool) error {
 	return fmt.Errorf("%w: %v", ErrInvalidFormat, f)
 }
 
-type saveConfig struct {
-	allowedDir string
-	omitExtras bool
-}
-
-type loadConfig struct {
-	allowedDir string
-	dbOpts     []Option
-}
-
-// A SaveOption configures Save, SaveTo and WriteSnapshot.
-type SaveOption interface{ applySave(*saveConfig) }
-
-// A LoadOption configures Load and LoadFrom. Every Option (WithLogger, ...)
-// is a LoadOption that configures the loaded DB.
-type LoadOption interface{ applyLoad(*loadConfig) }
-
-func (o Option) applyLoad(c *loadConfig) { c.dbOpts = append(c.dbOpts, o) }
-
-// A FileOption is both a SaveOption and a LoadOption.
-type FileOption struct{ allowedDir string }
-
-func (o FileOption) applySave(c *saveConfig) { c.allowedDir = o.allowedDir }
-func (o FileOption) applyLoad(c *loadConfig) { c.allowedDir = o.allowedDir }
-
 // AllowedDir restricts Save and Load to paths inside dir, as the Python
 // DictDB's allowed_dir does: both the path and dir are made absolute and
 // free of symbolic links, and the path must be dir itself or below it
 // ("allowed2/x" is not inside "allowed", nor is "allowed/../x"). Otherwise
 // the call fails with a *PathError wrapping ErrOutsideAllowedDir before
 // touching any file.
-func AllowedDir(dir string) FileOption { return FileOption{allowedDir: dir} }
-
-type saveOptionFunc func(*saveConfig)
-
-func (f saveOptionFunc) applySave(c *saveConfig) { f(c) }
+func AllowedDir(dir string) Option { return func(o *options) { o.allowedDir = dir } }
 
 // PythonCompatible makes a JSON save leave out dictdb's extra keys, so that
 // the file is byte for byte what the Python DictDB writes for the same data
 // (fields in dictdb's order). Loading it back recomputes the next auto keys
 // and creates no index. It has no effect on Binary.
-func PythonCompatible() SaveOption {
-	return saveOptionFunc(func(c *saveConfig) { c.omitExtras = true })
+func PythonCompatible() Option {
+	return func(o *options) { o.omitExtras = true }
 }
 
 // testWrapFile, when set by tests, wraps the temporary file a save writes.
@@ -187,16 +158,11 @@ var testWrapFile func(io.Writer) io.Writer
 // With AllowedDir, a path outside the directory fails with a *PathError
 // before any file is touched. PythonCompatible leaves dictdb's extra JSON
 // keys out.
-func (db *DB) Save(path string, f Format, opts ...SaveOption) error {
+func (db *DB) Save(path string, f Format, opts ...Option) error {
 	if err := checkFormat(f, false); err != nil {
 		return err
 	}
-	cfg := saveConfig{}
-	for _, o := range opts {
-		if o != nil {
-			o.applySave(&cfg)
-		}
-	}
+	cfg := collect(opts)
 	target, err := checkPath(path, cfg.allowedDir)
 	if err != nil {
 		return err
@@ -216,7 +182,7 @@ func (db *DB) Save(path string, f Format, opts ...SaveOption) error {
 // of every table and writers are never blocked while it runs. It does not
 // close w, and on error w may hold part of the output: crash safety is
 // Save's, for files. AllowedDir has no effect here.
-func (db *DB) SaveTo(w io.Writer, f Format, opts ...SaveOption) error {
+func (db *DB) SaveTo(w io.Writer, f Format, opts ...Option) error {
 	return WriteSnapshot(w, db.Snapshot(), f, opts...)
 }
 
@@ -225,23 +191,18 @@ func (db *DB) SaveTo(w io.Writer, f Format, opts ...SaveOption) error {
 // snapshot never changes, so the output is that state whatever writers do
 // meanwhile, and they are never blocked. It does not close w, and on error
 // w may hold part of the output.
-func WriteSnapshot(w io.Writer, snap *Snapshot, f Format, opts ...SaveOption) error {
+func WriteSnapshot(w io.Writer, snap *Snapshot, f Format, opts ...Option) error {
 	if err := checkFormat(f, false); err != nil {
 		return err
 	}
 	if w == nil || snap == nil {
 		return fmt.Errorf("%w: WriteSnapshot needs a writer and a snapshot", ErrInvalidArgument)
 	}
-	cfg := saveConfig{}
-	for _, o := range opts {
-		if o != nil {
-			o.applySave(&cfg)
-		}
-	}
+	cfg := collect(opts)
 	return writeSnapshot(w, snap, f, cfg)
 }
 
-func writeSnapshot(w io.Writer, snap *Snapshot, f Format, cfg saveConfig) error {
+func writeSnapshot(w io.Writer, snap *Snapshot, f Format, cfg options) error {
 	var dw codec.DumpWriter
 	if f == JSON {
 		dw = codec.NewJSONWriter(w, codec.JSONOptions{OmitExtras: cfg.omitExtras})
@@ -310,16 +271,11 @@ func tableDump(t *tbl.Table) *codec.TableDump {
 // Load never panics, whatever the file holds, and allocates in proportion
 // to the input it actually reads: a length or count field claiming more
 // than the file holds allocates nothing in advance.
-func Load(path string, f Format, opts ...LoadOption) (*DB, error) {
+func Load(path string, f Format, opts ...Option) (*DB, error) {
 	if err := checkFormat(f, true); err != nil {
 		return nil, err
 	}
-	cfg := loadConfig{}
-	for _, o := range opts {
-		if o != nil {
-			o.applyLoad(&cfg)
-		}
-	}
+	cfg := collect(opts)
 	target, err := checkPath(path, cfg.allowedDir)
 	if err != nil {
 		return nil, err
@@ -339,23 +295,18 @@ func Load(path string, f Format, opts ...LoadOption) (*DB, error) {
 // records that break their table's rules an error wrapping ErrCorrupt and
 // the rule's error, and on any error nothing is returned. It never panics
 // and allocates in proportion to the input it actually reads.
-func LoadFrom(r io.Reader, f Format, opts ...LoadOption) (*DB, error) {
+func LoadFrom(r io.Reader, f Format, opts ...Option) (*DB, error) {
 	if err := checkFormat(f, true); err != nil {
 		return nil, err
 	}
 	if r == nil {
 		return nil, fmt.Errorf("%w: LoadFrom needs a reader", ErrInvalidArgument)
 	}
-	cfg := loadConfig{}
-	for _, o := range opts {
-		if o != nil {
-			o.applyLoad(&cfg)
-		}
-	}
+	cfg := collect(opts)
 	return loadFrom(r, f, cfg)
 }
 
-func loadFrom(r io.Reader, f Format, cfg loadConfig) (*DB, error) {
+func loadFrom(r io.Reader, f Format, cfg options) (*DB, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if f == Auto {
 		f = JSON
@@ -363,7 +314,7 @@ func loadFrom(r io.Reader, f Format, cfg loadConfig) (*DB, error) {
 			f = Binary
 		}
 	}
-	db := New(cfg.dbOpts...)
+	db := newDB(cfg)
 	l := &loader{db: db}
 	var err error
 	if f == Binary {

@@ -225,7 +225,7 @@ else the other format than IN's. JSON turns times and bytes into strings.`,
 			if err != nil {
 				return err
 			}
-			var opts []dictdb.SaveOption
+			var opts []dictdb.Option
 			if *pyCompat {
 				opts = append(opts, dictdb.PythonCompatible())
 			}

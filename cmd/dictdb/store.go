@@ -85,7 +85,7 @@ func fileError(err error) error {
 
 // saveDB writes db to path in format f, crash-safely, with a spinner when
 // e.progress is set.
-func saveDB(e *env, db *dictdb.DB, path string, f dictdb.Format, opts ...dictdb.SaveOption) error {
+func saveDB(e *env, db *dictdb.DB, path string, f dictdb.Format, opts ...dictdb.Option) error {
 	done := e.spinner("writing " + filepath.Base(path))
 	defer done()
 	if err := db.Save(path, f, opts...); err != nil {
