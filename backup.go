@@ -436,7 +436,7 @@ func (m *BackupManager) full() (*BackupResult, error) {
 func (m *BackupManager) delta() (*BackupResult, error) {
 	now := m.clock.Now()
 	snap := m.db.Snapshot()
-	diff := snapshot.Diff(m.last, snap)
+	diff := snapshot.Diff(m.last.root, snap.root)
 	if len(diff.Tables) == 0 {
 		return nil, nil // nothing changed: no file
 	}
@@ -448,9 +448,9 @@ func (m *BackupManager) delta() (*BackupResult, error) {
 		dt := codec.DeltaTable{Name: td.Name, Dropped: td.Dropped, Deletes: td.Deletes}
 		if !td.Dropped {
 			v, _ := snap.Table(td.Name)
-			dt.NextID = v.Version().NextID()
+			dt.NextID = v.t.NextID()
 			if td.Created {
-				dt.Created = tableDump(v.Version())
+				dt.Created = tableDump(v.t)
 			} else if td.IndexesChanged {
 				dt.HasIndexes = true
 				dt.Indexes = []codec.IndexDump{}

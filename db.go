@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/dictdb-go/dictdb/mvcc"
-	"github.com/dictdb-go/dictdb/snapshot"
 	"github.com/dictdb-go/dictdb/tbl"
 )
 
@@ -146,7 +145,7 @@ func (db *DB) TableNames() []string { return db.store.Load().Names() }
 
 // Snapshot returns a consistent, read-only view of every table as of now, in
 // constant time. It never blocks and never changes.
-func (db *DB) Snapshot() *Snapshot { return snapshot.Of(db.store.Load()) }
+func (db *DB) Snapshot() *Snapshot { return &Snapshot{root: db.store.Load()} }
 
 // Seq returns the sequence number of the latest commit.
 func (db *DB) Seq() uint64 { return db.store.Load().Seq() }
@@ -163,7 +162,7 @@ func (db *DB) Restore(snap *Snapshot) error {
 	if snap == nil {
 		return &tbl.Error{Err: ErrInvalidArgument, Msg: "Restore needs a snapshot"}
 	}
-	if _, err := db.store.Replace(snap.Root()); err != nil {
+	if _, err := db.store.Replace(snap.root); err != nil {
 		return err
 	}
 	db.log.Info("Restored database.", "seq", snap.Seq())

@@ -232,7 +232,7 @@ func TestSupersededVersionIsCollected(t *testing.T) {
 		return weak.Make(r), weak.Make(v)
 	}
 	snap := db.Snapshot()
-	view, err := tb.Snapshot()
+	view, err := tb.View()
 	require.NoError(t, err)
 	wroot, wver := pointers()
 

@@ -253,7 +253,7 @@ func writeSnapshot(w io.Writer, snap *Snapshot, f Format, cfg saveConfig) error 
 		if err != nil {
 			return err
 		}
-		t := view.Version()
+		t := view.t
 		if err := dw.BeginTable(tableDump(t)); err != nil {
 			return fmt.Errorf("dictdb: save table %q: %w", name, err)
 		}

@@ -1,4 +1,4 @@
-package snapshot_test
+package dictdb_test
 
 import (
 	"testing"
@@ -8,10 +8,9 @@ import (
 
 	"github.com/dictdb-go/dictdb"
 	"github.com/dictdb-go/dictdb/cond"
-	"github.com/dictdb-go/dictdb/snapshot"
 )
 
-func keysOf(rows []dictdb.Row) []any {
+func rowKeys(rows []dictdb.Row) []any {
 	out := make([]any, len(rows))
 	for i, r := range rows {
 		out[i], _ = r.Get("id")
@@ -48,7 +47,7 @@ func TestDiffReportsEachChangeOnce(t *testing.T) {
 	require.NoError(t, err)
 	to := db.Snapshot()
 
-	d := snapshot.Diff(from, to)
+	d := dictdb.Diff(from, to)
 	assert.Equal(t, from.Seq(), d.FromSeq)
 	assert.Equal(t, to.Seq(), d.ToSeq)
 	require.Len(t, d.Tables, 3)
@@ -59,13 +58,13 @@ func TestDiffReportsEachChangeOnce(t *testing.T) {
 	assert.True(t, d.Tables[1].Dropped)
 	u := d.Tables[2]
 	assert.Equal(t, "users", u.Name)
-	assert.Equal(t, []any{int64(2), int64(5)}, keysOf(u.Upserts))
+	assert.Equal(t, []any{int64(2), int64(5)}, rowKeys(u.Upserts))
 	v, _ := u.Upserts[0].Get("v")
 	assert.Equal(t, int64(21), v, "the newest version")
 	assert.Equal(t, []any{int64(3)}, u.Deletes)
 
-	assert.Empty(t, snapshot.Diff(to, to).Tables, "no changes")
-	back := snapshot.Diff(to, from)
+	assert.Empty(t, dictdb.Diff(to, to).Tables, "no changes")
+	back := dictdb.Diff(to, from)
 	assert.Len(t, back.Tables, 3)
 }
 
@@ -79,7 +78,7 @@ func TestDiffOfRecreatedTable(t *testing.T) {
 	b, _ := db.CreateTable("a")
 	_, err = b.Insert(dictdb.Record{"v": 2})
 	require.NoError(t, err)
-	d := snapshot.Diff(from, db.Snapshot())
+	d := dictdb.Diff(from, db.Snapshot())
 	require.Len(t, d.Tables, 1)
 	assert.True(t, d.Tables[0].Created, "a different table of the same name is new")
 	assert.Len(t, d.Tables[0].Upserts, 1)
@@ -93,7 +92,7 @@ func TestDiffReportsIndexAndAutoKeyChanges(t *testing.T) {
 	from := db.Snapshot()
 
 	require.NoError(t, a.CreateIndex("v", dictdb.SortedIndex, dictdb.Unique()))
-	d := snapshot.Diff(from, db.Snapshot())
+	d := dictdb.Diff(from, db.Snapshot())
 	require.Len(t, d.Tables, 1, "an index alone is a change")
 	assert.True(t, d.Tables[0].IndexesChanged)
 	assert.Equal(t, []dictdb.IndexDef{{Field: "v", Kind: dictdb.SortedIndex, Unique: true}}, d.Tables[0].Indexes)
@@ -105,7 +104,7 @@ func TestDiffReportsIndexAndAutoKeyChanges(t *testing.T) {
 	require.NoError(t, err)
 	_, err = a.Delete(cond.Field("id").Eq(k))
 	require.NoError(t, err)
-	d = snapshot.Diff(mid, db.Snapshot())
+	d = dictdb.Diff(mid, db.Snapshot())
 	require.Len(t, d.Tables, 1, "an auto key handed out and its row deleted is a change")
 	assert.True(t, d.Tables[0].NextIDChanged)
 	assert.Equal(t, int64(3), d.Tables[0].NextID)
@@ -113,7 +112,7 @@ func TestDiffReportsIndexAndAutoKeyChanges(t *testing.T) {
 	assert.False(t, d.Tables[0].Empty())
 
 	require.NoError(t, a.DropIndex("v"))
-	d = snapshot.Diff(from, db.Snapshot())
+	d = dictdb.Diff(from, db.Snapshot())
 	require.Len(t, d.Tables, 1)
 	assert.False(t, d.Tables[0].IndexesChanged, "dropped again: the same definitions as before")
 }
