@@ -30,7 +30,7 @@
 // Record values are normalized on the way in to nil, bool, int64 (every Go
 // integer type that fits), float64 (float32 too; NaN and infinities are
 // rejected), string, []byte (copied), time.Time (UTC), []any and
-// map[string]any (nested at most codec.MaxDepth levels). Named types, typed
+// map[string]any (nested at most MaxDepth levels). Named types, typed
 // slices and maps with string keys are converted. Anything else (structs,
 // pointers, channels, functions, maps with other keys) fails with
 // ErrUnsupportedValue naming the field and Go type, and nothing is stored.

@@ -84,4 +84,12 @@ type (
 	TableError = mvcc.TableError
 	// ValueError names the field path and Go type of an unsupported value.
 	ValueError = codec.ValueError
+	// QueryError says why a query or a condition is invalid, in its Msg
+	// field (for example `field "age" (<): operand is missing`); it wraps
+	// ErrInvalidQuery.
+	QueryError = cond.QueryError
+	// ParseError says where and why cond.Parse rejected its input: Pos is
+	// the byte offset of the offending token, Expected what the parser
+	// expected there and Found what it found. It wraps ErrInvalidQuery.
+	ParseError = cond.ParseError
 )

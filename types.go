@@ -1,9 +1,15 @@
 package dictdb
 
 import (
+	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/tbl"
 )
+
+// MaxDepth is how deeply lists and maps may nest inside a record field: a
+// scalar field has depth 0, a list of scalars 1, a list of maps of scalars
+// 2. Deeper values fail with ErrUnsupportedValue.
+const MaxDepth = codec.MaxDepth
 
 // A Record is a map-shaped row as callers pass and receive it. Records
 // passed in are copied; records returned are deep copies the caller owns.
