@@ -159,7 +159,7 @@ func (db *DB) importCSV(r io.Reader, t *tbl.Table, opts CSVOptions) (int, error)
 	if err != nil {
 		return 0, err
 	}
-	next, err := t.Restore(recs)
+	next, err := restoreRecords(t, recs)
 	if err != nil {
 		return 0, fmt.Errorf("import into table %q: %w", t.Name(), err)
 	}

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"slices"
 
+	"github.com/dictdb-go/dictdb/internal/stored"
 	"github.com/dictdb-go/dictdb/mvcc"
 	"github.com/dictdb-go/dictdb/tbl"
 )
@@ -98,6 +99,14 @@ func newTable(name string, opts []TableOption) (*tbl.Table, error) {
 		schema = s
 	}
 	return tbl.New(name, cfg.pk, schema)
+}
+
+// restoreRecords returns t with recs added, taking the records over without
+// a copy: recs must be normalized, and owned by the caller, who never
+// touches them again (a decoder's output). See stored.Restore.
+func restoreRecords(t *tbl.Table, recs []map[string]any) (*tbl.Table, error) {
+	next, err := stored.Restore(t, recs)
+	return next.(*tbl.Table), err
 }
 
 // addTable publishes a new table version under its name, failing if the

@@ -402,7 +402,7 @@ func (l *loader) Record(rec map[string]any) error {
 }
 
 func (l *loader) EndTable(d *codec.TableDump) error {
-	t, err := l.cur.Restore(l.recs)
+	t, err := restoreRecords(l.cur, l.recs)
 	clear(l.recs)
 	if err != nil {
 		return fmt.Errorf("table %q: %w", d.Name, err)
