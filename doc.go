@@ -133,7 +133,10 @@
 //
 // # Concurrency
 //
-// DB, Table, Snapshot and View are safe for concurrent use. A handle (Table)
+// DB, Table, Snapshot and View are safe for concurrent use. A View is one
+// table version: Snapshot.Table, Table.View and TxTable.View return one,
+// and Table and TxTable offer the same read methods as View, answered by a
+// View of their current version. A handle (Table)
 // stays bound to the table it was obtained for; after DropTable its calls
 // with an error result fail with ErrTableNotFound, and the others (Get,
 // Count, All, PrimaryKey, ...) return zero values: see Table.
