@@ -1,15 +1,34 @@
 package dictdb
 
-import "github.com/dictdb-go/dictdb/tbl"
+import (
+	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/tbl"
+)
 
 // An Agg is one named aggregation; build it with Count, CountOf, Sum, Avg,
 // Min or Max.
 type Agg = tbl.Agg
 
-// An AggQuery asks for aggregations (in order), an optional Where filter
-// and optional GroupBy fields. Its Columns method gives the result columns
-// in order: the GroupBy fields, then the aggregation names.
-type AggQuery = tbl.AggQuery
+// An AggQuery asks Aggregate for aggregations over the records matching
+// Where, in one group or in groups of equal GroupBy values.
+type AggQuery struct {
+	// Aggs are the aggregations (built with Count, CountOf, Sum, Avg, Min
+	// and Max), computed and named in this order. There must be at least
+	// one, and their names must be non-empty, distinct, and distinct from
+	// the GroupBy fields.
+	Aggs []Agg
+	// Where filters the records first; nil aggregates every record.
+	Where cond.Cond
+	// GroupBy lists the grouping fields (non-empty, distinct); none gives
+	// one result record. Records whose values of these fields are equal
+	// (1 and 1.0 are equal, a missing field is null) form one group.
+	GroupBy []string
+}
+
+// Columns returns the names of the result columns in order: the GroupBy
+// fields, then the aggregation names. Result records are maps; Columns
+// gives the order to print them in.
+func (q AggQuery) Columns() []string { return tbl.AggQuery(q).Columns() }
 
 // AggKind is the kind of an Agg.
 type AggKind = tbl.AggKind
@@ -65,10 +84,12 @@ func Max(name, field string) Agg { return Agg{Name: name, Kind: tbl.AggMax, Fiel
 //
 // Row counts without Where are constant-time, and Min and Max of the
 // primary key or of a sorted-indexed field without Where or GroupBy read
-// the ends of the index. Errors wrap ErrInvalidQuery: see tbl.Table.Aggregate.
+// the ends of the index. An invalid query (no aggregation, an empty or
+// repeated name, a Sum or Avg over a value that is not a number, ...) is an
+// error wrapping ErrInvalidQuery.
 // The records returned are deep copies the caller owns.
 func (t *Table) Aggregate(q AggQuery) ([]Record, error) {
-	v, err := t.Snapshot()
+	v, err := t.View()
 	if err != nil {
 		return nil, err
 	}

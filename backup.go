@@ -20,9 +20,9 @@ import (
 	"github.com/dictdb-go/dictdb/tbl"
 )
 
-// A Clock tells the time and waits. BackupOptions takes one so that tests
-// can drive the schedule without sleeping; the default is the real clock.
-type Clock interface {
+// A clock tells the time and waits. A BackupManager runs on the real one;
+// tests replace it to drive the schedule without sleeping.
+type clock interface {
 	Now() time.Time
 	After(d time.Duration) <-chan time.Time
 }
@@ -73,10 +73,10 @@ type BackupOptions struct {
 	Keep int
 	// FinalBackup makes Stop run one last BackupNow.
 	FinalBackup bool
-	// Clock drives the schedule; nil means the real clock.
-	Clock Clock
 	// Logger receives backup events; nil means the DB's logger.
 	Logger *slog.Logger
+
+	clock clock // drives the schedule; nil means the real clock (tests set it)
 }
 
 // BackupResult describes one backup that wrote a file.
@@ -128,7 +128,7 @@ type BackupManager struct {
 	db    *DB
 	dir   string
 	opts  BackupOptions
-	clock Clock
+	clock clock
 	log   *slog.Logger
 
 	mu          sync.Mutex // serializes backups and guards the fields below
@@ -182,7 +182,7 @@ func NewBackupManager(db *DB, dir string, opts BackupOptions) (*BackupManager, e
 		return nil, err
 	}
 	m := &BackupManager{
-		db: db, dir: dir, opts: opts, clock: opts.Clock, log: opts.Logger,
+		db: db, dir: dir, opts: opts, clock: opts.clock, log: opts.Logger,
 		notify: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	if m.clock == nil {
@@ -436,7 +436,7 @@ func (m *BackupManager) full() (*BackupResult, error) {
 func (m *BackupManager) delta() (*BackupResult, error) {
 	now := m.clock.Now()
 	snap := m.db.Snapshot()
-	diff := snapshot.Diff(m.last, snap)
+	diff := snapshot.Diff(m.last.root, snap.root)
 	if len(diff.Tables) == 0 {
 		return nil, nil // nothing changed: no file
 	}
@@ -448,9 +448,9 @@ func (m *BackupManager) delta() (*BackupResult, error) {
 		dt := codec.DeltaTable{Name: td.Name, Dropped: td.Dropped, Deletes: td.Deletes}
 		if !td.Dropped {
 			v, _ := snap.Table(td.Name)
-			dt.NextID = v.Version().NextID()
+			dt.NextID = v.t.NextID()
 			if td.Created {
-				dt.Created = tableDump(v.Version())
+				dt.Created = tableDump(v.t)
 			} else if td.IndexesChanged {
 				dt.HasIndexes = true
 				dt.Indexes = []codec.IndexDump{}
@@ -908,6 +908,26 @@ func (db *DB) applyDeltaFile(path, prev string, info *RestoreInfo) error {
 	return nil
 }
 
+// A DeltaFile is the decoded content of a delta file, the incremental
+// backup format that both the Python DictDB (JSON) and dictdb (JSON or
+// binary) write: ReadDelta returns one and DB.ApplyDelta applies it. Its
+// fields are those of the file: the tables, each with its upserted records
+// (whole, normalized records), its deleted primary keys, and, when dictdb
+// wrote it, the table's definition if new, its index definitions if they
+// changed, its next auto key and whether it was dropped.
+type DeltaFile = codec.Delta
+
+// ReadDelta reads a delta file in either format, as written by a
+// BackupManager or by the Python DictDB. Memory is bounded by the input's
+// size. A file that is not a delta, or a damaged one, is an error wrapping
+// ErrCorrupt.
+func ReadDelta(r io.Reader) (*DeltaFile, error) {
+	if r == nil {
+		return nil, fmt.Errorf("%w: ReadDelta needs a reader", ErrInvalidArgument)
+	}
+	return codec.ReadDelta(r)
+}
+
 // ApplyDelta applies a decoded delta to the database in one commit, through
 // the normal write paths: tables the delta drops are dropped, tables it
 // creates are created with their schema and indexes, a table's index
@@ -918,7 +938,7 @@ func (db *DB) applyDeltaFile(path, prev string, info *RestoreInfo) error {
 // Tables the delta names but the database lacks are created without schema
 // when the delta carries no definition (the Python DictDB skips them;
 // dictdb keeps their rows). Nothing is published on error.
-func (db *DB) ApplyDelta(d *codec.Delta) error {
+func (db *DB) ApplyDelta(d *DeltaFile) error {
 	if d == nil {
 		return fmt.Errorf("%w: ApplyDelta needs a delta", ErrInvalidArgument)
 	}

@@ -73,7 +73,7 @@ func TestBackupRetentionSurvivesClockStepBack(t *testing.T) {
 	db, users := newBackupDB(t)
 	dir := t.TempDir()
 	clock := newFakeClock()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, Keep: 1, Clock: clock})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, Keep: 1}, clock))
 	require.NoError(t, err)
 	require.NoError(t, m.BackupNow()) // full
 	_, err = users.Insert(dictdb.Record{"name": "second", "age": 2})
@@ -92,7 +92,7 @@ func TestBackupRetentionSurvivesClockStepBack(t *testing.T) {
 	require.NoError(t, err)
 	behind := newFakeClock()
 	behind.Advance(-time.Hour)
-	m2, err := dictdb.NewBackupManager(db2, dir, dictdb.BackupOptions{Incremental: true, Keep: 1, Clock: behind})
+	m2, err := dictdb.NewBackupManager(db2, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, Keep: 1}, behind))
 	require.NoError(t, err)
 	require.NoError(t, m2.BackupNow()) // full, then retention
 	_, err = users2.Insert(dictdb.Record{"name": "delta after restart", "age": 4})
@@ -120,7 +120,7 @@ func TestBackupRetentionNeverDeletesTheNewestFull(t *testing.T) {
 	db, users := newBackupDB(t)
 	dir := t.TempDir()
 	clock := newFakeClock()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, Keep: 1, MaxDeltas: 1, Clock: clock})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, Keep: 1, MaxDeltas: 1}, clock))
 	require.NoError(t, err)
 	for i := range 8 {
 		clock.Advance(time.Duration(1-2*(i%2)) * time.Duration(i+1) * time.Hour)
@@ -140,7 +140,7 @@ func TestBackupDeltaAfterDropIndex(t *testing.T) {
 		t.Run(format.String(), func(t *testing.T) {
 			db, users := newBackupDB(t)
 			dir := t.TempDir()
-			m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, Format: format, Clock: newFakeClock()})
+			m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, Format: format}, newFakeClock()))
 			require.NoError(t, err)
 			require.NoError(t, m.BackupNow())
 			require.NoError(t, users.DropIndex("name"))
@@ -168,7 +168,7 @@ func TestBackupDeltaCarriesDefinitionsAndAutoKeys(t *testing.T) {
 		t.Run(format.String(), func(t *testing.T) {
 			db, users := newBackupDB(t)
 			dir := t.TempDir()
-			m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, Format: format, Clock: newFakeClock()})
+			m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, Format: format}, newFakeClock()))
 			require.NoError(t, err)
 			require.NoError(t, m.BackupNow())
 			check := func(what string, deltas int) {
@@ -220,7 +220,7 @@ func TestBinaryBackupDeltasKeepValueKinds(t *testing.T) {
 	tb, err := db.CreateTable("t")
 	require.NoError(t, err)
 	dir := t.TempDir()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, Format: dictdb.Binary, Clock: newFakeClock()})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, Format: dictdb.Binary}, newFakeClock()))
 	require.NoError(t, err)
 	require.NoError(t, m.BackupNow())
 	rec := dictdb.Record{
@@ -257,7 +257,7 @@ func TestBinaryBackupDeltasKeepValueKinds(t *testing.T) {
 func TestJSONBackupDeltaKeepsPythonLayout(t *testing.T) {
 	db, users := newBackupDB(t)
 	dir := t.TempDir()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, Clock: newFakeClock()})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true}, newFakeClock()))
 	require.NoError(t, err)
 	require.NoError(t, m.BackupNow())
 	_, err = users.Insert(dictdb.Record{"name": "B", "age": 2})
@@ -293,8 +293,8 @@ func TestBackupCallbackPanicIsContained(t *testing.T) {
 	done := make(chan dictdb.BackupResult, 10)
 	failed := make(chan error, 10)
 	calls := 0
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{
-		Clock: clock, Interval: time.Minute, Incremental: true,
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{
+		Interval: time.Minute, Incremental: true,
 		OnBackup: func(r dictdb.BackupResult) {
 			calls++
 			if calls <= 2 {
@@ -303,7 +303,7 @@ func TestBackupCallbackPanicIsContained(t *testing.T) {
 			done <- r
 		},
 		OnFailure: func(err error, n int) { failed <- err },
-	})
+	}, clock))
 	require.NoError(t, err)
 	err = m.BackupNow() // on the caller's goroutine
 	require.Error(t, err)
@@ -466,9 +466,9 @@ func TestBackupChainModel(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 14))
 			db := dictdb.New()
 			dir := t.TempDir()
-			m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{
-				Incremental: true, MaxDeltas: 1 + rng.IntN(6), Format: format, Clock: newFakeClock(),
-			})
+			m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{
+				Incremental: true, MaxDeltas: 1 + rng.IntN(6), Format: format,
+			}, newFakeClock()))
 			require.NoError(t, err)
 			seen := map[string]bool{}
 			var files []string
@@ -509,7 +509,7 @@ func TestBackupCorruptionNeverRestoresWrongData(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 300))
 			db, users := newBackupDB(t)
 			dir := t.TempDir()
-			m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, MaxDeltas: 3, Format: format, Clock: newFakeClock()})
+			m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, MaxDeltas: 3, Format: format}, newFakeClock()))
 			require.NoError(t, err)
 			seen := map[string]bool{}
 			var files []string
@@ -588,7 +588,7 @@ func TestBackupCorruptionNeverRestoresWrongData(t *testing.T) {
 func TestRestoreNewestConsistentFallsBackToAnOlderFull(t *testing.T) {
 	db, users := newBackupDB(t)
 	dir := t.TempDir()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, MaxDeltas: 2, Keep: 2, Clock: newFakeClock()})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, MaxDeltas: 2, Keep: 2}, newFakeClock()))
 	require.NoError(t, err)
 	seen := map[string]bool{}
 	var files []string
@@ -635,7 +635,7 @@ func TestRestoreUpTo(t *testing.T) {
 		t.Run(format.String(), func(t *testing.T) {
 			db, users := newBackupDB(t)
 			dir := t.TempDir()
-			m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, MaxDeltas: 2, Format: format, Clock: newFakeClock()})
+			m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, MaxDeltas: 2, Format: format}, newFakeClock()))
 			require.NoError(t, err)
 			seen := map[string]bool{}
 			var files []string
@@ -666,7 +666,7 @@ func TestRestoreUpTo(t *testing.T) {
 func TestBackupFilesStayReadable(t *testing.T) {
 	db, users := newBackupDB(t)
 	dir := t.TempDir()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, Clock: newFakeClock()})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true}, newFakeClock()))
 	require.NoError(t, err)
 	require.NoError(t, m.BackupNow())
 	_, err = users.Insert(dictdb.Record{"name": "B", "age": 2})
@@ -735,7 +735,7 @@ func TestBackupRetentionKeepsUnidentifiedFiles(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, stray), []byte(`{"tables": {}}`), 0o644))
 	other := "dictdb_backup_notes.txt"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, other), []byte("mine"), 0o644))
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Keep: 1, Clock: newFakeClock()})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Keep: 1}, newFakeClock()))
 	require.NoError(t, err)
 	for i := range 3 {
 		_, err := users.Insert(dictdb.Record{"name": fmt.Sprint("n", i), "age": i})
@@ -764,7 +764,7 @@ func TestBackupOfAnEmptyDatabase(t *testing.T) {
 		t.Run(format.String(), func(t *testing.T) {
 			db := dictdb.New()
 			dir := t.TempDir()
-			m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, Format: format, Clock: newFakeClock()})
+			m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, Format: format}, newFakeClock()))
 			require.NoError(t, err)
 			require.NoError(t, m.BackupNow())
 			restored, _, err := dictdb.RestoreBackup(dir, dictdb.RestoreOptions{})

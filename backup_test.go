@@ -111,9 +111,9 @@ func TestBackupPeriodicSchedule(t *testing.T) {
 	clock := newFakeClock()
 	done := make(chan dictdb.BackupResult, 10)
 	dir := t.TempDir()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{
-		Interval: time.Minute, Clock: clock, OnBackup: func(r dictdb.BackupResult) { done <- r },
-	})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{
+		Interval: time.Minute, OnBackup: func(r dictdb.BackupResult) { done <- r },
+	}, clock))
 	require.NoError(t, err)
 	require.NoError(t, m.Start())
 	defer m.Stop()
@@ -136,10 +136,10 @@ func TestBackupNotifyChangeDebounces(t *testing.T) {
 	clock := newFakeClock()
 	done := make(chan dictdb.BackupResult, 10)
 	dir := t.TempDir()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{
-		Interval: time.Hour, MinInterval: 2 * time.Second, Clock: clock,
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{
+		Interval: time.Hour, MinInterval: 2 * time.Second,
 		OnBackup: func(r dictdb.BackupResult) { done <- r },
-	})
+	}, clock))
 	require.NoError(t, err)
 
 	m.NotifyChange() // before Start: waits for it, never runs here
@@ -164,7 +164,7 @@ func TestBackupNotifyChangeDebounces(t *testing.T) {
 func TestBackupCompactionAfterMaxDeltas(t *testing.T) {
 	db, users := newBackupDB(t)
 	dir := t.TempDir()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, MaxDeltas: 3, Clock: newFakeClock()})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, MaxDeltas: 3}, newFakeClock()))
 	require.NoError(t, err)
 	require.NoError(t, m.BackupNow()) // the base: a full backup
 	require.NoError(t, m.BackupNow()) // no changes: no delta
@@ -185,10 +185,9 @@ func TestBackupFailuresAreCountedAndReset(t *testing.T) {
 	db, _ := newBackupDB(t)
 	dir := filepath.Join(t.TempDir(), "backups")
 	var seen []int
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{
-		Clock:     newFakeClock(),
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{
 		OnFailure: func(err error, n int) { seen = append(seen, n) },
-	})
+	}, newFakeClock()))
 	require.NoError(t, err)
 	require.NoError(t, os.Remove(dir))
 	require.NoError(t, os.WriteFile(dir, []byte("not a directory"), 0o644))
@@ -218,7 +217,7 @@ func TestBackupFailureCallbackPanicIsContained(t *testing.T) {
 func TestBackupNamesUniqueUnderConcurrency(t *testing.T) {
 	db, _ := newBackupDB(t)
 	dir := t.TempDir()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Clock: newFakeClock()}) // the clock never moves
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{}, newFakeClock())) // the clock never moves
 	require.NoError(t, err)
 	var wg sync.WaitGroup
 	for range 20 {
@@ -231,7 +230,7 @@ func TestBackupNamesUniqueUnderConcurrency(t *testing.T) {
 func TestBackupRetention(t *testing.T) {
 	db, users := newBackupDB(t)
 	dir := t.TempDir()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, MaxDeltas: 2, Keep: 2, Clock: newFakeClock()})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, MaxDeltas: 2, Keep: 2}, newFakeClock()))
 	require.NoError(t, err)
 	for i := range 12 {
 		_, err := users.Insert(dictdb.Record{"name": fmt.Sprint("r", i), "age": i})
@@ -255,7 +254,7 @@ func TestBackupRetention(t *testing.T) {
 func TestBackupStopIsIdempotentAndSafe(t *testing.T) {
 	db, _ := newBackupDB(t)
 	dir := t.TempDir()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{FinalBackup: true, Clock: newFakeClock()})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{FinalBackup: true}, newFakeClock()))
 	require.NoError(t, err)
 	require.NoError(t, m.Stop(), "Stop before Start")
 	require.NoError(t, m.Stop())
@@ -302,7 +301,7 @@ func TestRestoreBackupEqualsDatabaseAtLastBackup(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 7))
 			db, users := newBackupDB(t)
 			dir := t.TempDir()
-			m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, MaxDeltas: 4, Format: format, Clock: newFakeClock()})
+			m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, MaxDeltas: 4, Format: format}, newFakeClock()))
 			require.NoError(t, err)
 			for step := range 40 {
 				switch rng.IntN(6) {
@@ -353,7 +352,7 @@ func TestRestoreBackupEqualsDatabaseAtLastBackup(t *testing.T) {
 func TestRestoreBackupBrokenChain(t *testing.T) {
 	db, users := newBackupDB(t)
 	dir := t.TempDir()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, MaxDeltas: 10, Clock: newFakeClock()})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, MaxDeltas: 10}, newFakeClock()))
 	require.NoError(t, err)
 	require.NoError(t, m.BackupNow())
 	var counts []int
@@ -411,7 +410,7 @@ func TestBackupsDuringTransfersKeepTheInvariant(t *testing.T) {
 		return sum
 	}
 	dir := t.TempDir()
-	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true, MaxDeltas: 3, Clock: newFakeClock()})
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.WithClock(dictdb.BackupOptions{Incremental: true, MaxDeltas: 3}, newFakeClock()))
 	require.NoError(t, err)
 
 	stop := make(chan struct{})

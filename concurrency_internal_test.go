@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/internal/testhook"
 )
 
 // parkWriters makes every write to table park mid-commit (after validation,
@@ -16,7 +17,7 @@ import (
 // parked write.
 func parkWriters(db *DB, table string) (parked chan struct{}, release chan struct{}) {
 	parked, release = make(chan struct{}, 16), make(chan struct{})
-	db.store.SetBeforePublish(func(names []string) {
+	testhook.SetBeforePublish(db.store, func(names []string) {
 		if slices.Contains(names, table) {
 			parked <- struct{}{}
 			<-release

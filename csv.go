@@ -159,7 +159,7 @@ func (db *DB) importCSV(r io.Reader, t *tbl.Table, opts CSVOptions) (int, error)
 	if err != nil {
 		return 0, err
 	}
-	next, err := t.Restore(recs)
+	next, err := restoreRecords(t, recs)
 	if err != nil {
 		return 0, fmt.Errorf("import into table %q: %w", t.Name(), err)
 	}
@@ -171,54 +171,37 @@ func (db *DB) importCSV(r io.Reader, t *tbl.Table, opts CSVOptions) (int, error)
 }
 
 // ExportCSV writes records of the table to a CSV file at path (crash-safely,
-// like Save) and returns how many. With no record to write and no Columns,
-// no file is created and 0 is returned, as the Python DictDB does; with
-// Columns, the file holds the header only.
+// like Save) and returns how many; see View.ExportCSV.
 func (t *Table) ExportCSV(path string, opts CSVOptions) (int, error) {
 	if path == "" {
 		return 0, fmt.Errorf("%w: empty path", ErrInvalidArgument)
 	}
-	recs, cols, err := t.csvRows(&opts)
+	v, err := t.View()
 	if err != nil {
 		return 0, err
 	}
-	if len(recs) == 0 && len(cols) == 0 {
-		return 0, nil
-	}
-	var n int
-	err = writeFileAtomic(path, func(w io.Writer) (err error) {
-		n, err = writeCSV(w, recs, cols, opts)
-		return err
-	})
-	return n, err
+	return v.ExportCSV(path, opts)
 }
 
 // WriteCSV writes records of the table to w as CSV and returns how many;
-// see ExportCSV. With nothing to write and no Columns it writes nothing.
+// see View.WriteCSV.
 func (t *Table) WriteCSV(w io.Writer, opts CSVOptions) (int, error) {
 	if w == nil {
 		return 0, fmt.Errorf("%w: WriteCSV needs a writer", ErrInvalidArgument)
 	}
-	recs, cols, err := t.csvRows(&opts)
+	v, err := t.View()
 	if err != nil {
 		return 0, err
 	}
-	if len(recs) == 0 && len(cols) == 0 {
-		return 0, nil
-	}
-	return writeCSV(w, recs, cols, opts)
+	return v.WriteCSV(w, opts)
 }
 
-// csvRows returns the records to export and the columns.
-func (t *Table) csvRows(opts *CSVOptions) ([]codec.Record, []string, error) {
+// csvRows returns the records of t to export and the columns.
+func csvRows(t *tbl.Table, opts *CSVOptions) ([]codec.Record, []string, error) {
 	if _, err := opts.delimiter(); err != nil {
 		return nil, nil, err
 	}
-	v, err := t.Snapshot()
-	if err != nil {
-		return nil, nil, err
-	}
-	pk := v.PrimaryKey()
+	pk := t.PrimaryKey()
 	var recs []codec.Record
 	if opts.Records != nil {
 		recs = make([]codec.Record, 0, len(opts.Records))
@@ -230,7 +213,7 @@ func (t *Table) csvRows(opts *CSVOptions) ([]codec.Record, []string, error) {
 			recs = append(recs, m)
 		}
 	} else {
-		rows, err := v.Rows(Query{Where: opts.Where})
+		rows, err := t.Select(tbl.Query{Where: opts.Where})
 		if err != nil {
 			return nil, nil, err
 		}

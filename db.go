@@ -4,8 +4,8 @@ import (
 	"log/slog"
 	"slices"
 
+	"github.com/dictdb-go/dictdb/internal/stored"
 	"github.com/dictdb-go/dictdb/mvcc"
-	"github.com/dictdb-go/dictdb/snapshot"
 	"github.com/dictdb-go/dictdb/tbl"
 )
 
@@ -126,6 +126,14 @@ func newTable(name string, opts []TableOption) (*tbl.Table, error) {
 	return tbl.New(name, cfg.pk, schema)
 }
 
+// restoreRecords returns t with recs added, taking the records over without
+// a copy: recs must be normalized, and owned by the caller, who never
+// touches them again (a decoder's output). See stored.Restore.
+func restoreRecords(t *tbl.Table, recs []map[string]any) (*tbl.Table, error) {
+	next, err := stored.Restore(t, recs)
+	return next.(*tbl.Table), err
+}
+
 // addTable publishes a new table version under its name, failing if the
 // name is taken.
 func (db *DB) addTable(t *tbl.Table) error {
@@ -171,7 +179,7 @@ func (db *DB) TableNames() []string { return db.store.Load().Names() }
 
 // Snapshot returns a consistent, read-only view of every table as of now, in
 // constant time. It never blocks and never changes.
-func (db *DB) Snapshot() *Snapshot { return snapshot.Of(db.store.Load()) }
+func (db *DB) Snapshot() *Snapshot { return &Snapshot{root: db.store.Load()} }
 
 // Seq returns the sequence number of the latest commit.
 func (db *DB) Seq() uint64 { return db.store.Load().Seq() }
@@ -188,7 +196,7 @@ func (db *DB) Restore(snap *Snapshot) error {
 	if snap == nil {
 		return &tbl.Error{Err: ErrInvalidArgument, Msg: "Restore needs a snapshot"}
 	}
-	if _, err := db.store.Replace(snap.Root()); err != nil {
+	if _, err := db.store.Replace(snap.root); err != nil {
 		return err
 	}
 	db.log.Info("Restored database.", "seq", snap.Seq())

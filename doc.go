@@ -30,7 +30,7 @@
 // Record values are normalized on the way in to nil, bool, int64 (every Go
 // integer type that fits), float64 (float32 too; NaN and infinities are
 // rejected), string, []byte (copied), time.Time (UTC), []any and
-// map[string]any (nested at most codec.MaxDepth levels). Named types, typed
+// map[string]any (nested at most MaxDepth levels). Named types, typed
 // slices and maps with string keys are converted. Anything else (structs,
 // pointers, channels, functions, maps with other keys) fails with
 // ErrUnsupportedValue naming the field and Go type, and nothing is stored.
@@ -133,7 +133,10 @@
 //
 // # Concurrency
 //
-// DB, Table, Snapshot and View are safe for concurrent use. A handle (Table)
+// DB, Table, Snapshot and View are safe for concurrent use. A View is one
+// table version: Snapshot.Table, Table.View and TxTable.View return one,
+// and Table and TxTable offer the same read methods as View, answered by a
+// View of their current version. A handle (Table)
 // stays bound to the table it was obtained for; after DropTable its calls
 // with an error result fail with ErrTableNotFound, and the others (Get,
 // Count, All, PrimaryKey, ...) return zero values: see Table.

@@ -38,7 +38,7 @@ func TestDroppedTableHandle(t *testing.T) {
 
 	csvPath := filepath.Join(t.TempDir(), "out.csv")
 	fails := map[string]func() error{
-		"Snapshot":    func() error { return second(old.Snapshot()) },
+		"View":        func() error { return second(old.View()) },
 		"Insert":      func() error { return second(old.Insert(dictdb.Record{"k": 9, "a": 9})) },
 		"InsertMany":  func() error { return second(old.InsertMany([]dictdb.Record{{"k": 9, "a": 9}})) },
 		"Upsert":      func() error { return third(old.Upsert(dictdb.Record{"k": 1, "a": 5}, dictdb.OnConflictUpdate)) },
@@ -69,6 +69,8 @@ func TestDroppedTableHandle(t *testing.T) {
 		"Count":         func() { assert.Equal(t, 0, old.Count()) },
 		"All":           func() { assert.Nil(t, old.All()) },
 		"Copy":          func() { assert.Nil(t, old.Copy()) },
+		"Keys":          func() { assert.Nil(t, old.Keys()) },
+		"Schema":        func() { assert.Nil(t, old.Schema()) },
 		"Columns":       func() { assert.Nil(t, old.Columns()) },
 		"PrimaryKey":    func() { assert.Equal(t, "", old.PrimaryKey()) },
 		"SchemaFields":  func() { assert.Nil(t, old.SchemaFields()) },

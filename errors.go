@@ -75,13 +75,29 @@ var ErrBackupCallback = errors.New("backup callback panicked")
 
 // Typed errors, re-exported for errors.As.
 type (
-	// Error carries the table, field, key and value of a record-level
-	// failure; for ErrDuplicateKey also the key of the record already
-	// stored (see tbl.Error).
+	// Error is a record-level failure. Its fields: Err, the sentinel it
+	// wraps (ErrDuplicateKey, ErrSchema, ...); Table, the table name;
+	// Field, the field or index concerned, if any; Key, the primary key
+	// (int64 or string) of the record being written, if any; Value, the
+	// value concerned, if any (a unique index's clashing value, a bad
+	// primary-key value); Existing, for ErrDuplicateKey, the primary key of
+	// the stored record it clashes with (Key itself for a duplicate primary
+	// key); Msg, what went wrong without that context. Its message puts the
+	// context first: `dictdb: table "users": record 1: duplicate key`.
 	Error = tbl.Error
-	// TableError names the table of ErrTableExists, ErrTableNotFound and
-	// ErrReentrantWrite.
+	// TableError names, in its Table field, the table of ErrTableExists,
+	// ErrTableNotFound and ErrReentrantWrite, which it wraps (field Err).
 	TableError = mvcc.TableError
-	// ValueError names the field path and Go type of an unsupported value.
+	// ValueError is an unsupported value: Path is the field path (list
+	// positions appear as [i]), Type the Go type as fmt's %T prints it, and
+	// Reason an optional detail such as "NaN". It wraps ErrUnsupportedValue.
 	ValueError = codec.ValueError
+	// QueryError says why a query or a condition is invalid, in its Msg
+	// field (for example `field "age" (<): operand is missing`); it wraps
+	// ErrInvalidQuery.
+	QueryError = cond.QueryError
+	// ParseError says where and why cond.Parse rejected its input: Pos is
+	// the byte offset of the offending token, Expected what the parser
+	// expected there and Found what it found. It wraps ErrInvalidQuery.
+	ParseError = cond.ParseError
 )

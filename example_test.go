@@ -146,21 +146,21 @@ func ExampleDB_perTableIsolation() {
 	// Output: now 99
 }
 
-// Long-running queries: take a snapshot (O(1), no lock) and process it
+// Long-running queries: take a view of the table (O(1), no lock) and process it
 // while other goroutines keep writing.
-func ExampleTable_Snapshot() {
+func ExampleTable_View() {
 	db := dictdb.New()
 	users, _ := db.CreateTable("users")
 	for i := range 3 {
 		users.Insert(dictdb.Record{"name": fmt.Sprintf("User %d", i)})
 	}
-	snap, _ := users.Snapshot()
+	view, _ := users.View()
 	users.Insert(dictdb.Record{"name": "written during processing"})
-	for key, rec := range snap.Copy() {
+	for key, rec := range view.Copy() {
 		_ = key
 		_ = rec // process(rec): other goroutines can write meanwhile
 	}
-	fmt.Println(snap.Count(), users.Count())
+	fmt.Println(view.Count(), users.Count())
 	// Output: 3 4
 }
 

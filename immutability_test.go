@@ -13,7 +13,6 @@ import (
 	"github.com/dictdb-go/dictdb"
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
-	"github.com/dictdb-go/dictdb/snapshot"
 	"github.com/dictdb-go/dictdb/tbl"
 )
 
@@ -133,7 +132,7 @@ func scribbleRow(r dictdb.Row, depth int) {
 		scribbleValue(reflect.ValueOf(v), depth+1)
 	}
 	scribble(r.Map())
-	scribbleRecord(r.Record(), depth)
+	scribbleRecord(tbl.Row(r).Record(), depth)
 }
 
 func scribbleRecord(rec codec.Record, depth int) {
@@ -216,26 +215,26 @@ func scribbleView(v *dictdb.View, depth int) {
 	scribble(v.SchemaFields())
 	scribble(v.Schema())
 	scribble(v.Indexes())
-	scribbleVersion(v.Version(), depth+1)
+	scribbleVersion(dictdb.TableVersion(v), depth+1)
 }
 
 // scribbleVersion walks the read API of a table version (package tbl).
 func scribbleVersion(t *tbl.Table, depth int) {
 	for k, r := range t.All() {
-		scribbleRow(r, depth+1)
+		scribbleRow(dictdb.Row(r), depth+1)
 		if r, ok := t.GetKey(k); ok {
-			scribbleRow(r, depth+1)
+			scribbleRow(dictdb.Row(r), depth+1)
 		}
 		if r, ok := t.Get(k.Value()); ok {
-			scribbleRow(r, depth+1)
+			scribbleRow(dictdb.Row(r), depth+1)
 		}
 	}
 	for _, q := range readQueries() {
-		rows, _ := t.Select(q)
+		rows, _ := t.Select(tbl.Query(q))
 		scribbleValue(reflect.ValueOf(rows), depth+1)
 	}
 	for _, q := range aggQueries() {
-		res, _ := t.Aggregate(q)
+		res, _ := t.Aggregate(tbl.AggQuery(q))
 		scribbleValue(reflect.ValueOf(res), depth+1)
 	}
 	if s := t.Schema(); s != nil {
@@ -341,9 +340,7 @@ func binaryDumps(t *testing.T, db *dictdb.DB, snaps ...*dictdb.Snapshot) [][]byt
 // keysOf returns the primary keys of a table's current version.
 func keysOf(t *testing.T, tb *dictdb.Table) []any {
 	t.Helper()
-	v, err := tb.Snapshot()
-	must(t, err)
-	return v.Keys()
+	return tb.Keys()
 }
 
 // TestReadsNeverShareStoredMemory walks every public read path, overwrites
@@ -382,7 +379,7 @@ func TestReadsNeverShareStoredMemory(t *testing.T) {
 			for _, tb := range tables {
 				for _, k := range keysOf(t, tb) {
 					r, _ := tb.GetRow(k)
-					vals := r.Record().Values()
+					vals := tbl.Row(r).Record().Values()
 					for i := range vals {
 						vals[i] = "scribbled"
 					}
@@ -426,7 +423,7 @@ func TestReadsNeverShareStoredMemory(t *testing.T) {
 					v, err := s.Table(name)
 					must(t, err)
 					for _, q := range aggQueries() {
-						res, _ := v.Version().Aggregate(q)
+						res, _ := dictdb.TableVersion(v).Aggregate(tbl.AggQuery(q))
 						scribble(res)
 					}
 				}
@@ -444,9 +441,9 @@ func TestReadsNeverShareStoredMemory(t *testing.T) {
 				}
 			}
 		}},
-		{"Table.Snapshot views", func(t *testing.T) {
+		{"Table.View views", func(t *testing.T) {
 			for _, tb := range tables {
-				v, err := tb.Snapshot()
+				v, err := tb.View()
 				must(t, err)
 				scribble(v)
 			}
@@ -499,10 +496,10 @@ func TestReadsNeverShareStoredMemory(t *testing.T) {
 				t.Fatalf("Update = %v, want the rollback error", err)
 			}
 		}},
-		{"snapshot.Diff", func(t *testing.T) {
-			scribble(snapshot.Diff(early, late))
-			scribble(snapshot.Diff(late, db.Snapshot()))
-			scribble(snapshot.Diff(early, db.Snapshot()))
+		{"Diff", func(t *testing.T) {
+			scribble(dictdb.Diff(early, late))
+			scribble(dictdb.Diff(late, db.Snapshot()))
+			scribble(dictdb.Diff(early, db.Snapshot()))
 		}},
 		{"tbl.DiffRows", func(t *testing.T) {
 			for _, name := range []string{"docs", "typed"} {
@@ -510,7 +507,7 @@ func TestReadsNeverShareStoredMemory(t *testing.T) {
 				must(t, err)
 				cur, err := db.Snapshot().Table(name)
 				must(t, err)
-				tbl.DiffRows(old.Version(), cur.Version(), func(k codec.Key, o tbl.Row, _ bool, n tbl.Row, _ bool) bool {
+				tbl.DiffRows(dictdb.TableVersion(old), dictdb.TableVersion(cur), func(k codec.Key, o tbl.Row, _ bool, n tbl.Row, _ bool) bool {
 					scribble(o)
 					scribble(n)
 					return true
@@ -589,7 +586,7 @@ func TestReadsNeverShareStoredMemory(t *testing.T) {
 				for _, name := range s.TableNames() {
 					v, err := s.Table(name)
 					must(t, err)
-					if err := tbl.Verify(v.Version()); err != nil {
+					if err := tbl.Verify(dictdb.TableVersion(v)); err != nil {
 						t.Errorf("after %s: %v", p.name, err)
 					}
 				}
@@ -617,7 +614,7 @@ func TestSnapshotSurvivesChangedReads(t *testing.T) {
 	m, _ := r.Get("m")
 	m.(map[string]any)["k"].([]any)[0] = "x"
 	m.(map[string]any)["new"] = true
-	vals := r.Record().Values()
+	vals := tbl.Row(r).Record().Values()
 	for i := range vals {
 		vals[i] = "x"
 	}

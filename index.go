@@ -54,46 +54,6 @@ func (t *Table) DropIndex(field string) error {
 	return t.write(func(cur *tbl.Table) (*tbl.Table, error) { return cur.DropIndex(field) })
 }
 
-// Indexes returns the table's index definitions in creation order; nil once
-// the table was dropped.
-func (t *Table) Indexes() []IndexDef {
-	if v := t.view(); v != nil {
-		return v.Version().Indexes()
-	}
-	return nil
-}
-
-// IndexedFields returns the indexed field names in creation order; nil once
-// the table was dropped.
-func (t *Table) IndexedFields() []string {
-	defs := t.Indexes()
-	if defs == nil {
-		return nil
-	}
-	out := make([]string, len(defs))
-	for i, d := range defs {
-		out[i] = d.Field
-	}
-	return out
-}
-
-// HasIndex reports whether field has a secondary index; false once the
-// table was dropped.
-func (t *Table) HasIndex(field string) bool {
-	v := t.view()
-	return v != nil && v.Version().HasIndex(field)
-}
-
-// Explain describes how Select would run q: the index or key range used and
-// its estimated rows, the residual filter, and the sort strategy.
-func (t *Table) Explain(q Query) (string, error) {
-	v, err := t.Snapshot()
-	if err != nil {
-		return "", err
-	}
-	return v.Explain(q)
-}
-
 // CreateIndex is Table.CreateIndex inside the transaction.
 func (t *TxTable) CreateIndex(field string, kind IndexKind, opts ...IndexOption) error {
 	cur, err := t.cur()

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/internal/testhook"
 	"github.com/dictdb-go/dictdb/mvcc"
 	"github.com/dictdb-go/dictdb/tbl"
 )
@@ -171,7 +172,7 @@ func TestPanicInTransactionPublishesNothing(t *testing.T) {
 func TestNoDirtyReadWhileTransactionPublishes(t *testing.T) {
 	db, a, b := twoTables(t)
 	parked, release := parkWriters(db, "a")
-	defer db.store.SetBeforePublish(nil)
+	defer testhook.SetBeforePublish(db.store, nil)
 	seq := db.Seq()
 
 	done := make(chan error)
@@ -232,7 +233,7 @@ func TestSupersededVersionIsCollected(t *testing.T) {
 		return weak.Make(r), weak.Make(v)
 	}
 	snap := db.Snapshot()
-	view, err := tb.Snapshot()
+	view, err := tb.View()
 	require.NoError(t, err)
 	wroot, wver := pointers()
 
@@ -288,13 +289,13 @@ func TestRestoreDropsATableCreatedWhileItPublishes(t *testing.T) {
 	db, _, _ := twoTables(t)
 	snap := db.Snapshot()
 	parked, release := make(chan struct{}), make(chan struct{})
-	db.store.SetBeforePublish(func(names []string) {
+	testhook.SetBeforePublish(db.store, func(names []string) {
 		if len(names) == 2 { // the restore locks a and b; CreateTable("c") locks c
 			close(parked)
 			<-release
 		}
 	})
-	defer db.store.SetBeforePublish(nil)
+	defer testhook.SetBeforePublish(db.store, nil)
 
 	done := make(chan error)
 	go func() { done <- db.Restore(snap) }()

@@ -96,7 +96,7 @@ func TestNoDirtyRead(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, rows, what)
 
-		ts, err := acct.Snapshot()
+		ts, err := acct.View()
 		require.NoError(t, err)
 		assert.Equal(t, 1, ts.Count(), what)
 
@@ -138,7 +138,7 @@ func TestNoNonRepeatableRead(t *testing.T) {
 
 	snap := db.Snapshot()
 	view := snapView(t, snap, "t")
-	tview, err := tb.Snapshot()
+	tview, err := tb.View()
 	require.NoError(t, err)
 	want := view.All()
 	require.Len(t, want, rows)
@@ -452,7 +452,7 @@ func TestSnapshotNeverChanges(t *testing.T) {
 	seq, names := snap.Seq(), snap.TableNames()
 	wantA, wantB := snapView(t, snap, "a").All(), snapView(t, snap, "b").All()
 	wantKeys := snapView(t, snap, "a").Keys()
-	tsnap, err := a.Snapshot()
+	tsnap, err := a.View()
 	require.NoError(t, err)
 
 	verify := func(step string) {
@@ -774,7 +774,7 @@ func TestRestore(t *testing.T) {
 	assert.Equal(t, wantA, a.All(), "rows as of the snapshot")
 	assert.Equal(t, wantB, b.All())
 	assert.Equal(t, []dictdb.IndexDef{{Field: "v", Kind: dictdb.SortedIndex}}, func() []dictdb.IndexDef {
-		v, err := a.Snapshot()
+		v, err := a.View()
 		require.NoError(t, err)
 		return v.Indexes()
 	}())

@@ -214,7 +214,7 @@ func writeSnapshot(w io.Writer, snap *Snapshot, f Format, cfg options) error {
 		if err != nil {
 			return err
 		}
-		t := view.Version()
+		t := view.t
 		if err := dw.BeginTable(tableDump(t)); err != nil {
 			return fmt.Errorf("dictdb: save table %q: %w", name, err)
 		}
@@ -379,7 +379,7 @@ func (l *loader) Record(rec map[string]any) error {
 }
 
 func (l *loader) EndTable(d *codec.TableDump) error {
-	t, err := l.cur.Restore(l.recs)
+	t, err := restoreRecords(l.cur, l.recs)
 	clear(l.recs)
 	if err != nil {
 		return fmt.Errorf("table %q: %w", d.Name, err)

@@ -71,7 +71,7 @@ func sameDB(a, b *DB) error {
 	for _, name := range sa.TableNames() {
 		va, _ := sa.Table(name)
 		vb, _ := sb.Table(name)
-		ta, tb := va.Version(), vb.Version()
+		ta, tb := va.t, vb.t
 		if ta.PrimaryKey() != tb.PrimaryKey() || ta.NextID() != tb.NextID() ||
 			!reflect.DeepEqual(va.Schema(), vb.Schema()) || !reflect.DeepEqual(ta.Indexes(), tb.Indexes()) {
 			return fmt.Errorf("table %s: metadata differs: %v/%v next %d/%d schema %v/%v indexes %v/%v", name,
@@ -227,7 +227,7 @@ func TestLoadPythonRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	tb, _ := db.Table("t")
-	v, _ := tb.Snapshot()
+	v, _ := tb.View()
 	if keys := v.Keys(); !reflect.DeepEqual(keys, []any{int64(1), int64(7), int64(8)}) {
 		t.Fatalf("keys %v, want [1 7 8]", keys)
 	}

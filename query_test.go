@@ -14,7 +14,7 @@ import (
 // Select, Rows and Explain, and a snapshot View's Select, Rows and Explain.
 func queryPaths(t *testing.T, tb *dictdb.Table, q dictdb.Query) map[string]error {
 	t.Helper()
-	v, err := tb.Snapshot()
+	v, err := tb.View()
 	require.NoError(t, err)
 	errs := map[string]error{}
 	_, errs["Table.Select"] = tb.Select(q)
@@ -66,7 +66,7 @@ func TestQueryUnknownFieldWithSchema(t *testing.T) {
 	}
 
 	// CountWhere, Aggregate, Update and Delete check their fields too.
-	v, err := strict.Snapshot()
+	v, err := strict.View()
 	require.NoError(t, err)
 	unknown := cond.Field("agee").Gt(1)
 	_, err = strict.CountWhere(unknown)

@@ -200,7 +200,7 @@ func TestNonConflictingCallsInsideUpdate(t *testing.T) {
 			if rows, err := a.Select(dictdb.Query{}); err != nil || len(rows) != 3 {
 				return errors.New("a.Select failed")
 			}
-			if _, err := a.Snapshot(); err != nil {
+			if _, err := a.View(); err != nil {
 				return err
 			}
 			if db.Snapshot().Seq() != db.Seq() {

@@ -4,7 +4,6 @@ import (
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/mvcc"
-	"github.com/dictdb-go/dictdb/snapshot"
 	"github.com/dictdb-go/dictdb/tbl"
 )
 
@@ -17,11 +16,14 @@ import (
 // DB.DropTable, Tx.DropTable or a DB.Restore to a state without it), every
 // method with an error result fails with ErrTableNotFound, even if a table
 // of the same name is created later, and the methods without one return
-// zero values: Get and GetRow report false; Count 0; All, Copy, Columns,
-// SchemaFields, Indexes and IndexedFields nil; HasIndex false; PrimaryKey
-// "". Name still returns the name. Snapshot tells whether the table is
-// still there. If a DB.Restore brings the table back, the handle works
-// again.
+// zero values: Get and GetRow report false; Count 0; All, Copy, Keys,
+// Columns, SchemaFields, Schema, Indexes and IndexedFields nil; HasIndex
+// false; PrimaryKey "". Name still returns the name. View tells whether the
+// table is still there. If a DB.Restore brings the table back, the handle
+// works again.
+//
+// A Table's reads are View's, on the current version; use View to run
+// several reads on one version.
 type Table struct {
 	db   *DB
 	name string
@@ -40,14 +42,15 @@ func (t *Table) version() (*tbl.Table, error) {
 	return v, nil
 }
 
-// Snapshot returns a read-only view of the table as it is now, in constant
-// time: the long-running-query recipe. Later writes never affect it.
-func (t *Table) Snapshot() (*View, error) {
+// View returns a read-only view of the table as it is now, in constant
+// time: the long-running-query recipe. Later writes never affect it. Once
+// the table was dropped it fails with ErrTableNotFound.
+func (t *Table) View() (*View, error) {
 	v, err := t.version()
 	if err != nil {
 		return nil, err
 	}
-	return snapshot.NewView(v), nil
+	return &View{t: v}, nil
 }
 
 // view returns a view of the current version, or nil once the table was
@@ -57,7 +60,7 @@ func (t *Table) view() *View {
 	if err != nil {
 		return nil
 	}
-	return snapshot.NewView(v)
+	return &View{t: v}
 }
 
 // write runs one single-table write: fn gets the current version and
@@ -168,28 +171,27 @@ func (t *Table) Delete(where cond.Cond) (int, error) {
 // Get returns a deep copy of the record under key (an integer or a string).
 // It reports false if there is none, or if the table was dropped.
 func (t *Table) Get(key any) (Record, bool) {
-	r, ok := t.GetRow(key)
-	if !ok {
-		return nil, false
+	if v := t.view(); v != nil {
+		return v.Get(key)
 	}
-	return r.Map(), true
+	return nil, false
 }
 
 // GetRow returns the stored record under key as a read-only Row, without
 // copying: the zero-copy read path (see Row for what its accessors copy).
 // It reports false if there is none, or if the table was dropped.
 func (t *Table) GetRow(key any) (Row, bool) {
-	v, err := t.version()
-	if err != nil {
-		return Row{}, false
+	if v := t.view(); v != nil {
+		return v.GetRow(key)
 	}
-	return v.Get(key)
+	return Row{}, false
 }
 
 // Select runs q against the latest version and returns deep copies of the
-// result records, which the caller owns.
+// result records, which the caller owns; see Query for the order of its
+// steps.
 func (t *Table) Select(q Query) ([]Record, error) {
-	v, err := t.Snapshot()
+	v, err := t.View()
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +201,7 @@ func (t *Table) Select(q Query) ([]Record, error) {
 // Rows runs q and returns read-only rows without copying them (see Row for
 // what their accessors copy).
 func (t *Table) Rows(q Query) ([]Row, error) {
-	v, err := t.Snapshot()
+	v, err := t.View()
 	if err != nil {
 		return nil, err
 	}
@@ -209,16 +211,15 @@ func (t *Table) Rows(q Query) ([]Row, error) {
 // Count returns the number of records, in constant time; 0 once the table
 // was dropped (CountWhere(nil) tells a dropped table from an empty one).
 func (t *Table) Count() int {
-	v, err := t.version()
-	if err != nil {
-		return 0
+	if v := t.view(); v != nil {
+		return v.Count()
 	}
-	return v.Len()
+	return 0
 }
 
-// CountWhere returns the number of records matching where.
+// CountWhere returns the number of records matching where (nil: all).
 func (t *Table) CountWhere(where cond.Cond) (int, error) {
-	v, err := t.Snapshot()
+	v, err := t.View()
 	if err != nil {
 		return 0, err
 	}
@@ -243,6 +244,15 @@ func (t *Table) Copy() map[any]Record {
 	return nil
 }
 
+// Keys returns the primary keys in order (integers ascending, then strings
+// ascending); nil once the table was dropped.
+func (t *Table) Keys() []any {
+	if v := t.view(); v != nil {
+		return v.Keys()
+	}
+	return nil
+}
+
 // Columns returns the schema's fields in order or, without a schema, the
 // sorted union of all records' fields; nil once the table was dropped.
 func (t *Table) Columns() []string {
@@ -255,11 +265,10 @@ func (t *Table) Columns() []string {
 // PrimaryKey returns the primary-key field name, or "" once the table was
 // dropped.
 func (t *Table) PrimaryKey() string {
-	v, err := t.version()
-	if err != nil {
-		return ""
+	if v := t.view(); v != nil {
+		return v.PrimaryKey()
 	}
-	return v.PrimaryKey()
+	return ""
 }
 
 // SchemaFields returns the schema's fields in order, or nil without one or
@@ -269,4 +278,48 @@ func (t *Table) SchemaFields() []string {
 		return v.SchemaFields()
 	}
 	return nil
+}
+
+// Schema returns the schema's columns in order, or nil without one or once
+// the table was dropped.
+func (t *Table) Schema() []Column {
+	if v := t.view(); v != nil {
+		return v.Schema()
+	}
+	return nil
+}
+
+// Indexes returns the table's index definitions in creation order; nil once
+// the table was dropped.
+func (t *Table) Indexes() []IndexDef {
+	if v := t.view(); v != nil {
+		return v.Indexes()
+	}
+	return nil
+}
+
+// IndexedFields returns the indexed field names in creation order; nil once
+// the table was dropped.
+func (t *Table) IndexedFields() []string {
+	if v := t.view(); v != nil {
+		return v.IndexedFields()
+	}
+	return nil
+}
+
+// HasIndex reports whether field has a secondary index; false once the
+// table was dropped.
+func (t *Table) HasIndex(field string) bool {
+	v := t.view()
+	return v != nil && v.HasIndex(field)
+}
+
+// Explain describes how Select would run q: the index or key range used and
+// its estimated rows, the residual filter, and the sort strategy.
+func (t *Table) Explain(q Query) (string, error) {
+	v, err := t.View()
+	if err != nil {
+		return "", err
+	}
+	return v.Explain(q)
 }

@@ -3,12 +3,12 @@ package dictdb
 import (
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/mvcc"
-	"github.com/dictdb-go/dictdb/snapshot"
 	"github.com/dictdb-go/dictdb/tbl"
 )
 
@@ -147,7 +147,9 @@ func (tx *Tx) DropTable(name string) error {
 }
 
 // A TxTable is a table inside a transaction: the write API of Table, and
-// the read API of View over the transaction's staged version.
+// the read API of View over the transaction's staged version (its reads see
+// the transaction's own writes). Like its Tx, it must only be used by the
+// goroutine running the Update function, and only until it returns.
 type TxTable struct {
 	tx   *Tx
 	name string
@@ -171,14 +173,28 @@ func (t *TxTable) stage(next *tbl.Table, err error) error {
 	return err
 }
 
-// View returns a read-only view of the table as staged so far.
+// View returns a read-only view of the table as staged so far. It fails
+// with ErrTxDone after the transaction ended, and with ErrTableNotFound if
+// the transaction dropped the table.
 func (t *TxTable) View() (*View, error) {
 	v, err := t.cur()
 	if err != nil {
 		return nil, err
 	}
-	return snapshot.NewView(v), nil
+	return &View{t: v}, nil
 }
+
+// view returns a view of the staged version, or nil if there is none.
+func (t *TxTable) view() *View {
+	v, err := t.View()
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// Name returns the table name.
+func (t *TxTable) Name() string { return t.name }
 
 // Insert is Table.Insert inside the transaction.
 func (t *TxTable) Insert(rec Record) (any, error) {
@@ -245,16 +261,28 @@ func (t *TxTable) Delete(where cond.Cond) (int, error) {
 	return n, nil
 }
 
-// Get returns a deep copy of the staged record under key.
+// The reads of a TxTable are View's, on the staged version: they see the
+// transaction's own writes. The methods without an error result return
+// zero values, as Table's do for a dropped table, once the transaction
+// ended or dropped the table.
+
+// Get is Table.Get on the staged version.
 func (t *TxTable) Get(key any) (Record, bool) {
-	v, err := t.View()
-	if err != nil {
-		return nil, false
+	if v := t.view(); v != nil {
+		return v.Get(key)
 	}
-	return v.Get(key)
+	return nil, false
 }
 
-// Select runs q against the staged version.
+// GetRow is Table.GetRow on the staged version.
+func (t *TxTable) GetRow(key any) (Row, bool) {
+	if v := t.view(); v != nil {
+		return v.GetRow(key)
+	}
+	return Row{}, false
+}
+
+// Select is Table.Select on the staged version.
 func (t *TxTable) Select(q Query) ([]Record, error) {
 	v, err := t.View()
 	if err != nil {
@@ -263,13 +291,135 @@ func (t *TxTable) Select(q Query) ([]Record, error) {
 	return v.Select(q)
 }
 
-// Count returns the staged number of records.
-func (t *TxTable) Count() int {
+// Rows is Table.Rows on the staged version.
+func (t *TxTable) Rows(q Query) ([]Row, error) {
 	v, err := t.View()
 	if err != nil {
-		return 0
+		return nil, err
 	}
-	return v.Count()
+	return v.Rows(q)
+}
+
+// Count is Table.Count on the staged version.
+func (t *TxTable) Count() int {
+	if v := t.view(); v != nil {
+		return v.Count()
+	}
+	return 0
+}
+
+// CountWhere is Table.CountWhere on the staged version.
+func (t *TxTable) CountWhere(where cond.Cond) (int, error) {
+	v, err := t.View()
+	if err != nil {
+		return 0, err
+	}
+	return v.CountWhere(where)
+}
+
+// All is Table.All on the staged version.
+func (t *TxTable) All() []Record {
+	if v := t.view(); v != nil {
+		return v.All()
+	}
+	return nil
+}
+
+// Copy is Table.Copy on the staged version.
+func (t *TxTable) Copy() map[any]Record {
+	if v := t.view(); v != nil {
+		return v.Copy()
+	}
+	return nil
+}
+
+// Keys is Table.Keys on the staged version.
+func (t *TxTable) Keys() []any {
+	if v := t.view(); v != nil {
+		return v.Keys()
+	}
+	return nil
+}
+
+// Columns is Table.Columns on the staged version.
+func (t *TxTable) Columns() []string {
+	if v := t.view(); v != nil {
+		return v.Columns()
+	}
+	return nil
+}
+
+// PrimaryKey is Table.PrimaryKey on the staged version.
+func (t *TxTable) PrimaryKey() string {
+	if v := t.view(); v != nil {
+		return v.PrimaryKey()
+	}
+	return ""
+}
+
+// SchemaFields is Table.SchemaFields on the staged version.
+func (t *TxTable) SchemaFields() []string {
+	if v := t.view(); v != nil {
+		return v.SchemaFields()
+	}
+	return nil
+}
+
+// Schema is Table.Schema on the staged version.
+func (t *TxTable) Schema() []Column {
+	if v := t.view(); v != nil {
+		return v.Schema()
+	}
+	return nil
+}
+
+// Indexes is Table.Indexes on the staged version.
+func (t *TxTable) Indexes() []IndexDef {
+	if v := t.view(); v != nil {
+		return v.Indexes()
+	}
+	return nil
+}
+
+// IndexedFields is Table.IndexedFields on the staged version.
+func (t *TxTable) IndexedFields() []string {
+	if v := t.view(); v != nil {
+		return v.IndexedFields()
+	}
+	return nil
+}
+
+// HasIndex is Table.HasIndex on the staged version.
+func (t *TxTable) HasIndex(field string) bool {
+	v := t.view()
+	return v != nil && v.HasIndex(field)
+}
+
+// Explain is Table.Explain on the staged version.
+func (t *TxTable) Explain(q Query) (string, error) {
+	v, err := t.View()
+	if err != nil {
+		return "", err
+	}
+	return v.Explain(q)
+}
+
+// WriteCSV is Table.WriteCSV on the staged version.
+func (t *TxTable) WriteCSV(w io.Writer, opts CSVOptions) (int, error) {
+	v, err := t.View()
+	if err != nil {
+		return 0, err
+	}
+	return v.WriteCSV(w, opts)
+}
+
+// ExportCSV is Table.ExportCSV on the staged version.
+func (t *TxTable) ExportCSV(path string, opts CSVOptions) (int, error) {
+	v, err := t.View()
+	if err != nil {
+		return 0, err
+	}
+	return v.ExportCSV(path, opts)
 }
 
 func keyValues(keys []codec.Key) []any {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/dictdb-go/dictdb/internal/testhook"
 )
 
 // A Root is one immutable state of the whole store: a commit sequence number
@@ -302,8 +304,12 @@ func (s *Store[T]) replace(next *Root[T]) (*Root[T], error) {
 	}
 }
 
-// SetBeforePublish installs a hook that runs inside every successful write,
-// after its function returned and before its compare-and-swap, while the
-// table locks are held. It exists for tests that need to park a writer
-// mid-commit; pass nil to remove it. Set it before any concurrent use.
-func (s *Store[T]) SetBeforePublish(hook func(names []string)) { s.beforePublish = hook }
+// setBeforePublish installs the hook that testhook.SetBeforePublish
+// describes.
+func (s *Store[T]) setBeforePublish(hook func(names []string)) { s.beforePublish = hook }
+
+func init() {
+	testhook.SetBeforePublish = func(store any, hook func(names []string)) {
+		store.(interface{ setBeforePublish(func([]string)) }).setBeforePublish(hook)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/internal/stored"
 )
 
 // WithNextID returns a version of t whose next auto key is n, for restoring
@@ -20,14 +21,18 @@ func (t *Table) WithNextID(n int64) *Table {
 	return &c
 }
 
-// Restore returns a version of t with recs added, for loading a saved table:
+func init() {
+	stored.Restore = func(t any, recs []map[string]any) (any, error) { return t.(*Table).restore(recs) }
+}
+
+// restore returns a version of t with recs added, for loading a saved table:
 // like InsertMany (auto keys, duplicate keys, unique indexes and the schema
 // are handled the same way), but the records are taken over without a copy.
 // Each record must be normalized (codec's value model) and owned by the
 // caller, who must never touch it again: a file decoder's output. On an
 // empty t the rows and indexes fill their nodes in place. On error t is returned
 // unchanged with an error naming the record's position.
-func (t *Table) Restore(recs []map[string]any) (*Table, error) {
+func (t *Table) restore(recs []map[string]any) (*Table, error) {
 	e := t.edit()
 	for i, m := range recs {
 		if err := t.restoreOne(e, m); err != nil {

@@ -25,10 +25,6 @@ func init() {
 	stored.Record = func(r any) codec.Record { return r.(Row).rec }
 }
 
-// RowOf wraps a normalized record that nobody will mutate again. The Row
-// owns rec from then on: the caller must not change it or its values.
-func RowOf(rec codec.Record) Row { return Row{rec: rec} }
-
 // Get returns the value of field and whether the field is present: a
 // scalar as stored, a list, map or byte slice as a deep copy.
 func (r Row) Get(field string) (any, bool) { return r.rec.CloneField(field) }

@@ -1,9 +1,12 @@
-// Package stored gives dictdb's own packages the record behind a tbl.Row
-// without copying it, for the paths that only read it: writing files,
-// deltas and CSV. The public API never hands out a stored record (Row's
-// accessors copy lists, maps and byte slices), and code outside this module
-// cannot import an internal package, so only dictdb itself reads records
-// this way, and it never changes them.
+// Package stored gives dictdb's own packages the two accesses to stored
+// records that skip a copy and are therefore not part of any public API:
+// the record behind a tbl.Row, for the paths that only read it (writing
+// files, deltas and CSV), and the loading of decoded records into a table
+// version without copying them (Load and CSV imports). The public API never
+// hands out a stored record (Row's accessors copy lists, maps and byte
+// slices) and copies every record it is given, and code outside this
+// module cannot import an internal package, so only dictdb itself takes
+// these shortcuts, and it never changes a record afterwards.
 package stored
 
 import "github.com/dictdb-go/dictdb/codec"
@@ -13,3 +16,14 @@ import "github.com/dictdb-go/dictdb/codec"
 // cycle). Package tbl sets it when it initializes. The record must never
 // be changed, nor handed to a caller.
 var Record func(row any) codec.Record
+
+// Restore returns the table version t (a *tbl.Table, passed as any for the
+// same reason) with recs added, as a *tbl.Table: like InsertMany (auto
+// keys, duplicate keys, unique indexes and the schema are handled the same
+// way), but the records are taken over without a copy. Each record must be
+// normalized (codec's value model) and owned by the caller, who must never
+// touch it again: a file decoder's output. On an empty t the rows and
+// indexes fill their nodes in place. On error it returns t unchanged, with
+// an error naming the record's position. Package tbl sets it when it
+// initializes.
+var Restore func(t any, recs []map[string]any) (any, error)

@@ -1,0 +1,17 @@
+package dictdb
+
+import "github.com/dictdb-go/dictdb/tbl"
+
+// TableVersion returns the table version v reads, for tests that walk the
+// read API of package tbl under the public one.
+func TableVersion(v *View) *tbl.Table { return v.t }
+
+// Clock is the clock of a BackupManager's schedule.
+type Clock = clock
+
+// WithClock returns opts with the schedule driven by c instead of the real
+// clock, for tests that move time by hand.
+func WithClock(opts BackupOptions, c Clock) BackupOptions {
+	opts.clock = c
+	return opts
+}
