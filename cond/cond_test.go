@@ -625,8 +625,13 @@ func TestCompileErrors(t *testing.T) {
 			if !errors.As(err, &qe) || qe.Msg == "" {
 				t.Errorf("error %v is not a *QueryError with a message", err)
 			}
-			if !strings.HasPrefix(err.Error(), "invalid query: ") {
-				t.Errorf("error text %q", err)
+			// A problem with a named field's predicate names it first.
+			want := "invalid query: "
+			if qe.Field != "" {
+				want = `field "a": invalid query: operator `
+			}
+			if !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("error text %q, field %q", err, qe.Field)
 			}
 			_ = tc.c.String() // never panics, even on invalid trees
 		})

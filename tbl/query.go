@@ -123,7 +123,7 @@ func (t *Table) checkField(part, field string) error {
 	if _, ok := t.schema.index[field]; ok {
 		return nil
 	}
-	return invalid("table %q: %s: field %q is not in the schema", t.name, part, field)
+	return &cond.QueryError{Table: t.name, Field: field, Msg: part + ": not in the schema"}
 }
 
 // checkWhere checks every field a compiled condition names against the

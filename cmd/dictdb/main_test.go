@@ -382,7 +382,7 @@ func TestE2EUsageErrors(t *testing.T) {
 		{"aggregate", company, "employees", "--agg", "avg:agee"},
 		{"aggregate", company, "employees", "--agg", "count", "--group-by", "agee"},
 	} {
-		wantFail(t, exitFailure, args, "invalid query", `field "agee" is not in the schema`)
+		wantFail(t, exitFailure, args, `table "employees": field "agee": invalid query: `, "not in the schema")
 	}
 }
 
