@@ -8,15 +8,18 @@ import (
 	"testing"
 
 	"github.com/dictdb-go/dictdb"
+	"github.com/dictdb-go/dictdb/internal/plancover"
 	"github.com/dictdb-go/dictdb/internal/testseed"
 )
 
 // check runs ops on the model and on the real database and fails t with a
-// readable diff if their histories differ.
-func check(t *testing.T, ops []Op) {
+// readable diff if their histories differ. plans, if not nil, counts the
+// strategies of the database's query plans.
+func check(t *testing.T, ops []Op, plans *plancover.Counter) {
 	t.Helper()
 	want := Run(NewModel(), ops)
 	r := NewReal(Config{})
+	r.Plans = plans
 	got := Run(r, ops)
 	if d := Diff("model", want, "dictdb", got); d != "" {
 		t.Fatalf("%s\nprogram:\n%s", d, fmtProgram(ops))
@@ -62,7 +65,7 @@ func metamorphic(ops []Op) []Op {
 	return out
 }
 
-func checkMeta(t *testing.T, ops []Op) {
+func checkMeta(t *testing.T, ops []Op, plans *plancover.Counter) {
 	t.Helper()
 	ops = metamorphic(ops)
 	base := Run(NewReal(Config{}), ops)
@@ -71,6 +74,7 @@ func checkMeta(t *testing.T, ops []Op) {
 			continue
 		}
 		r := NewReal(cfg)
+		r.Plans = plans
 		got := Run(r, ops)
 		if d := Diff("plain", base, cfg.Name, got); d != "" {
 			t.Fatalf("config %s: %s\nprogram:\n%s", cfg.Name, d, fmtProgram(ops))
@@ -82,13 +86,13 @@ func checkMeta(t *testing.T, ops []Op) {
 }
 
 // FuzzOps compares the database with the reference model on programs
-// decoded from the fuzz input.
+// decoded from the fuzz input, followed by the probes.
 func FuzzOps(f *testing.F) {
 	for _, s := range seeds() {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		check(t, Decode(data))
+		check(t, Program(data), nil)
 	})
 }
 
@@ -99,7 +103,7 @@ func FuzzMetamorphic(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkMeta(t, Decode(data))
+		checkMeta(t, Program(data), nil)
 	})
 }
 
@@ -122,7 +126,8 @@ func randomBytes(rng *rand.Rand, n int) []byte {
 
 // TestRandomPrograms runs random programs from a logged seed against the
 // model and under the metamorphic configurations. DICTDB_SEED overrides
-// the seed; DICTDB_PROGRAMS the number of programs.
+// the seed; DICTDB_PROGRAMS the number of programs. It fails if some
+// strategy of the query planner never ran.
 func TestRandomPrograms(t *testing.T) {
 	seed := testseed.Seed(t)
 	n := 200
@@ -137,6 +142,7 @@ func TestRandomPrograms(t *testing.T) {
 		n = 40
 	}
 	rng := rand.New(rand.NewPCG(seed, 0))
+	var plans plancover.Counter
 	for i := range n {
 		data := randomBytes(rng, 600)
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
@@ -145,11 +151,15 @@ func TestRandomPrograms(t *testing.T) {
 					t.Logf("seed %d program %d; input %q", seed, i, data)
 				}
 			}()
-			ops := Decode(data)
-			check(t, ops)
-			checkMeta(t, ops)
+			ops := Program(data)
+			check(t, ops, &plans)
+			checkMeta(t, ops, &plans)
 		})
 	}
+	if missing := plans.Missing(); n > 0 && len(missing) > 0 {
+		t.Errorf("planner strategies that never ran: %q\ncounts: %s", missing, &plans)
+	}
+	t.Logf("planner strategies: %s", &plans)
 }
 
 // TestDecodeTotal checks that every input decodes, deterministically, into

@@ -254,7 +254,7 @@ func (r *runner) goCmd(args ...string) (string, error) {
 var (
 	failRE  = regexp.MustCompile(`(?m)^\s*--- FAIL: (\S+)`)
 	panicRE = regexp.MustCompile(`(?m)^panic: (.*)$`)
-	pkgRE   = regexp.MustCompile(`(?m)^FAIL\s+(\S+)\s`)
+	pkgRE   = regexp.MustCompile(`(?m)^FAIL[ \t]+(\S+)[ \t]`)
 )
 
 // killer names what failed in a test run's output.
