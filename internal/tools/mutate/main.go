@@ -50,6 +50,8 @@ func run() int {
 	tags := flag.String("tags", "", "build tags for the test runs (say, invariants)")
 	timeout := flag.Duration("timeout", 5*time.Minute, "the longest one test run may take; a run still going is a kill (a hang)")
 	verbose := flag.Bool("v", false, "print the output of the test runs of survivors")
+	testRun := flag.String("testrun", "", "pass -run to go test: only the tests matching it (to see which tests catch a mutation)")
+	only := flag.String("pkgs", "", "comma-separated test packages to run instead of each mutation's own")
 	check := flag.Bool("check", false, "only check that every mutation's text is found, without running tests")
 	flag.Parse()
 
@@ -95,7 +97,12 @@ func run() int {
 		return 2
 	}
 
-	r := &runner{dir: work, tags: *tags, timeout: *timeout}
+	r := &runner{dir: work, tags: *tags, timeout: *timeout, run: *testRun}
+	if *only != "" {
+		for i := range selected {
+			selected[i].tests = strings.Split(*only, ",")
+		}
+	}
 	// The unmutated tests must pass, or no kill means anything.
 	pkgs := map[string]bool{}
 	for _, m := range selected {
@@ -215,6 +222,7 @@ type result struct {
 }
 
 type runner struct {
+	run     string // go test -run, if not empty
 	dir     string
 	tags    string
 	timeout time.Duration
@@ -225,6 +233,9 @@ func (r *runner) test(pkgs []string) result {
 	args := []string{"test", "-short", "-count=1", "-failfast", "-timeout", r.timeout.String()}
 	if r.tags != "" {
 		args = append(args, "-tags", r.tags)
+	}
+	if r.run != "" {
+		args = append(args, "-run", r.run)
 	}
 	out, err := r.goCmd(append(args, pkgs...)...)
 	switch {
