@@ -174,7 +174,10 @@ func run() int {
 		default:
 			killed = append(killed, m.name)
 			where := "by its own package's tests"
-			if !own {
+			switch {
+			case *only != "":
+				where = "by " + *only
+			case !own:
 				where = "only by other packages' tests"
 				elsewhere = append(elsewhere, m.name)
 			}
