@@ -68,6 +68,8 @@ var mutations = []mutation{
 		repl("\tcase f > t:\n\t\treturn -1\n\tcase f < t:\n\t\treturn 1", "\tcase f > t:\n\t\treturn 1\n\tcase f < t:\n\t\treturn -1")),
 	mut("codec/int-float-not-equal", "codec/order.go", "1 and 1.0 are not equal",
 		repl("return compareIntFloat(x, y) == 0", "return compareIntFloat(x, y) == 0 && false")),
+	mut("codec/identical-lists-by-equality", "codec/order.go", "Identical compares list elements by equality, so [1] and [1.0] pass",
+		repl("\t\t\tif !Identical(x[i], y[i]) {", "\t\t\tif !Equal(x[i], y[i]) {")),
 	mut("codec/string-keys-first", "codec/key.go", "string keys sort before integer keys",
 		repl("\tif a.p == nil {\n\t\treturn -1\n\t}\n\tif b.p == nil {\n\t\treturn 1\n\t}", "\tif a.p == nil {\n\t\treturn 1\n\t}\n\tif b.p == nil {\n\t\treturn -1\n\t}")),
 
@@ -154,6 +156,8 @@ var mutations = []mutation{
 		repl("if setsPK && !codec.Equal(newPK, k.Value()) {", "if false && setsPK && !codec.Equal(newPK, k.Value()) {")),
 	mut("tbl/delete-keeps-index-entries", "tbl/table.go", "deleting a row leaves its index entries",
 		repl("\t\tx.Remove(v, k)\n", "\t\t_, _ = v, x\n")),
+	mut("tbl/verify-index-value-by-equality", "tbl/invariants.go", "Verify accepts an index entry equal to the row's value but of another type",
+		repl("!codec.Identical(fieldValue(r, x.Def().Field), e.Value)", "!codec.Equal(fieldValue(r, x.Def().Field), e.Value)")),
 	mut("tbl/next-id-reused", "tbl/table.go", "the auto key counter stays at the largest key",
 		repl("\t\t\te.nextID = i + 1", "\t\t\te.nextID = i")),
 
