@@ -116,6 +116,7 @@ func probeQueries(fields, pks []string, all bool) []dictdb.Query {
 		qs = append(qs,
 			dictdb.Query{Where: c.Gt(5)},
 			dictdb.Query{Where: c.Gte(5.5)},
+			dictdb.Query{Where: c.Gte(3.0)},
 			dictdb.Query{Where: c.Lt("k")},
 			dictdb.Query{Where: cond.And(c.Gt(2), c.Lte(20.5))},
 		)
