@@ -225,7 +225,8 @@ func TestPlannerMatchesOracle(t *testing.T) {
 
 // TestPrimaryKeyRangesRecheck checks primary-key ranges whose key scan
 // starts at or before the bound: the scan yields keys the predicate
-// excludes, and the planner must check each candidate against it.
+// excludes, and the planner must check each candidate against it. It
+// checks In lookups with repeated keys too: each row comes once.
 func TestPrimaryKeyRangesRecheck(t *testing.T) {
 	ints, strs, mixed := mustTable(t), mustTable(t), mustTable(t)
 	var err error
@@ -265,6 +266,8 @@ func TestPrimaryKeyRangesRecheck(t *testing.T) {
 		{"int keys, id <= 4.5", ints, f.Lte(4.5), keys(1, 4)},
 		{"int keys, 3 < id < 6", ints, cond.And(f.Gt(3), f.Lt(6)), keys(4, 5)},
 		{"int keys, 2.5 < id <= 4", ints, cond.And(f.Gt(2.5), f.Lte(4)), keys(3, 4)},
+		{"int keys, id in (2, 2, 3.0, 2.0)", ints, f.In(2, 2, 3.0, 2.0), keys(2, 3)},
+		{"mixed keys, id in ('c', 1, 'c')", mixed, f.In("c", 1, "c"), []any{int64(1), "c"}},
 		{"int keys, id > 'a'", ints, f.Gt("a"), nil},
 		{"int keys, id < true", ints, f.Lt(true), nil},
 		{"string keys, id < 'k'", strs, f.Lt("k"), []any{"a", "c", "e", "g", "i"}},
@@ -357,6 +360,11 @@ func TestOffsetSkipsDistinctRows(t *testing.T) {
 			}
 		}
 	}
+	// An index lookup of a repeated value reads its rows once.
+	for range 10 {
+		sorted = insertAll(t, sorted, map[string]any{"a": "z"})
+	}
+	checkOracle(t, sorted, tableRows(sorted), Query{Where: cond.Field("a").In("x", "y", "x")})
 }
 
 // TestIndexEntryTakesNewValueKind checks that an update replacing a value
