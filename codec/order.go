@@ -157,6 +157,45 @@ func Equal(a, b any) bool {
 	return KindOf(a) == KindOf(b) && Compare(a, b) == 0
 }
 
+// Identical reports whether two normalized values are equal and of the same
+// Go types throughout: Equal, but 1 and 1.0 (also inside lists and maps)
+// differ, and so do 0.0 and -0.0. A value stored in place of another (an
+// index entry for a row's field) must be identical to it, not just equal.
+func Identical(a, b any) bool {
+	switch x := a.(type) {
+	case int64:
+		y, ok := b.(int64)
+		return ok && x == y
+	case float64:
+		y, ok := b.(float64)
+		return ok && math.Float64bits(x) == math.Float64bits(y)
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !Identical(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !Identical(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return Equal(a, b)
+}
+
 // Hash writes a hash of the normalized value v to h. Equal values write the
 // same bytes: an integral float hashes as the integer it equals.
 func Hash(h *maphash.Hash, v any) {

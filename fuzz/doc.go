@@ -31,8 +31,14 @@
 //     and mixed indexes on every field, a snapshot after every N operations
 //     (each held snapshot must keep reading what it read when taken), and a
 //     save/load round trip every N operations.
+//   - Every program ends with the probes (Probes): a table of 24 random
+//     rows and a query per strategy of the query planner, so that the
+//     strategies that pay off only on tables larger than the programs
+//     build (top-k selection, Distinct with paging, primary-key ranges
+//     over many keys) run in every program.
 //   - TestRandomPrograms runs 200 random programs (40 with -short) through
-//     both checks on every go test. The seed is logged; DICTDB_SEED
+//     both checks on every go test, and fails if some planner strategy
+//     never ran (counted from Explain). The seed is logged; DICTDB_SEED
 //     reproduces a run and DICTDB_PROGRAMS changes the count.
 //   - bugs_test.go holds minimal reproductions of the bugs found.
 //

@@ -3,20 +3,24 @@ package fuzz
 import (
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/dictdb-go/dictdb"
+	"github.com/dictdb-go/dictdb/internal/plancover"
 	"github.com/dictdb-go/dictdb/internal/testseed"
 )
 
 // check runs ops on the model and on the real database and fails t with a
-// readable diff if their histories differ.
-func check(t *testing.T, ops []Op) {
+// readable diff if their histories differ. plans, if not nil, counts the
+// strategies of the database's query plans.
+func check(t *testing.T, ops []Op, plans *plancover.Counter) {
 	t.Helper()
 	want := Run(NewModel(), ops)
 	r := NewReal(Config{})
+	r.Plans = plans
 	got := Run(r, ops)
 	if d := Diff("model", want, "dictdb", got); d != "" {
 		t.Fatalf("%s\nprogram:\n%s", d, fmtProgram(ops))
@@ -62,33 +66,43 @@ func metamorphic(ops []Op) []Op {
 	return out
 }
 
-func checkMeta(t *testing.T, ops []Op) {
+// checkMeta runs ops, then probes, under every metamorphic configuration
+// and compares the histories with the plain database's. The configurations
+// that snapshot or save and load every few operations, whose checks cost
+// in proportion to the data at every step, run ops alone.
+func checkMeta(t *testing.T, ops, probes []Op, plans *plancover.Counter) {
 	t.Helper()
 	ops = metamorphic(ops)
-	base := Run(NewReal(Config{}), ops)
+	full := append(slices.Clip(ops), metamorphic(probes)...)
+	base := Run(NewReal(Config{}), full)
 	for _, cfg := range metaConfigs {
 		if cfg.SaveLoadEvery > 0 && roundTrip == nil {
 			continue
 		}
+		prog := full
+		if cfg.SnapEvery > 0 || cfg.SaveLoadEvery > 0 {
+			prog = ops
+		}
 		r := NewReal(cfg)
-		got := Run(r, ops)
-		if d := Diff("plain", base, cfg.Name, got); d != "" {
-			t.Fatalf("config %s: %s\nprogram:\n%s", cfg.Name, d, fmtProgram(ops))
+		r.Plans = plans
+		got := Run(r, prog)
+		if d := Diff("plain", base[:min(len(got), len(base))], cfg.Name, got); d != "" {
+			t.Fatalf("config %s: %s\nprogram:\n%s", cfg.Name, d, fmtProgram(prog))
 		}
 		if len(r.Problems) > 0 {
-			t.Fatalf("config %s: %s\nprogram:\n%s", cfg.Name, strings.Join(r.Problems, "\n"), fmtProgram(ops))
+			t.Fatalf("config %s: %s\nprogram:\n%s", cfg.Name, strings.Join(r.Problems, "\n"), fmtProgram(prog))
 		}
 	}
 }
 
 // FuzzOps compares the database with the reference model on programs
-// decoded from the fuzz input.
+// decoded from the fuzz input, followed by the probes.
 func FuzzOps(f *testing.F) {
 	for _, s := range seeds() {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		check(t, Decode(data))
+		check(t, Program(data), nil)
 	})
 }
 
@@ -99,7 +113,7 @@ func FuzzMetamorphic(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkMeta(t, Decode(data))
+		checkMeta(t, Decode(data), Probes(data), nil)
 	})
 }
 
@@ -122,7 +136,8 @@ func randomBytes(rng *rand.Rand, n int) []byte {
 
 // TestRandomPrograms runs random programs from a logged seed against the
 // model and under the metamorphic configurations. DICTDB_SEED overrides
-// the seed; DICTDB_PROGRAMS the number of programs.
+// the seed; DICTDB_PROGRAMS the number of programs. It fails if some
+// strategy of the query planner never ran.
 func TestRandomPrograms(t *testing.T) {
 	seed := testseed.Seed(t)
 	n := 200
@@ -137,6 +152,7 @@ func TestRandomPrograms(t *testing.T) {
 		n = 40
 	}
 	rng := rand.New(rand.NewPCG(seed, 0))
+	var plans plancover.Counter
 	for i := range n {
 		data := randomBytes(rng, 600)
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
@@ -145,11 +161,15 @@ func TestRandomPrograms(t *testing.T) {
 					t.Logf("seed %d program %d; input %q", seed, i, data)
 				}
 			}()
-			ops := Decode(data)
-			check(t, ops)
-			checkMeta(t, ops)
+			ops, probes := Decode(data), Probes(data)
+			check(t, append(slices.Clip(ops), probes...), &plans)
+			checkMeta(t, ops, probes, &plans)
 		})
 	}
+	if missing := plans.Missing(); n > 0 && len(missing) > 0 {
+		t.Errorf("planner strategies that never ran: %q\ncounts: %s", missing, &plans)
+	}
+	t.Logf("planner strategies: %s", &plans)
 }
 
 // TestDecodeTotal checks that every input decodes, deterministically, into

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dictdb-go/dictdb"
 	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/internal/plancover"
 )
 
 // errNoPersistence is what a save/load operation reports while the library
@@ -43,6 +44,8 @@ type Real struct {
 	held  []heldSnap
 	// Problems collects broken invariants of the metamorphic checks.
 	Problems []string
+	// Plans, if set, counts the strategy of every Select's plan.
+	Plans *plancover.Counter
 }
 
 type heldSnap struct {
@@ -202,6 +205,11 @@ func (r *Real) Select(name string, q dictdb.Query) ([]dictdb.Record, error) {
 	t, err := r.table(name)
 	if err != nil {
 		return nil, err
+	}
+	if r.Plans != nil {
+		if plan, err := t.Explain(q); err == nil {
+			r.Plans.Add(plan)
+		}
 	}
 	return t.Select(q)
 }

@@ -27,8 +27,8 @@ func TestPrintEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ops := Decode([]byte(data))
+	ops := Program([]byte(data))
 	t.Logf("program:\n%s", fmtProgram(ops))
 	t.Logf("model history:\n%s", strings.Join(Run(NewModel(), ops), "\n"))
-	check(t, ops)
+	check(t, ops, nil)
 }

@@ -103,7 +103,7 @@ func (x *Index[R]) Len() int { return x.m.Len() }
 // (old, k) if hadOld.
 func (x *Index[R]) Put(old any, hadOld bool, v any, k codec.Key, r R) *Index[R] {
 	m := x.m
-	if hadOld && !identical(old, v) {
+	if hadOld && !codec.Identical(old, v) {
 		m = m.Delete(key{old, k})
 	}
 	return &Index[R]{def: x.def, m: m.Set(key{v, k}, r)}
@@ -112,22 +112,6 @@ func (x *Index[R]) Put(old any, hadOld bool, v any, k codec.Key, r R) *Index[R] 
 // Remove returns an index without the entry (v, k).
 func (x *Index[R]) Remove(v any, k codec.Key) *Index[R] {
 	return &Index[R]{def: x.def, m: x.m.Delete(key{v, k})}
-}
-
-// identical reports whether two values are equal and of the same Go type,
-// so an entry keyed by one can stand for the other.
-func identical(a, b any) bool {
-	switch a.(type) {
-	case int64:
-		if _, ok := b.(int64); !ok {
-			return false
-		}
-	case float64:
-		if _, ok := b.(float64); !ok {
-			return false
-		}
-	}
-	return codec.Equal(a, b)
 }
 
 // Conflict reports whether a unique index already maps a value equal to v
@@ -391,7 +375,7 @@ func (b *Builder[R]) Put(old any, hadOld bool, v any, k codec.Key, r R) {
 		return
 	}
 	b.flush()
-	if hadOld && !identical(old, v) {
+	if hadOld && !codec.Identical(old, v) {
 		b.e.Delete(key{old, k})
 	}
 	b.e.Set(key{v, k}, r)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/internal/testseed"
 )
 
 type kv struct {
@@ -56,9 +57,7 @@ func randVal(rng *rand.Rand) any {
 // TestIndexAgainstModel applies random puts and removes to an index, a
 // builder and a plain map, and checks every lookup against the map.
 func TestIndexAgainstModel(t *testing.T) {
-	seed := rand.Uint64()
-	t.Logf("seed=%d", seed)
-	rng := rand.New(rand.NewPCG(seed, 3))
+	rng := rand.New(rand.NewPCG(testseed.Seed(t), 3))
 	x := New[int](Def{Field: "f", Kind: Sorted})
 	b := NewBuilder[int](Def{Field: "f", Kind: Sorted})
 	model := map[int64]any{}

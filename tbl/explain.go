@@ -33,15 +33,16 @@ func (t *Table) Explain(q Query) (string, error) {
 	return b.String(), nil
 }
 
-// sortStrategy names how rows get their order; it mirrors run.
+// sortStrategy names how rows get their order: the choice of sortMethod,
+// which run follows.
 func (t *Table) sortStrategy(p *plan, a access) string {
-	if len(p.order) == 0 {
+	switch t.sortMethod(p, a) {
+	case keyOrder:
 		return "primary-key order"
-	}
-	if _, desc, ok := t.orderedSource(p.order); ok && (p.limit > 0 || a.scan) {
+	case streamed:
+		_, desc, _ := t.orderedSource(p.order)
 		return "streamed in " + desc + stopNote(p)
-	}
-	if p.limit > 0 && !p.distinct {
+	case topKSelection:
 		return fmt.Sprintf("top-%d selection by %s", p.offset+p.limit, orderString(p.order))
 	}
 	return "sort by " + orderString(p.order)

@@ -48,7 +48,7 @@ func Verify(t *Table) error {
 		}
 		for e := range x.Ascend() {
 			r, ok := t.rows.Get(e.Key)
-			if !ok || !Same(r, e.Row) || !codec.Equal(fieldValue(r, x.Def().Field), e.Value) {
+			if !ok || !Same(r, e.Row) || !codec.Identical(fieldValue(r, x.Def().Field), e.Value) {
 				return fmt.Errorf("tbl: index %q of %q holds a stale entry for key %v", x.Def().Field, t.name, e.Key)
 			}
 			if other, clash := x.Conflict(e.Value, e.Key); clash {

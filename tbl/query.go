@@ -281,7 +281,9 @@ func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) boo
 		}
 		return
 	}
-	if rows, _, ok := t.orderedSource(p.order); ok && (p.limit > 0 || a.scan) {
+	method := t.sortMethod(p, a)
+	if method == streamed {
+		rows, _, _ := t.orderedSource(p.order)
 		for _, r := range rows {
 			if p.match(r.rec) && !out.push(r) {
 				return
@@ -294,8 +296,8 @@ func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) boo
 	if match == nil {
 		match = func(codec.Record) bool { return true }
 	}
-	if k := p.offset + p.limit; p.limit > 0 && !p.distinct && k < t.rows.Len()/4 {
-		sorted = topK(p, match, a.rows, k)
+	if method == topKSelection {
+		sorted = topK(p, match, a.rows, p.offset+p.limit)
 	} else {
 		for _, r := range a.rows {
 			if match(r.rec) {
@@ -309,6 +311,34 @@ func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) boo
 			return
 		}
 	}
+}
+
+// ordering is how run puts the matching rows in order.
+type ordering uint8
+
+const (
+	keyOrder      ordering = iota // no OrderBy: candidates come in primary-key order
+	streamed                      // read in order from the primary key or a sorted index
+	topKSelection                 // the first offset+limit rows kept in a bounded heap
+	fullSort                      // every match collected and sorted
+)
+
+// sortMethod picks how run orders the rows of p read through a; Explain
+// reports the same choice. A sorted index or the primary key streams the
+// order when it can stop early (a limit) or would scan every row anyway;
+// top-k pays off when it keeps few rows of many, and never under Distinct,
+// whose duplicates would take places among the k.
+func (t *Table) sortMethod(p *plan, a access) ordering {
+	if len(p.order) == 0 {
+		return keyOrder
+	}
+	if _, _, ok := t.orderedSource(p.order); ok && (p.limit > 0 || a.scan) {
+		return streamed
+	}
+	if k := p.offset + p.limit; p.limit > 0 && !p.distinct && k < t.rows.Len()/4 {
+		return topKSelection
+	}
+	return fullSort
 }
 
 // sortRow is a matched row with its extracted sort keys and its position in
