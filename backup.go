@@ -1,7 +1,6 @@
 package dictdb
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -87,10 +86,6 @@ type BackupResult struct {
 	Time  time.Time
 	Bytes int64
 }
-
-// ErrBackupState is returned by Start on a manager already started or
-// stopped.
-var ErrBackupState = errors.New("backup manager cannot start")
 
 // A BackupManager takes full and incremental backups of a DB into a
 // directory, periodically, on demand and after notified changes. Backups
@@ -543,11 +538,6 @@ func (m *BackupManager) prune() {
 		}
 	}
 }
-
-// ErrBackupChain is returned by RestoreBackup when the backup files do not
-// give the point asked for: a file is missing, damaged (the error then also
-// wraps ErrCorrupt), or does not follow the file before it.
-var ErrBackupChain = errors.New("broken backup chain")
 
 // RestoreOptions configures RestoreBackup.
 type RestoreOptions struct {

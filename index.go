@@ -28,9 +28,6 @@ type IndexOption func(*IndexDef)
 // number of records may hold null or miss the field.
 func Unique() IndexOption { return func(d *IndexDef) { d.Unique = true } }
 
-// ErrInvalidIndex is returned for a bad index definition or a missing index.
-var ErrInvalidIndex = tbl.ErrInvalidIndex
-
 func indexDef(field string, kind IndexKind, opts []IndexOption) IndexDef {
 	d := IndexDef{Field: field, Kind: kind}
 	for _, o := range opts {

@@ -5,7 +5,6 @@ package dictdb
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,23 +18,6 @@ import (
 	"github.com/dictdb-go/dictdb/internal/stored"
 	"github.com/dictdb-go/dictdb/tbl"
 )
-
-// ErrCorrupt is returned, wrapped in a *CorruptError, when a file cannot be
-// loaded: bad syntax or checksum, truncation, a structure that is not a
-// dictdb dump, or records that break their table's rules.
-var ErrCorrupt = codec.ErrCorrupt
-
-// CorruptError locates a load failure: format, byte offset and (JSON) line.
-type CorruptError = codec.CorruptError
-
-// ErrOutsideAllowedDir is returned when a path given to Save or Load
-// resolves outside the directory set with AllowedDir.
-var ErrOutsideAllowedDir = errors.New("path outside the allowed directory")
-
-// ErrInvalidFormat is returned for a Format that is not valid for the call,
-// before any file is touched. It is a case of ErrInvalidArgument: errors.Is
-// matches both.
-var ErrInvalidFormat error = &narrowError{msg: "invalid file format", broad: ErrInvalidArgument}
 
 // A PathError reports a path outside the allowed directory; it wraps
 // ErrOutsideAllowedDir. Path and Dir are the resolved absolute paths.

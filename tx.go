@@ -1,7 +1,6 @@
 package dictdb
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -10,15 +9,6 @@ import (
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/mvcc"
 	"github.com/dictdb-go/dictdb/tbl"
-)
-
-var (
-	// ErrTableNotInTx is returned when a transaction touches a table it did
-	// not name.
-	ErrTableNotInTx = errors.New("table not named by the transaction")
-	// ErrTxDone is returned when a Tx or TxTable is used after its Update
-	// returned.
-	ErrTxDone = errors.New("transaction has ended")
 )
 
 // A Tx is a read-write transaction over the tables named in DB.Update. Its

@@ -165,10 +165,6 @@ func indexList(xs []IndexDump) []any {
 	return out
 }
 
-// ErrNotDelta is returned (wrapped in a *CorruptError) by ReadDelta for a
-// JSON document whose "type" is not "delta".
-var ErrNotDelta = errors.New("not a valid delta file")
-
 // ReadDelta reads a delta file written by WriteDelta, WriteBinaryDelta or
 // the Python DictDB. Memory is bounded by the input's size. Problems are
 // errors wrapping ErrCorrupt.

@@ -1,16 +1,10 @@
 package codec
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
 )
-
-// ErrCorrupt is returned (wrapped in a *CorruptError) when a file or stream
-// cannot be decoded: bad syntax, a bad checksum, a truncated input, a
-// structure that is not a dictdb dump, or values outside the value model.
-var ErrCorrupt = errors.New("corrupt file")
 
 // A CorruptError says where decoding failed. It wraps ErrCorrupt and, when
 // the failure came from a lower layer (an I/O error, a schema violation), that

@@ -40,3 +40,12 @@ func (e *ValueError) Error() string {
 
 // Unwrap returns ErrUnsupportedValue.
 func (e *ValueError) Unwrap() error { return ErrUnsupportedValue }
+
+// ErrCorrupt is returned (wrapped in a *CorruptError) when a file or stream
+// cannot be decoded: bad syntax, a bad checksum, a truncated input, a
+// structure that is not a dictdb dump, or values outside the value model.
+var ErrCorrupt = errors.New("corrupt file")
+
+// ErrNotDelta is returned (wrapped in a *CorruptError) by ReadDelta for a
+// JSON document whose "type" is not "delta".
+var ErrNotDelta = errors.New("not a valid delta file")
