@@ -104,6 +104,11 @@ func TestBinaryTruncatedAndFlipped(t *testing.T) {
 			if !errors.As(err, &ce) || !errors.Is(err, codec.ErrCorrupt) || ce.Offset < 0 {
 				t.Fatalf("flip at %d: %v", i, err)
 			}
+			// A damaged header is reported there, not as a later block
+			// whose chained checksum no longer matches.
+			if i < 16 && ce.Offset >= 16 {
+				t.Fatalf("flip at header byte %d reported at offset %d: %v", i, ce.Offset, err)
+			}
 		}
 	}
 	if _, err := decode(binFormat, append(bytes.Clone(data), 0)); !errors.Is(err, codec.ErrCorrupt) {
