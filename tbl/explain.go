@@ -2,6 +2,7 @@ package tbl
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -41,15 +42,19 @@ func (t *Table) sortStrategy(p *plan, a access) string {
 	if _, desc, ok := t.orderedSource(p.order); ok && (p.limit > 0 || a.scan) {
 		return "streamed in " + desc + stopNote(p)
 	}
-	if p.limit > 0 && !p.distinct {
-		return fmt.Sprintf("top-%d selection by %s", p.offset+p.limit, orderString(p.order))
+	if k, ok := p.topK(t.rows.Len()); ok {
+		return fmt.Sprintf("top-%d selection by %s", k, orderString(p.order))
 	}
 	return "sort by " + orderString(p.order)
 }
 
 func stopNote(p *plan) string {
 	if p.limit > 0 {
-		return fmt.Sprintf(", stopping after %d rows", p.offset+p.limit)
+		k := math.MaxInt // offset+limit, saturated
+		if p.offset <= math.MaxInt-p.limit {
+			k = p.offset + p.limit
+		}
+		return fmt.Sprintf(", stopping after %d rows", k)
 	}
 	return ""
 }
