@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dictdb-go/dictdb"
+	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/internal/testhang"
 )
@@ -482,5 +483,53 @@ func TestTxStragglerWrites(t *testing.T) {
 		got, err := tb.CountWhere(cond.Field("round").Eq(round))
 		require.NoError(t, err)
 		require.Equal(t, n, got, "round %d: acknowledged writes and committed rows differ", round)
+	}
+}
+
+// TestApplyDeltaRejectsMalformedDeltas: a DeltaFile is a plain struct a
+// caller can fill in. A table with an empty name used to be created
+// (CreateTable refuses that name), a table listed twice had its first entry
+// silently replaced by the second, a definition naming another table made
+// a table whose View.Name differed from its name in the database, and an
+// unknown index kind or schema type gave an error wrapping no sentinel.
+// Each is now an error wrapping its sentinel, and nothing is applied.
+func TestApplyDeltaRejectsMalformedDeltas(t *testing.T) {
+	rec := func(m map[string]any) codec.Record { return codec.RecordOf(m) }
+	cases := []struct {
+		name  string
+		want  error
+		delta dictdb.DeltaFile
+	}{
+		{"empty table name", dictdb.ErrInvalidArgument, dictdb.DeltaFile{Tables: []codec.DeltaTable{
+			{Name: "t", Upserts: []codec.Record{rec(map[string]any{"id": int64(50)})}},
+			{Name: "", Upserts: []codec.Record{rec(map[string]any{"x": int64(1)})}},
+		}}},
+		{"table listed twice", dictdb.ErrInvalidArgument, dictdb.DeltaFile{Tables: []codec.DeltaTable{
+			{Name: "t", Upserts: []codec.Record{rec(map[string]any{"id": int64(50)})}},
+			{Name: "t", Upserts: []codec.Record{rec(map[string]any{"id": int64(51)})}},
+		}}},
+		{"definition of another table", dictdb.ErrInvalidArgument, dictdb.DeltaFile{Tables: []codec.DeltaTable{
+			{Name: "new", Created: &codec.TableDump{Name: "other", PrimaryKey: "id"}},
+		}}},
+		{"unknown index kind of a new table", dictdb.ErrInvalidIndex, dictdb.DeltaFile{Tables: []codec.DeltaTable{
+			{Name: "new", Created: &codec.TableDump{Name: "new", PrimaryKey: "id", Indexes: []codec.IndexDump{{Field: "a", Kind: "bitmap"}}}},
+		}}},
+		{"unknown index kind", dictdb.ErrInvalidIndex, dictdb.DeltaFile{Tables: []codec.DeltaTable{
+			{Name: "t", HasIndexes: true, Indexes: []codec.IndexDump{{Field: "a", Kind: "bitmap"}}},
+		}}},
+		{"unknown schema type", dictdb.ErrInvalidArgument, dictdb.DeltaFile{Tables: []codec.DeltaTable{
+			{Name: "new", Created: &codec.TableDump{Name: "new", PrimaryKey: "id", Schema: []codec.SchemaField{{Name: "a", Type: "decimal"}}}},
+		}}},
+	}
+	for _, c := range cases {
+		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
+			db, _ := misuseDB(t)
+			seq, dump := db.Seq(), binaryDumps(t, db)
+			err := noPanic(t, "ApplyDelta", func() error { return db.ApplyDelta(&c.delta) })
+			require.ErrorIs(t, err, c.want)
+			assert.Equal(t, seq, db.Seq(), "a failed ApplyDelta committed")
+			assert.True(t, slices.EqualFunc(dump, binaryDumps(t, db), bytes.Equal), "a failed ApplyDelta changed the data")
+			assert.Equal(t, []string{"t", "typed"}, db.TableNames())
+		})
 	}
 }
