@@ -533,3 +533,69 @@ func TestApplyDeltaRejectsMalformedDeltas(t *testing.T) {
 		})
 	}
 }
+
+// TestValuesPassedInAreNotRetained changes, after each call, everything a
+// caller passed in (records and their nested lists, maps and bytes, a
+// schema's columns, a condition's list operands, CSV import columns) and
+// checks that binary dumps of a snapshot and of the live database, and the
+// answers of a condition built earlier, stay as they were.
+func TestValuesPassedInAreNotRetained(t *testing.T) {
+	db := dictdb.New()
+	cols := []dictdb.Column{dictdb.Col("id", dictdb.Int), dictdb.Col("l", dictdb.List)}
+	typed, err := db.CreateTable("typed", dictdb.WithSchema(cols...))
+	require.NoError(t, err)
+	tb, err := db.CreateTable("t")
+	require.NoError(t, err)
+	require.NoError(t, tb.CreateIndex("l", dictdb.SortedIndex))
+	csvSchema := []dictdb.Column{dictdb.Col("n", dictdb.Int)}
+	_, err = db.ImportCSVFrom(strings.NewReader("id,n\n1,2\n"), "csv", dictdb.CSVOptions{Schema: csvSchema})
+	require.NoError(t, err)
+
+	l := []any{1, "a", map[string]any{"k": []any{2}}}
+	m := map[string]any{"x": []any{"y"}, "b": []byte("zz")}
+	rec := dictdb.Record{"l": l, "m": m}
+	_, err = tb.Insert(rec)
+	require.NoError(t, err)
+	many := []dictdb.Record{{"l": []any{5}}, {"l": []any{6}}}
+	_, err = tb.InsertMany(many)
+	require.NoError(t, err)
+	up := dictdb.Record{"id": 9, "l": []any{7}}
+	_, _, err = tb.Upsert(up, dictdb.OnConflictUpdate)
+	require.NoError(t, err)
+	changes := dictdb.Record{"u": []any{[]byte("u")}}
+	_, err = tb.Update(changes, cond.Field("id").Eq(9))
+	require.NoError(t, err)
+	trec := dictdb.Record{"id": 1, "l": []any{"t"}}
+	_, err = typed.Insert(trec)
+	require.NoError(t, err)
+	operand := []any{int64(5)}
+	where := cond.Field("l").In(operand, []any{int64(6)})
+	before, err := tb.Select(dictdb.Query{Where: where})
+	require.NoError(t, err)
+	require.Len(t, before, 2)
+
+	snap := db.Snapshot()
+	want := binaryDumps(t, db, snap)
+	schemaBefore, csvBefore := typed.Schema(), func() []dictdb.Column { c, _ := db.Table("csv"); return c.Schema() }()
+
+	scribble(rec)
+	scribble(l)
+	scribble(m)
+	scribble(many)
+	scribble(up)
+	scribble(changes)
+	scribble(trec)
+	scribble(cols)
+	scribble(csvSchema)
+	scribble(operand)
+
+	got := binaryDumps(t, db, snap)
+	assert.True(t, slices.EqualFunc(want, got, bytes.Equal), "changing what was passed in changed the database")
+	assert.Equal(t, schemaBefore, typed.Schema())
+	csvTable, err := db.Table("csv")
+	require.NoError(t, err)
+	assert.Equal(t, csvBefore, csvTable.Schema())
+	after, err := tb.Select(dictdb.Query{Where: where})
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "a condition changed with its operand")
+}
