@@ -934,6 +934,14 @@ func (db *DB) ApplyDelta(d *DeltaFile) error {
 	}
 	names := make([]string, len(d.Tables))
 	for i, t := range d.Tables {
+		switch {
+		case t.Name == "":
+			return fmt.Errorf("%w: delta table %d has an empty name", ErrInvalidArgument, i)
+		case slices.Contains(names[:i], t.Name):
+			return fmt.Errorf("%w: delta table %q appears twice", ErrInvalidArgument, t.Name)
+		case t.Created != nil && t.Created.Name != t.Name:
+			return fmt.Errorf("%w: delta table %q: its definition names table %q", ErrInvalidArgument, t.Name, t.Created.Name)
+		}
 		names[i] = t.Name
 	}
 	_, err := db.store.Write(names, func(r *mvcc.Root[*tbl.Table]) ([]mvcc.Change[*tbl.Table], error) {
@@ -974,7 +982,7 @@ func applyTableDelta(r *mvcc.Root[*tbl.Table], dt *codec.DeltaTable) (*tbl.Table
 		for _, x := range dt.Indexes {
 			kind, ok := idx.ParseKind(x.Kind)
 			if !ok {
-				return nil, fmt.Errorf("index on %q has the unknown kind %q", x.Field, x.Kind)
+				return nil, fmt.Errorf("%w: index on %q has the unknown kind %q", ErrInvalidIndex, x.Field, x.Kind)
 			}
 			want = append(want, idx.Def{Field: x.Field, Kind: kind, Unique: x.Unique})
 		}

@@ -110,7 +110,9 @@ func (db *DB) CreateTable(name string, opts ...TableOption) (*Table, error) {
 func newTable(name string, opts []TableOption) (*tbl.Table, error) {
 	cfg := tableConfig{pk: "id"}
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil {
+			o(&cfg)
+		}
 	}
 	if name == "" {
 		return nil, &tbl.Error{Err: ErrInvalidArgument, Msg: "table names must not be empty"}
@@ -193,8 +195,8 @@ func (db *DB) Seq() uint64 { return db.store.Load().Seq() }
 // transaction holds one of those tables, it fails at once with
 // ErrReentrantWrite, changing nothing.
 func (db *DB) Restore(snap *Snapshot) error {
-	if snap == nil {
-		return &tbl.Error{Err: ErrInvalidArgument, Msg: "Restore needs a snapshot"}
+	if snap == nil || snap.root == nil {
+		return &tbl.Error{Err: ErrInvalidArgument, Msg: "Restore needs a snapshot taken by DB.Snapshot"}
 	}
 	if _, err := db.store.Replace(snap.root); err != nil {
 		return err

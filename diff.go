@@ -56,9 +56,10 @@ func (d TableDelta) Empty() bool {
 // comparison per row and never a deep comparison of values. The parts of a
 // table the two versions share are skipped unread, so the cost follows the
 // number of changes, not the size of the data. The rows in the result are
-// read-only Rows; nothing in it shares memory a caller could change.
+// read-only Rows; nothing in it shares memory a caller could change. A nil
+// snapshot stands for an empty database at sequence 0.
 func Diff(from, to *Snapshot) Delta {
-	d := snapshot.Diff(from.root, to.root)
+	d := snapshot.Diff(from.state(), to.state())
 	out := Delta{FromSeq: d.FromSeq, ToSeq: d.ToSeq}
 	for _, td := range d.Tables {
 		out.Tables = append(out.Tables, TableDelta{

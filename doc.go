@@ -154,7 +154,10 @@
 // any other writer, until the transaction ends (the function must not wait
 // for it), and writing from the function to a table the transaction did not
 // name can wait in a cycle with another transaction doing the converse.
-// Name in Update every table a transaction writes.
+// Name in Update every table a transaction writes. A goroutine the function
+// starts may instead write through the Tx, which never waits: the calls of
+// a Tx are serialized, what they write before the function returns
+// commits with it, and later calls fail with ErrTxDone.
 //
 // # Options
 //

@@ -31,7 +31,9 @@ func Unique() IndexOption { return func(d *IndexDef) { d.Unique = true } }
 func indexDef(field string, kind IndexKind, opts []IndexOption) IndexDef {
 	d := IndexDef{Field: field, Kind: kind}
 	for _, o := range opts {
-		o(&d)
+		if o != nil {
+			o(&d)
+		}
 	}
 	return d
 }
@@ -53,18 +55,11 @@ func (t *Table) DropIndex(field string) error {
 
 // CreateIndex is Table.CreateIndex inside the transaction.
 func (t *TxTable) CreateIndex(field string, kind IndexKind, opts ...IndexOption) error {
-	cur, err := t.cur()
-	if err != nil {
-		return err
-	}
-	return t.stage(cur.CreateIndex(indexDef(field, kind, opts)))
+	d := indexDef(field, kind, opts)
+	return t.write(func(cur *tbl.Table) (*tbl.Table, error) { return cur.CreateIndex(d) })
 }
 
 // DropIndex is Table.DropIndex inside the transaction.
 func (t *TxTable) DropIndex(field string) error {
-	cur, err := t.cur()
-	if err != nil {
-		return err
-	}
-	return t.stage(cur.DropIndex(field))
+	return t.write(func(cur *tbl.Table) (*tbl.Table, error) { return cur.DropIndex(field) })
 }

@@ -510,7 +510,7 @@ func tableFromDump(d *codec.TableDump) (*tbl.Table, error) {
 		for i, f := range d.Schema {
 			typ, ok := tbl.ParseType(f.Type)
 			if !ok {
-				return nil, fmt.Errorf("unsupported type in schema: %s", f.Type)
+				return nil, fmt.Errorf("%w: unsupported type in schema: %s", ErrInvalidArgument, f.Type)
 			}
 			cols[i] = tbl.Column{Name: f.Name, Type: typ}
 		}
@@ -527,7 +527,7 @@ func tableFromDump(d *codec.TableDump) (*tbl.Table, error) {
 	for _, x := range d.Indexes {
 		kind, ok := idx.ParseKind(x.Kind)
 		if !ok {
-			return nil, fmt.Errorf("index on %q has the unknown kind %q", x.Field, x.Kind)
+			return nil, fmt.Errorf("%w: index on %q has the unknown kind %q", ErrInvalidIndex, x.Field, x.Kind)
 		}
 		if t, err = t.CreateIndex(idx.Def{Field: x.Field, Kind: kind, Unique: x.Unique}); err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
@@ -13,10 +14,15 @@ import (
 
 // A Tx is a read-write transaction over the tables named in DB.Update. Its
 // reads see its own writes; nothing is visible to anyone else until Update
-// commits. A Tx must only be used by the goroutine running the Update
-// function, and only until that function returns.
+// commits. A Tx is meant for the goroutine running the Update function, and
+// only until that function returns. Its methods, and its TxTables', are
+// serialized, so goroutines that the function starts may share it safely:
+// what they write before the function returns is part of the transaction,
+// and every call after it returns fails with ErrTxDone.
 type Tx struct {
-	names  []string // sorted
+	names []string // sorted
+
+	mu     sync.Mutex // guards staged and done
 	staged map[string]*tbl.Table
 	done   bool
 }
@@ -53,8 +59,10 @@ func (db *DB) Update(tables []string, fn func(tx *Tx) error) error {
 	if len(tables) == 0 {
 		return &tbl.Error{Err: ErrInvalidArgument, Msg: "Update needs at least one table name"}
 	}
+	if fn == nil {
+		return &tbl.Error{Err: ErrInvalidArgument, Msg: "Update needs a function"}
+	}
 	tx := &Tx{names: slices.Compact(slices.Sorted(slices.Values(tables)))}
-	defer func() { tx.done = true }()
 	_, err := db.store.Transact(tx.names, func(r *mvcc.Root[*tbl.Table]) ([]mvcc.Change[*tbl.Table], error) {
 		tx.staged = make(map[string]*tbl.Table, len(tx.names))
 		for _, n := range tx.names {
@@ -62,9 +70,10 @@ func (db *DB) Update(tables []string, fn func(tx *Tx) error) error {
 				tx.staged[n] = v
 			}
 		}
-		if err := fn(tx); err != nil {
+		if err := tx.run(fn); err != nil {
 			return nil, err
 		}
+		// tx is done: nothing changes staged any more.
 		var changes []mvcc.Change[*tbl.Table]
 		for _, n := range tx.names {
 			before, existed := r.Table(n)
@@ -81,10 +90,27 @@ func (db *DB) Update(tables []string, fn func(tx *Tx) error) error {
 	return err
 }
 
+// run calls fn and then ends tx, also when fn panics: from then on every
+// call on tx fails with ErrTxDone.
+func (tx *Tx) run(fn func(tx *Tx) error) error {
+	defer func() {
+		tx.mu.Lock()
+		tx.done = true
+		tx.mu.Unlock()
+	}()
+	return fn(tx)
+}
+
 // View runs fn with a snapshot of the whole database: read-only work on one
 // consistent state. It returns fn's error.
-func (db *DB) View(fn func(snap *Snapshot) error) error { return fn(db.Snapshot()) }
+func (db *DB) View(fn func(snap *Snapshot) error) error {
+	if fn == nil {
+		return &tbl.Error{Err: ErrInvalidArgument, Msg: "View needs a function"}
+	}
+	return fn(db.Snapshot())
+}
 
+// check reports whether tx may touch the table name. The caller holds tx.mu.
 func (tx *Tx) check(name string) error {
 	if tx.done {
 		return ErrTxDone
@@ -97,6 +123,8 @@ func (tx *Tx) check(name string) error {
 
 // Table returns the transaction's handle on a table it named.
 func (tx *Tx) Table(name string) (*TxTable, error) {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
 	if err := tx.check(name); err != nil {
 		return nil, err
 	}
@@ -109,6 +137,8 @@ func (tx *Tx) Table(name string) (*TxTable, error) {
 // CreateTable creates a table inside the transaction; the name must be one
 // the transaction named. It is published with the rest of the transaction.
 func (tx *Tx) CreateTable(name string, opts ...TableOption) (*TxTable, error) {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
 	if err := tx.check(name); err != nil {
 		return nil, err
 	}
@@ -126,6 +156,8 @@ func (tx *Tx) CreateTable(name string, opts ...TableOption) (*TxTable, error) {
 
 // DropTable drops a table inside the transaction.
 func (tx *Tx) DropTable(name string) error {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
 	if err := tx.check(name); err != nil {
 		return err
 	}
@@ -138,14 +170,25 @@ func (tx *Tx) DropTable(name string) error {
 
 // A TxTable is a table inside a transaction: the write API of Table, and
 // the read API of View over the transaction's staged version (its reads see
-// the transaction's own writes). Like its Tx, it must only be used by the
-// goroutine running the Update function, and only until it returns.
+// the transaction's own writes). Like its Tx, it is meant for the goroutine
+// running the Update function; calls from goroutines it starts are
+// serialized with the transaction's other calls, and every call after the
+// function returned fails with ErrTxDone (or, without an error result,
+// returns zero values).
 type TxTable struct {
 	tx   *Tx
 	name string
 }
 
+// cur returns the staged version of the table.
 func (t *TxTable) cur() (*tbl.Table, error) {
+	t.tx.mu.Lock()
+	defer t.tx.mu.Unlock()
+	return t.staged()
+}
+
+// staged is cur for a caller that holds tx.mu.
+func (t *TxTable) staged() (*tbl.Table, error) {
 	if err := t.tx.check(t.name); err != nil {
 		return nil, err
 	}
@@ -156,11 +199,23 @@ func (t *TxTable) cur() (*tbl.Table, error) {
 	return v, nil
 }
 
-func (t *TxTable) stage(next *tbl.Table, err error) error {
-	if err == nil {
-		t.tx.staged[t.name] = next
+// write runs one write on the staged version: fn gets it and returns the
+// next one, which is staged unless fn fails. The transaction's lock is held
+// throughout, so concurrent writes of the transaction follow each other
+// and none is lost.
+func (t *TxTable) write(fn func(cur *tbl.Table) (*tbl.Table, error)) error {
+	t.tx.mu.Lock()
+	defer t.tx.mu.Unlock()
+	cur, err := t.staged()
+	if err != nil {
+		return err
 	}
-	return err
+	next, err := fn(cur)
+	if err != nil {
+		return err
+	}
+	t.tx.staged[t.name] = next
+	return nil
 }
 
 // View returns a read-only view of the table as staged so far. It fails
@@ -188,25 +243,25 @@ func (t *TxTable) Name() string { return t.name }
 
 // Insert is Table.Insert inside the transaction.
 func (t *TxTable) Insert(rec Record) (any, error) {
-	cur, err := t.cur()
+	var key codec.Key
+	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, key, err = cur.Insert(rec)
+		return next, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	next, k, err := cur.Insert(rec)
-	if err := t.stage(next, err); err != nil {
-		return nil, err
-	}
-	return k.Value(), nil
+	return key.Value(), nil
 }
 
 // InsertMany is Table.InsertMany inside the transaction.
 func (t *TxTable) InsertMany(recs []Record) ([]any, error) {
-	cur, err := t.cur()
+	var keys []codec.Key
+	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, keys, err = cur.InsertMany(recs)
+		return next, err
+	})
 	if err != nil {
-		return nil, err
-	}
-	next, keys, err := cur.InsertMany(recs)
-	if err := t.stage(next, err); err != nil {
 		return nil, err
 	}
 	return keyValues(keys), nil
@@ -214,25 +269,26 @@ func (t *TxTable) InsertMany(recs []Record) ([]any, error) {
 
 // Upsert is Table.Upsert inside the transaction.
 func (t *TxTable) Upsert(rec Record, on Conflict) (any, Action, error) {
-	cur, err := t.cur()
+	var key codec.Key
+	var action Action
+	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, key, action, err = cur.Upsert(rec, on)
+		return next, err
+	})
 	if err != nil {
 		return nil, 0, err
 	}
-	next, k, a, err := cur.Upsert(rec, on)
-	if err := t.stage(next, err); err != nil {
-		return nil, 0, err
-	}
-	return k.Value(), a, nil
+	return key.Value(), action, nil
 }
 
 // Update is Table.Update inside the transaction.
 func (t *TxTable) Update(changes Record, where cond.Cond) (int, error) {
-	cur, err := t.cur()
+	var n int
+	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, n, err = cur.Update(changes, where)
+		return next, err
+	})
 	if err != nil {
-		return 0, err
-	}
-	next, n, err := cur.Update(changes, where)
-	if err := t.stage(next, err); err != nil {
 		return 0, err
 	}
 	return n, nil
@@ -240,12 +296,12 @@ func (t *TxTable) Update(changes Record, where cond.Cond) (int, error) {
 
 // Delete is Table.Delete inside the transaction.
 func (t *TxTable) Delete(where cond.Cond) (int, error) {
-	cur, err := t.cur()
+	var n int
+	err := t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, n, err = cur.Delete(where)
+		return next, err
+	})
 	if err != nil {
-		return 0, err
-	}
-	next, n, err := cur.Delete(where)
-	if err := t.stage(next, err); err != nil {
 		return 0, err
 	}
 	return n, nil

@@ -17,20 +17,34 @@ import (
 //
 // A Snapshot keeps every row it can see alive: drop references to
 // snapshots you no longer need. A Snapshot is safe for concurrent use.
+//
+// A nil or zero Snapshot, which no DB returns, reads as an empty database
+// at sequence 0; DB.Restore rejects it.
 type Snapshot struct {
 	root *mvcc.Root[*tbl.Table]
 }
 
+// emptyRoot is the state a nil or zero Snapshot reads as.
+var emptyRoot = new(mvcc.Root[*tbl.Table])
+
+// state returns the root s reflects: emptyRoot for a nil or zero s.
+func (s *Snapshot) state() *mvcc.Root[*tbl.Table] {
+	if s == nil || s.root == nil {
+		return emptyRoot
+	}
+	return s.root
+}
+
 // Seq returns the commit sequence number the snapshot reflects.
-func (s *Snapshot) Seq() uint64 { return s.root.Seq() }
+func (s *Snapshot) Seq() uint64 { return s.state().Seq() }
 
 // TableNames returns the names of the snapshot's tables in sorted order.
-func (s *Snapshot) TableNames() []string { return s.root.Names() }
+func (s *Snapshot) TableNames() []string { return s.state().Names() }
 
 // Table returns a view of the named table as of the snapshot, or an error
 // wrapping ErrTableNotFound.
 func (s *Snapshot) Table(name string) (*View, error) {
-	t, ok := s.root.Table(name)
+	t, ok := s.state().Table(name)
 	if !ok {
 		return nil, mvcc.NotFound(name)
 	}

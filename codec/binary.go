@@ -700,7 +700,7 @@ func (d *dec) tableDump() (*TableDump, error) {
 				return nil, err
 			}
 			if f.Name == "" || !validSchemaType(f.Type) {
-				return nil, d.fail("Unsupported type in schema: %q", f.Type)
+				return nil, d.fail("unsupported type in schema: %q", f.Type)
 			}
 			t.Schema = append(t.Schema, f)
 		}

@@ -613,7 +613,7 @@ func (jr *jsonReader) schema(t *TableDump, what string) error {
 		}
 		typ, ok := tok.(string)
 		if !ok || !validSchemaType(typ) {
-			return jr.corrupt(at, nil, "Unsupported type in schema: %s", describeToken(tok))
+			return jr.corrupt(at, nil, "unsupported type in schema: %s", describeToken(tok))
 		}
 		if name == "" {
 			return jr.corrupt(at, nil, "%s: empty field name", what)

@@ -2,6 +2,7 @@ package tbl
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -43,14 +44,19 @@ func (t *Table) sortStrategy(p *plan, a access) string {
 		_, desc, _ := t.orderedSource(p.order)
 		return "streamed in " + desc + stopNote(p)
 	case topKSelection:
-		return fmt.Sprintf("top-%d selection by %s", p.offset+p.limit, orderString(p.order))
+		k, _ := p.topK(t.rows.Len())
+		return fmt.Sprintf("top-%d selection by %s", k, orderString(p.order))
 	}
 	return "sort by " + orderString(p.order)
 }
 
 func stopNote(p *plan) string {
 	if p.limit > 0 {
-		return fmt.Sprintf(", stopping after %d rows", p.offset+p.limit)
+		k := math.MaxInt // offset+limit, saturated
+		if p.offset <= math.MaxInt-p.limit {
+			k = p.offset + p.limit
+		}
+		return fmt.Sprintf(", stopping after %d rows", k)
 	}
 	return ""
 }

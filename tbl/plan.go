@@ -101,7 +101,7 @@ func (t *Table) choose(where cond.Cond) access {
 	for pass := range 2 {
 		for _, c := range conjuncts {
 			p, ok := c.(*cond.Pred)
-			if !ok || (pass == 0) != (p.Op == cond.EqOp || p.Op == cond.InOp) {
+			if !ok || (pass == 0) != (p.Op == cond.EqOp || p.Op == cond.InOp) || !normalizedArgs(p) {
 				continue
 			}
 			if m, ok := merged[p.Field]; ok && slices.Contains(m.preds, c) {
@@ -130,6 +130,41 @@ func (t *Table) choose(where cond.Cond) access {
 	return best
 }
 
+// normalizedArgs reports whether p's operands are normalized values, as the
+// builders of package cond make them. A Pred built by hand (its fields are
+// exported) may hold others, such as an int; Compile checks normalized
+// copies of them, but the planner reads p.Args as they are, so it leaves
+// such a predicate to the matcher instead of narrowing by it.
+func normalizedArgs(p *cond.Pred) bool {
+	for _, a := range p.Args {
+		if !normalizedValue(a) {
+			return false
+		}
+	}
+	return true
+}
+
+func normalizedValue(v any) bool {
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			if !normalizedValue(e) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		for _, e := range x {
+			if !normalizedValue(e) {
+				return false
+			}
+		}
+		return true
+	}
+	_, ok := codec.ValueKind(v)
+	return ok
+}
+
 // mergedRanges intersects, per field, the range conjuncts (<, <=, >, >=,
 // Between) of one kind, so that "age >= 30 AND age < 35" reads one range
 // instead of the more selective half. Fields with fewer than two range
@@ -147,7 +182,7 @@ func mergedRanges(conjuncts []cond.Cond) map[string]merged {
 	preds := map[string][]cond.Cond{}
 	for _, c := range conjuncts {
 		p, ok := c.(*cond.Pred)
-		if !ok {
+		if !ok || !normalizedArgs(p) {
 			continue
 		}
 		switch p.Op {

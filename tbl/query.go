@@ -297,7 +297,8 @@ func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) boo
 		match = func(codec.Record) bool { return true }
 	}
 	if method == topKSelection {
-		sorted = topK(p, match, a.rows, p.offset+p.limit)
+		k, _ := p.topK(t.rows.Len())
+		sorted = topK(p, match, a.rows, k)
 	} else {
 		for _, r := range a.rows {
 			if match(r.rec) {
@@ -335,7 +336,7 @@ func (t *Table) sortMethod(p *plan, a access) ordering {
 	if _, _, ok := t.orderedSource(p.order); ok && (p.limit > 0 || a.scan) {
 		return streamed
 	}
-	if k := p.offset + p.limit; p.limit > 0 && !p.distinct && k < t.rows.Len()/4 {
+	if _, ok := p.topK(t.rows.Len()); ok {
 		return topKSelection
 	}
 	return fullSort
@@ -368,6 +369,18 @@ func (p *plan) compare(a, b sortRow) int {
 		}
 	}
 	return a.seq - b.seq
+}
+
+// topK reports whether run keeps only the first k sorted rows of a table of
+// n rows, k being offset+limit, instead of sorting every match: with a
+// Limit, without Distinct, and for a k small against n. Offset and Limit
+// can be as large as int allows: their sum is never formed when it would
+// overflow.
+func (p *plan) topK(n int) (k int, ok bool) {
+	if p.limit <= 0 || p.distinct || p.offset >= n/4 || p.limit >= n/4-p.offset {
+		return 0, false
+	}
+	return p.offset + p.limit, true
 }
 
 // topK returns the first k matching rows in sort order, keeping only k rows
