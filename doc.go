@@ -122,7 +122,11 @@
 // returns the newest point or fails with ErrBackupChain (wrapping ErrCorrupt
 // for damage), never an older state; with NewestConsistent it returns the
 // newest point whose files all verify and lists the files it skipped, and
-// why, in RestoreInfo.Skipped.
+// why, in RestoreInfo.Skipped. Each footer also names the directory's
+// backup set, which every manager in a directory adopts: a file copied in
+// from another backup directory, or written by a second manager at the
+// same time, fails a restore with ErrBackupChain instead of being taken
+// for the newest point.
 //
 // Retention (BackupOptions.Keep) keeps the newest full backups by backup
 // number, everything written after the oldest of them and everything those
