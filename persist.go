@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/idx"
@@ -154,7 +155,11 @@ var testWrapFile func(io.Writer) io.Writer
 // saves are known to be live).
 //
 // The new file keeps the permissions of the file it replaces (0644 for a
-// new one); a path that is a symbolic link is saved through to its target.
+// new one); a path that is a symbolic link is saved through to its target,
+// which is created if missing (a loop of links fails with ELOOP). A path
+// named like a temporary file (".<name>.dictdb-tmp-" and 16 hex digits) is
+// refused with ErrInvalidArgument: the next save next to it would remove
+// it.
 // With AllowedDir, a path outside the directory fails with a *PathError
 // before any file is touched. PythonCompatible leaves dictdb's extra JSON
 // keys out.
@@ -420,6 +425,11 @@ func realPath(p string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// A link at the end is followed even if what it names does not exist
+	// (yet): a save through it creates its target.
+	if abs, err = followLinks(abs); err != nil {
+		return "", err
+	}
 	rest := ""
 	cur := abs
 	for {
@@ -435,20 +445,58 @@ func realPath(p string) (string, error) {
 	}
 }
 
+// maxLinks is how many symbolic links a path may go through.
+const maxLinks = 40
+
+// followLinks returns path with the symbolic links it ends in followed,
+// as opening it would follow them, whether or not the last one's target
+// exists. A chain of more than maxLinks (a loop) is an error.
+func followLinks(path string) (string, error) {
+	for range maxLinks {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return path, nil
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(target) {
+			// Relative to the link's directory, as that directory
+			// really is: ".." in target leaves the real one.
+			dir := filepath.Dir(path)
+			if real, err := filepath.EvalSymlinks(dir); err == nil {
+				dir = real
+			}
+			target = filepath.Join(dir, target)
+		}
+		path = target
+	}
+	return "", &os.PathError{Op: "save", Path: path, Err: syscall.ELOOP}
+}
+
 // writeFileAtomic writes path through a temporary file in the same
 // directory: write, fsync, rename, fsync the directory. On any failure the
 // temporary file is removed and path is untouched. It first removes the
 // temporary files interrupted writes to path left behind.
+//
+// A path that is a symbolic link is written through to its target (made if
+// missing), as opening it would be. A path named like a temporary file is
+// refused: a later save next to it would remove it as a leftover.
 func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-		// Save through a link to its target, as opening it would.
-		if target, err := filepath.EvalSymlinks(path); err == nil {
-			path = target
-		}
+	if path, err = followLinks(path); err != nil {
+		return err
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
+	}
+	switch {
+	case base == "" || base == "." || base == "..":
+		return fmt.Errorf("%w: save: %s does not name a file", ErrInvalidArgument, path)
+	case isTempName(base, ""):
+		return fmt.Errorf("%w: save: %s is named like a temporary file of a save, which later saves in its directory remove",
+			ErrInvalidArgument, path)
 	}
 	perm := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
