@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -338,6 +339,7 @@ func loadFrom(r io.Reader, f Format, cfg options) (*DB, error) {
 type loader struct {
 	db      *DB
 	cur     *tbl.Table
+	begun   codec.TableDump // the metadata cur was built from
 	recs    []map[string]any
 	intCols []string // the current table's Int schema fields
 }
@@ -352,7 +354,7 @@ func (l *loader) BeginTable(d *codec.TableDump) error {
 	if err != nil {
 		return err
 	}
-	l.cur, l.recs, l.intCols = t, l.recs[:0], l.intCols[:0]
+	l.cur, l.begun, l.recs, l.intCols = t, *d, l.recs[:0], l.intCols[:0]
 	if s := t.Schema(); s != nil {
 		for _, c := range s.Columns() {
 			if c.Type == tbl.Int {
@@ -384,6 +386,17 @@ func (l *loader) Record(rec map[string]any) error {
 }
 
 func (l *loader) EndTable(d *codec.TableDump) error {
+	if !sameDefinition(&l.begun, d) {
+		// A JSON table whose primary key, schema or indexes come after
+		// its records (keys may come in any order): the complete metadata
+		// decides, as it would have before the records.
+		t, err := tableFromDump(d)
+		if err != nil {
+			clear(l.recs)
+			return err
+		}
+		l.cur = t
+	}
 	t, err := restoreRecords(l.cur, l.recs)
 	clear(l.recs)
 	if err != nil {
@@ -394,6 +407,13 @@ func (l *loader) EndTable(d *codec.TableDump) error {
 	}
 	l.cur = nil
 	return l.db.addTable(t)
+}
+
+// sameDefinition reports whether two dumps of a table define it alike:
+// primary key, schema and indexes.
+func sameDefinition(a, b *codec.TableDump) bool {
+	return a.PrimaryKey == b.PrimaryKey && (a.Schema == nil) == (b.Schema == nil) &&
+		slices.Equal(a.Schema, b.Schema) && slices.Equal(a.Indexes, b.Indexes)
 }
 
 // checkPath returns the path to use, after the allowed-directory check.

@@ -102,9 +102,15 @@ type jsonReader struct {
 // skipped. Input that is not UTF-8 is an error at the first bad byte (it is
 // never read as U+FFFD); an escaped lone surrogate ("\ud800", which
 // Python's json writes for one) is read as U+FFFD. Anything but white
-// space after the top-level object is an error. Keys may come in any order; when a table's "records" precede its
-// "primary_key" or "schema" (never the case in files either library writes)
-// the records are held until both are known.
+// space after the top-level object is an error.
+//
+// Keys may come in any order; when a table's "records" precede its
+// "primary_key" or "schema" (never the case in files either library
+// writes) the records are held until both are known. A key that comes
+// twice counts with its last value, as in Python's json ("records" twice
+// is an error). EndTable gets the table's final metadata: when a
+// definition key (primary key, schema, indexes) comes after the records,
+// it differs from what BeginTable got, and the final one counts.
 func DecodeJSON(r io.Reader, v Visitor) error {
 	if r == nil || v == nil {
 		return fmt.Errorf("codec: %w: DecodeJSON needs a reader and a visitor", ErrInvalidArgument)
