@@ -116,3 +116,24 @@ func TestRestoreRejectsTwoManagersInOneDirectory(t *testing.T) {
 	_, _, err = dictdb.RestoreBackup(dir, dictdb.RestoreOptions{})
 	assert.False(t, errors.As(err, &ce), "not damage: %v", err)
 }
+
+// TestRestoreAcceptsACopyUnderAnotherName: a backup file copied within its
+// directory under another backup name has the same number as the original,
+// but it is the same backup (equal footers), not a second manager's.
+func TestRestoreAcceptsACopyUnderAnotherName(t *testing.T) {
+	dir := t.TempDir()
+	db, users := newBackupDB(t)
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Incremental: true})
+	require.NoError(t, err)
+	require.NoError(t, m.BackupNow())
+	_, err = users.Insert(dictdb.Record{"name": "B", "age": 2})
+	require.NoError(t, err)
+	require.NoError(t, m.BackupNow())
+	full := backupFiles(t, dir, "dictdb_backup_")[0]
+	b, err := os.ReadFile(filepath.Join(dir, full))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "dictdb_backup_1_000000.json"), b, 0o644))
+	got, _, err := dictdb.RestoreBackup(dir, dictdb.RestoreOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, dump(t, db), dump(t, got))
+}

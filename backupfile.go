@@ -371,21 +371,25 @@ func newBackupSet() string {
 // releases' files). It fails with ErrBackupChain when the files do not
 // form one set: files of two sets, a file without a set numbered after
 // the set's first file (files of earlier releases precede it), or two
-// files with one number (two managers writing to one directory).
+// different files with one number (two managers writing to one
+// directory; a copy of a file under another name is not one).
 func directorySet(dir string, files []backupFile) (string, error) {
 	var set, setFile, legacyFile string
 	var setMin, legacyMax uint64
-	byN := map[uint64]string{}
-	for _, f := range files {
+	byN := map[uint64]*backupFile{}
+	for i := range files {
+		f := &files[i]
 		m := f.meta
 		if m == nil {
 			continue
 		}
-		if other, dup := byN[m.N]; dup {
+		// Two files with one number are one backup under two names (a
+		// copy: their footers are equal), or the work of two managers.
+		if other, dup := byN[m.N]; dup && *other.meta != *m {
 			return "", fmt.Errorf("%w: %s and %s in %s are both backup %d: two managers wrote to the directory; "+
-				"move one's files out, or restore one with RestoreOptions.UpTo", ErrBackupChain, other, f.name, dir, m.N)
+				"move one's files out, or restore one with RestoreOptions.UpTo", ErrBackupChain, other.name, f.name, dir, m.N)
 		}
-		byN[m.N] = f.name
+		byN[m.N] = f
 		switch {
 		case m.Set == "":
 			if m.N > legacyMax {
