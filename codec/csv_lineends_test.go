@@ -69,7 +69,11 @@ func TestReadCSVRejectsInvalidUTF8(t *testing.T) {
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "invalid UTF-8") {
 			t.Fatalf("%q: %v", src, err)
 		}
-		if want := strings.Count(src[:strings.IndexAny(src, "\xe4\xe9")], "\n") + 1; ce.Line != want {
+		at := strings.Index(src, "\xe9")
+		if at < 0 {
+			at = strings.Index(src, "\xe4")
+		}
+		if want := strings.Count(src[:at], "\n") + 1; ce.Line != want {
 			t.Fatalf("%q: line %d, want %d", src, ce.Line, want)
 		}
 		cols, recs, err := codec.ReadCSV(strings.NewReader(src), codec.CSVReadOptions{Lenient: true})
