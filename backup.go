@@ -589,7 +589,9 @@ type RestoreOptions struct {
 	// verify completely instead of failing when the newest point cannot be
 	// restored: an older point of the same chain, or an older full backup
 	// and its deltas. RestoreInfo.Skipped then lists every file it passed
-	// over and why.
+	// over and why. A directory holding files of more than one backup set
+	// fails all the same (see RestoreBackup): no point of it is known to be
+	// the directory's own.
 	NewestConsistent bool
 	// UpTo, if set, names the backup file whose point to restore (its full
 	// backup and the deltas up to it) instead of the newest one.
