@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -100,7 +101,14 @@ type BackupResult struct {
 // backups), records the commit it reflects and, for a delta, the file it
 // applies on top of and the full backup its chain starts from, and holds a
 // SHA-256 checksum of the file's content. RestoreBackup and retention go by
-// these footers only. One directory is for one manager at a time.
+// these footers only. One directory is for one manager at a time: the
+// footer also names the directory's backup set, drawn by the first manager
+// in an empty directory and adopted by the next ones, so that files copied
+// in from another backup directory, or written by a second manager at the
+// same time, fail a restore rather than pass for the directory's own. A
+// manager's first backup fails with ErrBackupChain in a directory whose
+// files do not form one set, and retention never removes another set's
+// files.
 //
 // A delta holds every change since the previous backup: rows upserted and
 // deleted, tables created (with schema, primary key and indexes) and
@@ -133,6 +141,7 @@ type BackupManager struct {
 	fullFile    string     // the full backup the last backup's chain starts from
 	fullN       uint64     // its backup number
 	nextN       uint64     // the next backup number; 0 until the directory is read
+	set         string     // the directory's backup set, once it is read
 	lastStamp   int64      // the last stamp used, in microseconds
 	lastSuccess time.Time  // of the last successful backup, for the debounce
 	failures    int
@@ -378,14 +387,24 @@ func (m *BackupManager) stamp(now time.Time, prefix, ext string) string {
 
 // number returns the next backup number; m.mu is held. The first call
 // continues from the highest number in the directory, so that numbers keep
-// growing across restarts whatever the clock says. A number is used up
-// even if its backup fails: a failed write may still leave its file.
+// growing across restarts whatever the clock says, and adopts the
+// directory's backup set (or draws one for a directory without); it fails
+// if the directory's files do not form one set. A number is used up even
+// if its backup fails: a failed write may still leave its file.
 func (m *BackupManager) number() (uint64, error) {
 	if m.nextN == 0 {
 		files, err := scanBackups(m.dir)
 		if err != nil {
 			return 0, fmt.Errorf("backup: reading the backup directory: %w", err)
 		}
+		set, err := directorySet(m.dir, files)
+		if err != nil {
+			return 0, fmt.Errorf("backup: %w", err)
+		}
+		if set == "" {
+			set = newBackupSet()
+		}
+		m.set = set
 		m.nextN = 1
 		for _, f := range files {
 			if f.meta != nil && f.meta.N >= m.nextN {
@@ -416,7 +435,7 @@ func (m *BackupManager) full() (*BackupResult, error) {
 	name := m.stamp(now, fullPrefix, ext)
 	path := filepath.Join(m.dir, name)
 	removeStaleTemps(m.dir, "") // leftovers of interrupted backups (any of dictdb's temporary files)
-	meta := &backupMeta{V: 1, Kind: "full", Format: format, N: n, Seq: snap.Seq(), Time: now.UnixMicro()}
+	meta := &backupMeta{V: 1, Kind: "full", Format: format, N: n, Seq: snap.Seq(), Time: now.UnixMicro(), Set: m.set}
 	size, err := m.writeBackupFile(path, meta, func(w io.Writer) error {
 		return writeSnapshot(w, snap, m.opts.Format, options{})
 	})
@@ -470,7 +489,7 @@ func (m *BackupManager) delta() (*BackupResult, error) {
 	meta := &backupMeta{
 		V: 1, Kind: "delta", Format: format, N: n, Seq: snap.Seq(),
 		Base: m.lastFile, BaseN: m.lastN, BaseSeq: m.last.Seq(), Full: m.fullFile, FullN: m.fullN,
-		Time: now.UnixMicro(),
+		Time: now.UnixMicro(), Set: m.set,
 	}
 	size, err := m.writeBackupFile(path, meta, func(w io.Writer) error {
 		if m.opts.Format == Binary {
@@ -490,7 +509,8 @@ func (m *BackupManager) delta() (*BackupResult, error) {
 // Keep newest full backups by backup number (never by name or clock), every
 // file written after the oldest of them, and every file those depend on
 // (their chains back to their full backups). It removes only files whose
-// footer verifies: a file it cannot identify is never removed.
+// footer verifies and that belong to the manager's backup set: a file it
+// cannot identify, or one of another set, is never removed.
 func (m *BackupManager) prune() {
 	if m.opts.Keep == 0 {
 		return
@@ -500,10 +520,22 @@ func (m *BackupManager) prune() {
 		m.log.Error("Backup retention: " + err.Error())
 		return
 	}
+	firstOwn := uint64(math.MaxUint64) // files without a set before it are the set's
+	for _, f := range files {
+		if f.meta != nil && f.meta.Set == m.set {
+			firstOwn = min(firstOwn, f.meta.N)
+		}
+	}
 	byName := map[string]*backupFile{}
 	var fulls []uint64
 	for i := range files {
-		if f := &files[i]; f.meta != nil {
+		f := &files[i]
+		if f.meta != nil && f.meta.Set != m.set && (f.meta.Set != "" || f.meta.N > firstOwn) {
+			m.log.Error("Backup retention: " + f.name + " belongs to another backup set: restores of " +
+				m.dir + " fail until it is moved out")
+			continue
+		}
+		if f.meta != nil {
 			byName[f.name] = f
 			if f.meta.full() {
 				fulls = append(fulls, f.meta.N)
@@ -545,7 +577,9 @@ type RestoreOptions struct {
 	// verify completely instead of failing when the newest point cannot be
 	// restored: an older point of the same chain, or an older full backup
 	// and its deltas. RestoreInfo.Skipped then lists every file it passed
-	// over and why.
+	// over and why. A directory holding files of more than one backup set
+	// fails all the same (see RestoreBackup): no point of it is known to be
+	// the directory's own.
 	NewestConsistent bool
 	// UpTo, if set, names the backup file whose point to restore (its full
 	// backup and the deltas up to it) instead of the newest one.
@@ -592,7 +626,10 @@ type SkippedFile struct {
 // A missing, damaged or unverifiable file on the way, or any file that
 // cannot be identified, is an error wrapping ErrBackupChain (and ErrCorrupt
 // for damage), unless opts.NewestConsistent asks for the newest point that
-// verifies instead.
+// verifies instead. Files of more than one backup set (copied in from
+// another backup directory, or written by two managers at once, which
+// gives two files one backup number) fail every restore but one with
+// opts.UpTo, which restores the chain of the file it names.
 func RestoreBackup(dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
 	files, err := scanBackups(dir)
 	if err != nil {
@@ -617,6 +654,9 @@ func RestoreBackup(dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
 			return nil, nil, fmt.Errorf("%w: no verified backup in %s: %w", ErrBackupChain, dir, r.unverified[0].Err)
 		}
 		return nil, nil, fmt.Errorf("%w: no full backup in %s", ErrBackupChain, dir)
+	}
+	if _, err := directorySet(dir, files); err != nil && opts.UpTo == "" {
+		return nil, nil, err
 	}
 	slices.SortFunc(targets, func(a, b *backupFile) int { return cmpN(b.meta.N, a.meta.N) })
 	if opts.UpTo != "" {
@@ -712,6 +752,11 @@ func (r *restorer) chain(t *backupFile) ([]*backupFile, error) {
 	for _, f := range out[1:] {
 		if f.meta.Full != full.name || f.meta.FullN != full.meta.N {
 			return nil, fmt.Errorf("%w: %s belongs to the chain of %s, but follows %s", ErrBackupChain, f.name, f.meta.Full, full.name)
+		}
+	}
+	for _, f := range out {
+		if f.meta.Set != t.meta.Set {
+			return nil, fmt.Errorf("%w: %s and %s belong to different backup sets", ErrBackupChain, f.name, t.name)
 		}
 	}
 	for _, f := range out {

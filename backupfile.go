@@ -9,7 +9,16 @@ package dictdb
 //	{"v":1,"kind":"delta","format":"json","n":7,"seq":120,
 //	 "base":"dictdb_delta_…","base_n":6,"base_seq":113,
 //	 "full":"dictdb_backup_…","full_n":5,"time_us":…,
-//	 "size":4711,"sha256":"…","check":"1a2b3c4d"}
+//	 "size":4711,"sha256":"…","set":"…","check":"1a2b3c4d"}
+//
+// "set" names the backup set the file belongs to: 32 random hex digits
+// that a manager draws for a directory without backups and that every
+// manager after it in that directory adopts, so that a backup file copied
+// in from another directory (with a higher number, it would otherwise be
+// restored as the newest point) or written by a second manager is told
+// apart from the directory's own. Files of earlier releases have no set;
+// they belong to the directory's set if numbered before its first file
+// with one, as an upgrade leaves them.
 //
 // "n" numbers the backups of a directory in the order they were written
 // (the manager continues from the highest number it finds, so a restart or
@@ -29,6 +38,7 @@ package dictdb
 
 import (
 	"bytes"
+	cryptorand "crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -75,6 +85,7 @@ type backupMeta struct {
 	Time    int64  `json:"time_us"`
 	Size    int64  `json:"size"`
 	SHA256  string `json:"sha256"`
+	Set     string `json:"set,omitempty"`
 }
 
 func (m *backupMeta) full() bool { return m.Kind == "full" }
@@ -172,6 +183,8 @@ func (m *backupMeta) validate(bodyLen int64) error {
 		return fmt.Errorf("the footer says %d bytes of content, the file holds %d", m.Size, bodyLen)
 	case len(m.SHA256) != 2*sha256.Size:
 		return errors.New("bad content checksum in the footer")
+	case len(m.Set) > 64:
+		return errors.New("bad backup set in the footer")
 	case m.Kind == "delta" && (m.Base == "" || m.Full == "" || m.BaseN == 0 || m.FullN == 0 || m.BaseN >= m.N || m.FullN > m.BaseN):
 		return errors.New("a delta's footer must name its base and full backup, both written before it")
 	}
@@ -344,4 +357,58 @@ func readFooterOf(path string) (*backupMeta, int64, error) {
 		return nil, 0, err
 	}
 	return readFooter(f, fi.Size())
+}
+
+// newBackupSet returns a fresh backup set name: 128 random bits in hex.
+func newBackupSet() string {
+	var b [16]byte
+	_, _ = cryptorand.Read(b[:]) // never fails (crypto/rand panics rather)
+	return hex.EncodeToString(b[:])
+}
+
+// directorySet returns the backup set of the verified files among files,
+// "" if none has one (a directory without backups, or with only earlier
+// releases' files). It fails with ErrBackupChain when the files do not
+// form one set: files of two sets, a file without a set numbered after
+// the set's first file (files of earlier releases precede it), or two
+// different files with one number (two managers writing to one
+// directory; a copy of a file under another name is not one).
+func directorySet(dir string, files []backupFile) (string, error) {
+	var set, setFile, legacyFile string
+	var setMin, legacyMax uint64
+	byN := map[uint64]*backupFile{}
+	for i := range files {
+		f := &files[i]
+		m := f.meta
+		if m == nil {
+			continue
+		}
+		// Two files with one number are one backup under two names (a
+		// copy: their footers are equal), or the work of two managers.
+		if other, dup := byN[m.N]; dup && *other.meta != *m {
+			return "", fmt.Errorf("%w: %s and %s in %s are both backup %d: two managers wrote to the directory; "+
+				"move one's files out, or restore one with RestoreOptions.UpTo", ErrBackupChain, other.name, f.name, dir, m.N)
+		}
+		byN[m.N] = f
+		switch {
+		case m.Set == "":
+			if m.N > legacyMax {
+				legacyMax, legacyFile = m.N, f.name
+			}
+		case set == "":
+			set, setFile, setMin = m.Set, f.name, m.N
+		case m.Set != set:
+			return "", fmt.Errorf("%w: %s and %s in %s belong to different backup sets: files copied in from "+
+				"another backup directory, or two managers writing to it; move the foreign files out, or restore "+
+				"one with RestoreOptions.UpTo", ErrBackupChain, setFile, f.name, dir)
+		case m.N < setMin:
+			setMin, setFile = m.N, f.name
+		}
+	}
+	if set != "" && legacyMax > setMin {
+		return "", fmt.Errorf("%w: %s in %s has no backup set but follows %s, which has one: a file copied in "+
+			"from another backup directory; move it out, or restore with RestoreOptions.UpTo",
+			ErrBackupChain, legacyFile, dir, setFile)
+	}
+	return set, nil
 }

@@ -6,7 +6,8 @@ package dictdb
 //   - A failed import leaves no table behind (Python keeps an empty one).
 //   - Malformed files are errors unless CSVOptions.Lenient is set: a row
 //     with more cells than the header, an empty or repeated header name,
-//     and quotes outside RFC 4180 (Python drops the extra cells, keeps the
+//     a cell that is not UTF-8 (Python fails on it too), and quotes
+//     outside RFC 4180 (Python drops the extra cells, keeps the
 //     last of two same-named cells and runs an unclosed quote to the end
 //     of the file). Short rows are read as in Python.
 //   - Blank lines are skipped (Python makes a record of empty strings).
@@ -67,8 +68,9 @@ type CSVOptions struct {
 	// field that is never closed takes in the rest of the file; and a
 	// quoted field with text after its closing quote keeps that quote and
 	// goes on, delimiters and line ends included, up to the next quote
-	// before a delimiter or line end. Rows with fewer cells than the
-	// header are read in either mode: the missing cells are empty.
+	// before a delimiter or line end; a cell or header name that is not
+	// UTF-8 keeps its bytes. Rows with fewer cells than the header are
+	// read in either mode: the missing cells are empty.
 	Lenient bool
 
 	// Columns (export) lists the columns in order; fields not listed are

@@ -86,8 +86,9 @@
 //     strings); numbers are parsed with Go's strict strconv, so " 42",
 //     "1_000", "nan" and "inf" stay strings (Python's int() and float()
 //     accept them); "\r\n" inside a quoted field is read as "\n"; a leading
-//     UTF-8 byte-order mark is skipped; a row wider than the header, an
-//     empty or repeated header name and a quote outside RFC 4180 are errors
+//     UTF-8 byte-order mark is skipped; a bare "\r" ends a row, as in
+//     Python; a row wider than the header, an empty or repeated header
+//     name, a cell that is not UTF-8 and a quote outside RFC 4180 are errors
 //     with the line unless CSVOptions.Lenient is set (Python drops the extra
 //     cells, keeps the last repeated column and reads "b"c as bc); a conversion to a list or
 //     dict schema field keeps the string; a failed import leaves no table
@@ -122,7 +123,11 @@
 // returns the newest point or fails with ErrBackupChain (wrapping ErrCorrupt
 // for damage), never an older state; with NewestConsistent it returns the
 // newest point whose files all verify and lists the files it skipped, and
-// why, in RestoreInfo.Skipped.
+// why, in RestoreInfo.Skipped. Each footer also names the directory's
+// backup set, which every manager in a directory adopts: a file copied in
+// from another backup directory, or written by a second manager at the
+// same time, fails a restore with ErrBackupChain instead of being taken
+// for the newest point.
 //
 // Retention (BackupOptions.Keep) keeps the newest full backups by backup
 // number, everything written after the oldest of them and everything those

@@ -88,7 +88,9 @@ var (
 	ErrBackupState = errors.New("backup manager cannot start")
 	// ErrBackupChain is returned by RestoreBackup when the backup files do
 	// not give the point asked for: a file is missing, damaged (the error
-	// then also wraps ErrCorrupt), or does not follow the file before it.
+	// then also wraps ErrCorrupt), or does not follow the file before it,
+	// or the directory holds files of more than one backup set. A
+	// BackupManager's first backup returns it for such a directory too.
 	ErrBackupChain = errors.New("broken backup chain")
 	// ErrBackupCallback is returned by a BackupManager's backup methods
 	// (and reported to OnFailure) when the OnBackup callback panicked. The

@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/idx"
@@ -136,7 +138,11 @@ var testWrapFile func(io.Writer) io.Writer
 // saves are known to be live).
 //
 // The new file keeps the permissions of the file it replaces (0644 for a
-// new one); a path that is a symbolic link is saved through to its target.
+// new one); a path that is a symbolic link is saved through to its target,
+// which is created if missing (a loop of links fails with ELOOP). A path
+// named like a temporary file (".<name>.dictdb-tmp-" and 16 hex digits) is
+// refused with ErrInvalidArgument: the next save next to it would remove
+// it.
 // With AllowedDir, a path outside the directory fails with a *PathError
 // before any file is touched. PythonCompatible leaves dictdb's extra JSON
 // keys out.
@@ -315,6 +321,7 @@ func loadFrom(r io.Reader, f Format, cfg options) (*DB, error) {
 type loader struct {
 	db      *DB
 	cur     *tbl.Table
+	begun   codec.TableDump // the metadata cur was built from
 	recs    []map[string]any
 	intCols []string // the current table's Int schema fields
 }
@@ -329,7 +336,7 @@ func (l *loader) BeginTable(d *codec.TableDump) error {
 	if err != nil {
 		return err
 	}
-	l.cur, l.recs, l.intCols = t, l.recs[:0], l.intCols[:0]
+	l.cur, l.begun, l.recs, l.intCols = t, *d, l.recs[:0], l.intCols[:0]
 	if s := t.Schema(); s != nil {
 		for _, c := range s.Columns() {
 			if c.Type == tbl.Int {
@@ -361,6 +368,17 @@ func (l *loader) Record(rec map[string]any) error {
 }
 
 func (l *loader) EndTable(d *codec.TableDump) error {
+	if !sameDefinition(&l.begun, d) {
+		// A JSON table whose primary key, schema or indexes come after
+		// its records (keys may come in any order): the complete metadata
+		// decides, as it would have before the records.
+		t, err := tableFromDump(d)
+		if err != nil {
+			clear(l.recs)
+			return err
+		}
+		l.cur = t
+	}
 	t, err := restoreRecords(l.cur, l.recs)
 	clear(l.recs)
 	if err != nil {
@@ -371,6 +389,13 @@ func (l *loader) EndTable(d *codec.TableDump) error {
 	}
 	l.cur = nil
 	return l.db.addTable(t)
+}
+
+// sameDefinition reports whether two dumps of a table define it alike:
+// primary key, schema and indexes.
+func sameDefinition(a, b *codec.TableDump) bool {
+	return a.PrimaryKey == b.PrimaryKey && (a.Schema == nil) == (b.Schema == nil) &&
+		slices.Equal(a.Schema, b.Schema) && slices.Equal(a.Indexes, b.Indexes)
 }
 
 // checkPath returns the path to use, after the allowed-directory check.
@@ -402,6 +427,11 @@ func realPath(p string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// A link at the end is followed even if what it names does not exist
+	// (yet): a save through it creates its target.
+	if abs, err = followLinks(abs); err != nil {
+		return "", err
+	}
 	rest := ""
 	cur := abs
 	for {
@@ -417,20 +447,58 @@ func realPath(p string) (string, error) {
 	}
 }
 
+// maxLinks is how many symbolic links a path may go through.
+const maxLinks = 40
+
+// followLinks returns path with the symbolic links it ends in followed,
+// as opening it would follow them, whether or not the last one's target
+// exists. A chain of more than maxLinks (a loop) is an error.
+func followLinks(path string) (string, error) {
+	for range maxLinks {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return path, nil
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(target) {
+			// Relative to the link's directory, as that directory
+			// really is: ".." in target leaves the real one.
+			dir := filepath.Dir(path)
+			if real, err := filepath.EvalSymlinks(dir); err == nil {
+				dir = real
+			}
+			target = filepath.Join(dir, target)
+		}
+		path = target
+	}
+	return "", &os.PathError{Op: "save", Path: path, Err: syscall.ELOOP}
+}
+
 // writeFileAtomic writes path through a temporary file in the same
 // directory: write, fsync, rename, fsync the directory. On any failure the
 // temporary file is removed and path is untouched. It first removes the
 // temporary files interrupted writes to path left behind.
+//
+// A path that is a symbolic link is written through to its target (made if
+// missing), as opening it would be. A path named like a temporary file is
+// refused: a later save next to it would remove it as a leftover.
 func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-		// Save through a link to its target, as opening it would.
-		if target, err := filepath.EvalSymlinks(path); err == nil {
-			path = target
-		}
+	if path, err = followLinks(path); err != nil {
+		return err
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
+	}
+	switch {
+	case base == "" || base == "." || base == "..":
+		return fmt.Errorf("%w: save: %s does not name a file", ErrInvalidArgument, path)
+	case isTempName(base, ""):
+		return fmt.Errorf("%w: save: %s is named like a temporary file of a save, which later saves in its directory remove",
+			ErrInvalidArgument, path)
 	}
 	perm := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {

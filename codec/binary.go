@@ -52,10 +52,11 @@ package codec
 //
 // A decoder holds one block at a time. A block's buffer grows only as its
 // bytes actually arrive (a length field claiming a gigabyte in a 100-byte
-// file allocates about 100 bytes), counts never preallocate more elements
-// than the remaining payload could hold, nesting is capped at MaxDepth, and
-// every failure is a *CorruptError wrapping ErrCorrupt with the byte offset.
-// Decoding never panics.
+// file allocates about 100 bytes), counts never preallocate more than 256
+// elements (nor more than the remaining payload could hold), so nested
+// counts claiming the same bytes allocate nothing in advance, nesting is
+// capped at MaxDepth, and every failure is a *CorruptError wrapping
+// ErrCorrupt with the byte offset. Decoding never panics.
 
 import (
 	"bytes"
@@ -603,6 +604,16 @@ func (d *dec) varint(what string) (int64, error) {
 	return v, nil
 }
 
+// maxPrealloc is the most elements a decoder allocates room for ahead of
+// reading them. A count is checked against the bytes left in its block,
+// but nested lists and maps each claim those same bytes: sizing each from
+// its count would allocate the block's size over and over, once per level
+// (about 1300 times a hostile file's size). Past maxPrealloc, containers
+// grow only with the elements actually read.
+const maxPrealloc = 256
+
+func prealloc(n int) int { return min(n, maxPrealloc) }
+
 // count reads an element count that cannot exceed the remaining payload
 // (every element takes at least min bytes).
 func (d *dec) count(what string, min int) (int, error) {
@@ -690,7 +701,7 @@ func (d *dec) tableDump() (*TableDump, error) {
 		if err != nil {
 			return nil, err
 		}
-		t.Schema = make([]SchemaField, 0, n)
+		t.Schema = make([]SchemaField, 0, prealloc(n))
 		for range n {
 			var f SchemaField
 			if f.Name, err = d.str("schema field"); err != nil {
@@ -745,7 +756,7 @@ func (d *dec) mapBody(depth int) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := make(map[string]any, n)
+	m := make(map[string]any, prealloc(n))
 	for range n {
 		k, err := d.key()
 		if err != nil {
@@ -819,11 +830,13 @@ func (d *dec) value(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		l := make([]any, n)
-		for i := range l {
-			if l[i], err = d.value(depth + 1); err != nil {
+		l := make([]any, 0, prealloc(n))
+		for range n {
+			v, err := d.value(depth + 1)
+			if err != nil {
 				return nil, err
 			}
+			l = append(l, v)
 		}
 		return l, nil
 	case tagMap:

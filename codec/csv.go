@@ -26,7 +26,12 @@ package codec
 //     after a closing quote: the quote is kept and the field goes on as a
 //     quoted one, up to the next quote before a delimiter or line end
 //     ("b"c,d gives b"c,d... where Python gives bc and d).
-//   - A leading UTF-8 byte-order mark is skipped.
+//   - A leading UTF-8 byte-order mark is skipped. A row may end with
+//     "\r\n", "\n" or, as Python's csv allows, a bare "\r" outside quotes
+//     (encoding/csv alone would read a file of such rows as one row).
+//   - A cell or header name that is not UTF-8 is an error naming the line
+//     unless lenient, which keeps its bytes (Python reads the file as UTF-8
+//     and fails).
 //
 // Values are written as Python's str() renders them: None as an empty
 // cell, True/False, floats as repr (100.0, 1e-07), lists and maps as
@@ -76,8 +81,9 @@ type CSVReadOptions struct {
 	// quoted field that is never closed runs to the end of the input; and
 	// after text that follows a closing quote, the quote is kept and the
 	// field goes on, delimiters and line ends included, up to the next
-	// quote that is followed by a delimiter or a line end. Without Lenient
-	// each of these is a *CorruptError naming the line.
+	// quote that is followed by a delimiter or a line end; a cell that is
+	// not UTF-8 keeps its bytes. Without Lenient each of these is a
+	// *CorruptError naming the line.
 	Lenient bool
 }
 
@@ -109,7 +115,7 @@ func ReadCSV(r io.Reader, opts CSVReadOptions) ([]string, []map[string]any, erro
 	if p, _ := br.Peek(3); bytes.Equal(p, []byte{0xef, 0xbb, 0xbf}) {
 		_, _ = br.Discard(3)
 	}
-	cr := csv.NewReader(br)
+	cr := csv.NewReader(&bareCRReader{r: br})
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = opts.Lenient
@@ -140,6 +146,13 @@ func ReadCSV(r io.Reader, opts CSVReadOptions) ([]string, []map[string]any, erro
 			return nil, nil, err
 		}
 		line, _ := cr.FieldPos(0)
+		if !opts.Lenient {
+			for i, c := range row {
+				if !utf8.ValidString(c) {
+					return nil, nil, csvError(line, "column %d: invalid UTF-8 (%q): the file must be UTF-8 text", i+1, c)
+				}
+			}
+		}
 		if cols == nil {
 			if opts.NoHeader {
 				cols = make([]string, len(row))
@@ -187,6 +200,39 @@ func ReadCSV(r io.Reader, opts CSVReadOptions) ([]string, []map[string]any, erro
 		applySchema(recs, InferTypes(cols, recs))
 	}
 	return cols, recs, nil
+}
+
+// bareCRReader turns each carriage return outside quotes that is not
+// followed by a line feed into a line feed: Python's csv module ends a row
+// at a bare "\r" (the line end of old Mac files and of some spreadsheet
+// exports), where encoding/csv would keep it in a field and read the whole
+// file as one row. Quotes are tracked as RFC 4180 has them (each '"'
+// toggles); a "\r" inside a quoted field is kept.
+type bareCRReader struct {
+	r       *bufio.Reader
+	inQuote bool
+}
+
+func (b *bareCRReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	for i, c := range p[:n] {
+		switch c {
+		case '"':
+			b.inQuote = !b.inQuote
+		case '\r':
+			if b.inQuote {
+				continue
+			}
+			if i+1 < n {
+				if p[i+1] != '\n' {
+					p[i] = '\n'
+				}
+			} else if next, perr := b.r.Peek(1); perr != nil || next[0] != '\n' {
+				p[i] = '\n'
+			}
+		}
+	}
+	return n, err
 }
 
 // checkHeader reports an empty or repeated column name.

@@ -167,17 +167,31 @@ func indexList(xs []IndexDump) []any {
 
 // ReadDelta reads a delta file written by WriteDelta, WriteBinaryDelta or
 // the Python DictDB. Memory is bounded by the input's size. Problems are
-// errors wrapping ErrCorrupt.
+// errors wrapping ErrCorrupt, among them a JSON delta that is not UTF-8
+// text or has anything but white space after its document.
 func ReadDelta(r io.Reader) (*Delta, error) {
 	br := bufio.NewReader(r)
 	if p, _ := br.Peek(len(BinaryDeltaMagic)); IsBinaryDelta(p) {
 		return readBinaryDelta(br)
 	}
-	dec := json.NewDecoder(br)
+	ur := &utf8Reader{r: br}
+	dec := json.NewDecoder(ur)
 	dec.UseNumber()
 	var doc map[string]any
 	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, errInvalidUTF8) {
+			return nil, &CorruptError{Format: "delta", Offset: ur.passed, Msg: err.Error()}
+		}
 		return nil, deltaCorrupt(dec, "bad JSON", err)
+	}
+	if tok, err := dec.Token(); err != io.EOF {
+		if errors.Is(err, errInvalidUTF8) {
+			return nil, &CorruptError{Format: "delta", Offset: ur.passed, Msg: err.Error()}
+		}
+		if err == nil {
+			err = fmt.Errorf("found %v", tok)
+		}
+		return nil, deltaCorrupt(dec, "extra data after the delta", err)
 	}
 	if typ, _ := doc["type"].(string); typ != "delta" {
 		return nil, deltaCorrupt(dec, `"type" is not "delta"`, ErrNotDelta)

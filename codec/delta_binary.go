@@ -156,7 +156,7 @@ func decodeBinaryDelta(d *dec) (*Delta, error) {
 	if err != nil {
 		return nil, err
 	}
-	seen := make(map[string]bool, tables)
+	seen := make(map[string]bool, prealloc(tables))
 	for range tables {
 		t, err := decodeDeltaTable(d)
 		if err != nil {
@@ -204,7 +204,7 @@ func decodeDeltaTable(d *dec) (DeltaTable, error) {
 		if err != nil {
 			return t, err
 		}
-		t.HasIndexes, t.Indexes = true, make([]IndexDump, 0, n)
+		t.HasIndexes, t.Indexes = true, make([]IndexDump, 0, prealloc(n))
 		for range n {
 			var x IndexDump
 			if x.Field, err = d.str("index field"); err != nil {

@@ -99,9 +99,18 @@ type jsonReader struct {
 // key when the file gives it), the field path and the value, for example
 // `table "users": record 7: field "scores[2]": unsupported value: NaN:
 // dictdb stores only finite floats`. A leading UTF-8 byte-order mark is
-// skipped. Keys may come in any order; when a table's "records" precede its
-// "primary_key" or "schema" (never the case in files either library writes)
-// the records are held until both are known.
+// skipped. Input that is not UTF-8 is an error at the first bad byte (it is
+// never read as U+FFFD); an escaped lone surrogate ("\ud800", which
+// Python's json writes for one) is read as U+FFFD. Anything but white
+// space after the top-level object is an error.
+//
+// Keys may come in any order; when a table's "records" precede its
+// "primary_key" or "schema" (never the case in files either library
+// writes) the records are held until both are known. A key that comes
+// twice counts with its last value, as in Python's json ("records" twice
+// is an error). EndTable gets the table's final metadata: when a
+// definition key (primary key, schema, indexes) comes after the records,
+// it differs from what BeginTable got, and the final one counts.
 func DecodeJSON(r io.Reader, v Visitor) error {
 	if r == nil || v == nil {
 		return fmt.Errorf("codec: %w: DecodeJSON needs a reader and a visitor", ErrInvalidArgument)
@@ -112,7 +121,7 @@ func DecodeJSON(r io.Reader, v Visitor) error {
 		_, _ = br.Discard(3)
 		skew = 3
 	}
-	lt := &lineTracker{r: br}
+	lt := &lineTracker{r: &utf8Reader{r: br}}
 	jr := &jsonReader{lt: lt, v: v, skew: skew}
 	rest := lt
 	jr.dec = json.NewDecoder(rest)
@@ -146,6 +155,8 @@ func (jr *jsonReader) fromDecodeErr(err error, what string, before int64) *Corru
 		return jr.corrupt(off, nil, "%s: %s", what, se.Error())
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return jr.corrupt(jr.lt.end(), nil, "%s: unexpected end of input", what)
+	case errors.Is(err, errInvalidUTF8):
+		return jr.corrupt(jr.lt.end(), nil, "%s: %v", what, err)
 	}
 	var ute *json.UnmarshalTypeError
 	if errors.As(err, &ute) {

@@ -292,7 +292,7 @@ func FuzzDecodeJSON(f *testing.F) {
 }
 
 // normalizeStrings replaces invalid UTF-8 in strings by U+FFFD, as the JSON
-// writer does (and json.Decoder already did on input).
+// writer does (input that is not UTF-8 does not decode at all).
 func normalizeStrings(tables []*dumpTable) []*dumpTable {
 	for _, t := range tables {
 		for _, r := range t.Recs {
