@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dictdb-go/dictdb/codec"
@@ -55,7 +56,11 @@ type BackupOptions struct {
 	// OnBackup, if set, is called after each backup that wrote a file. A
 	// panic in it is recovered and counted as a failed backup (an error
 	// wrapping ErrBackupCallback, reported to OnFailure); the file stays
-	// written and the manager keeps running.
+	// written and the manager keeps running. OnBackup and OnFailure run
+	// after the manager's lock is released, so they may call its methods
+	// (ConsecutiveFailures, DeltasSinceFull, even BackupNow), except Stop:
+	// Stop waits for the manager's goroutine, which runs the callbacks of
+	// periodic backups.
 	OnBackup func(BackupResult)
 	// Incremental makes BackupNow write delta files (only what changed since
 	// the previous backup) between full backups.
@@ -144,8 +149,11 @@ type BackupManager struct {
 	set         string     // the directory's backup set, once it is read
 	lastStamp   int64      // the last stamp used, in microseconds
 	lastSuccess time.Time  // of the last successful backup, for the debounce
-	failures    int
-	deltas      int
+
+	// Read without m.mu, so that a callback (or any goroutine) can ask
+	// while a backup runs.
+	failures atomic.Int64 // consecutive failed backups
+	deltas   atomic.Int64 // deltas since the last full backup
 
 	testWrap func(io.Writer) io.Writer // tests: wraps every file written
 
@@ -246,17 +254,13 @@ func (m *BackupManager) NotifyChange() {
 // ConsecutiveFailures returns how many backups failed since the last
 // success.
 func (m *BackupManager) ConsecutiveFailures() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.failures
+	return int(m.failures.Load())
 }
 
 // DeltasSinceFull returns how many deltas were written since the last full
 // backup.
 func (m *BackupManager) DeltasSinceFull() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.deltas
+	return int(m.deltas.Load())
 }
 
 func (m *BackupManager) loop() {
@@ -301,47 +305,54 @@ func (m *BackupManager) debounceWait() time.Duration {
 // otherwise a full backup. Its error is also counted and reported to
 // OnFailure.
 func (m *BackupManager) BackupNow() error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.opts.Incremental && m.last != nil && m.deltas < m.opts.MaxDeltas {
-		return m.record(m.delta())
-	}
-	return m.record(m.full())
+	return m.run(func() (*BackupResult, error) {
+		if m.opts.Incremental && m.last != nil && m.deltas.Load() < int64(m.opts.MaxDeltas) {
+			return m.delta()
+		}
+		return m.full()
+	})
 }
 
 // BackupFull writes a full backup now.
-func (m *BackupManager) BackupFull() error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.record(m.full())
-}
+func (m *BackupManager) BackupFull() error { return m.run(m.full) }
 
 // BackupDelta writes a delta with the changes since the last backup, or
 // nothing if there are none. Without an earlier backup by this manager it
 // writes a full backup instead, the base every delta needs.
 func (m *BackupManager) BackupDelta() error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.last == nil {
-		return m.record(m.full())
-	}
-	return m.record(m.delta())
+	return m.run(func() (*BackupResult, error) {
+		if m.last == nil {
+			return m.full()
+		}
+		return m.delta()
+	})
 }
 
-// record counts a backup's outcome and runs the callbacks; m.mu is held.
-// A panic in OnBackup is recovered and counted as a failure (the backup
-// itself was written).
-func (m *BackupManager) record(res *BackupResult, err error) error {
+// run takes one backup under m.mu, then records its outcome and runs the
+// callbacks after releasing it, so that a callback may call the manager
+// (its counters, or even BackupNow) without waiting for itself.
+func (m *BackupManager) run(take func() (*BackupResult, error)) error {
+	m.mu.Lock()
+	res, err := take()
 	if err == nil && res != nil {
 		m.lastSuccess = res.Time
+	}
+	m.mu.Unlock()
+	return m.record(res, err)
+}
+
+// record counts a backup's outcome and runs the callbacks; m.mu is not
+// held. A panic in OnBackup is recovered and counted as a failure (the
+// backup itself was written).
+func (m *BackupManager) record(res *BackupResult, err error) error {
+	if err == nil && res != nil {
 		m.log.Info("Backup written.", "path", res.Path, "full", res.Full, "seq", res.Seq)
 		if m.opts.OnBackup != nil {
 			err = m.callOnBackup(*res)
 		}
 	}
 	if err != nil {
-		m.failures++
-		n := m.failures
+		n := int(m.failures.Add(1))
 		m.log.Error(fmt.Sprintf("Backup failed (%d consecutive): %v", n, err))
 		if m.opts.OnFailure != nil {
 			func() {
@@ -355,7 +366,7 @@ func (m *BackupManager) record(res *BackupResult, err error) error {
 		}
 		return err
 	}
-	m.failures = 0
+	m.failures.Store(0)
 	return nil
 }
 
@@ -442,7 +453,8 @@ func (m *BackupManager) full() (*BackupResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.last, m.lastFile, m.lastN, m.fullFile, m.fullN, m.deltas = snap, name, n, name, n, 0
+	m.last, m.lastFile, m.lastN, m.fullFile, m.fullN = snap, name, n, name, n
+	m.deltas.Store(0)
 	m.prune()
 	return &BackupResult{Path: path, Full: true, Seq: snap.Seq(), Time: now, Bytes: size}, nil
 }
@@ -501,7 +513,7 @@ func (m *BackupManager) delta() (*BackupResult, error) {
 		return nil, err
 	}
 	m.last, m.lastFile, m.lastN = snap, name, n
-	m.deltas++
+	m.deltas.Add(1)
 	return &BackupResult{Path: path, Seq: snap.Seq(), Time: now, Bytes: size}, nil
 }
 
@@ -631,6 +643,9 @@ type SkippedFile struct {
 // gives two files one backup number) fail every restore but one with
 // opts.UpTo, which restores the chain of the file it names.
 func RestoreBackup(dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
+	if dir == "" {
+		return nil, nil, fmt.Errorf("dictdb: restore backup: %w: empty directory name", ErrInvalidArgument)
+	}
 	files, err := scanBackups(dir)
 	if err != nil {
 		return nil, nil, err
