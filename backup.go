@@ -347,8 +347,13 @@ func (m *BackupManager) run(take func() (*BackupResult, error)) error {
 func (m *BackupManager) record(res *BackupResult, err error) error {
 	if err == nil && res != nil {
 		m.log.Info("Backup written.", "path", res.Path, "full", res.Full, "seq", res.Seq)
+		// The file is written: OnBackup sees the counter reset, and a panic
+		// in it counts as one more failure after those before.
+		before := m.failures.Swap(0)
 		if m.opts.OnBackup != nil {
-			err = m.callOnBackup(*res)
+			if err = m.callOnBackup(*res); err != nil {
+				m.failures.Add(before)
+			}
 		}
 	}
 	if err != nil {
