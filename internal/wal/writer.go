@@ -269,10 +269,15 @@ func (w *Writer) syncLocked() {
 	w.cond.Broadcast()
 }
 
-// Sync makes every frame written so far durable.
+// Sync makes every frame written so far durable. After a failure it
+// returns the failure.
 func (w *Writer) Sync() error {
 	w.mu.Lock()
 	target := w.written
+	if w.err != nil {
+		defer w.mu.Unlock()
+		return w.stoppedLocked()
+	}
 	w.mu.Unlock()
 	return w.WaitDurable(target)
 }
