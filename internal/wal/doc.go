@@ -31,10 +31,12 @@
 // was never acknowledged. Any other bad frame, including a gap or a repeat
 // in the sequence numbers, is a *CorruptError naming the file and offset
 // (it wraps ErrCorrupt), and nothing is changed; Repair cuts the log there
-// only when called. Damage to the last frame itself cannot be told from a
-// torn write and is cut like one; so is, rarely, a crash that wrote a
-// later unsynced page but not an earlier one is reported as corruption
-// rather than cut.
+// only when called. Two limits follow from the rule: damage to the last
+// frame itself cannot be told from a torn write and is cut like one; and a
+// crash in which the disk wrote a later unsynced page but not an earlier
+// one leaves a good frame after a bad one, which is reported as
+// corruption (Repair cuts it; under SyncAlways neither frame was
+// acknowledged).
 //
 // # Layout
 //

@@ -5,14 +5,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
 
 	"github.com/dictdb-go/dictdb/internal/testhang"
-	"github.com/dictdb-go/dictdb/internal/testseed"
 )
 
 const testDir = "/log"
@@ -312,6 +310,3 @@ func writeSeg(fsys *FaultFS, first uint64, seqs ...uint64) (string, []int64) {
 	fsys.WriteFile(name, b)
 	return name, offs
 }
-
-var _ = rand.New
-var _ = testseed.Seed
