@@ -93,6 +93,11 @@ for a .json name and binary otherwise.`,
 			if *pk == "" {
 				return usagef("--pk must not be empty")
 			}
+			if st, err := os.Stat(csvPath); err != nil {
+				return fileError(err)
+			} else if st.IsDir() {
+				return fmt.Errorf("%s is a directory, not a CSV file", csvPath)
+			}
 			name := *table
 			if name == "" {
 				name = strings.TrimSuffix(filepath.Base(csvPath), filepath.Ext(csvPath))
@@ -140,12 +145,30 @@ for a .json name and binary otherwise.`,
 	},
 }
 
+// sameFile reports whether the paths a and b name one existing file or
+// directory (through links too).
+func sameFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
+}
+
+// isBackupName reports whether a file name is of the form backup managers
+// write (a full backup or a delta).
+func isBackupName(name string) bool {
+	return strings.HasPrefix(name, "dictdb_backup_") || strings.HasPrefix(name, "dictdb_delta_")
+}
+
 var exportCSVCmd = &command{
 	name:    "export-csv",
 	args:    "FILE TABLE [OUT] [--where EXPR] [--columns a,b] [--delimiter ,]",
 	summary: "write the records of a table as CSV to OUT or to stdout",
 	detail: `
-Fields are written primary key first, then in sorted order, unless --columns
+Fields are written primary key first, then each record's other fields in
+sorted order, new ones after those of the records before, unless --columns
 lists them. Values are rendered as the Python DictDB writes them (True, None as
 an empty cell, lists as ['a', 1]); times in RFC 3339, bytes in base64. Lines end
 in CRLF (RFC 4180). OUT is written crash-safely; "-" or no OUT writes to stdout.
@@ -168,6 +191,9 @@ A table with no matching record and no --columns writes nothing.`,
 			}
 			if opts.Columns, err = splitList("columns", *columns); err != nil {
 				return err
+			}
+			if len(args) == 3 && args[2] != "-" && sameFile(args[0], args[2]) {
+				return usagef("OUT %s is the database file itself: the export would replace it", args[2])
 			}
 			db, _, err := openDB(e, args[0])
 			if err != nil {
@@ -265,7 +291,9 @@ var restoreCmd = &command{
 Restores the newest backup of BACKUP_DIR (its full backup, then the chain of
 deltas up to it, every file verified against its checksum first; a damaged or
 missing file is an error) and writes the result to OUT crash-safely, in the format of --to, else JSON for
-a .json name and binary otherwise.`,
+a .json name and binary otherwise. OUT must not be named as a backup file
+(dictdb_backup_*, dictdb_delta_*) in BACKUP_DIR. 'dictdb verify BACKUP_DIR' checks a directory without
+restoring it.`,
 	flags: func(fs *flag.FlagSet) func(*env, []string) error {
 		to := fs.String("to", "", "output `FORMAT`: json or binary")
 		return func(e *env, args []string) error {
@@ -282,6 +310,9 @@ a .json name and binary otherwise.`,
 			}
 			if !st.IsDir() {
 				return fmt.Errorf("%s is not a directory", args[0])
+			}
+			if isBackupName(filepath.Base(args[1])) && sameFile(args[0], filepath.Dir(args[1])) {
+				return usagef("OUT %s would replace or pose as a backup of %s: write it elsewhere", args[1], args[0])
 			}
 			done := e.spinner("restoring " + filepath.Base(args[0]))
 			db, err := restoreBackup(args[0])

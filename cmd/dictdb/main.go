@@ -18,7 +18,8 @@
 //
 // Database files are read in either format, JSON or binary, detected from
 // their content. Flags may come before, between or after the positional
-// arguments; "--" ends the flags. Every command has --help.
+// arguments; "--" ends the flags; a flag may be given once. Every command
+// has --help.
 //
 // The condition language of --where is cond.Parse's: for example
 //
@@ -188,12 +189,37 @@ func newFlagSet(c *command) *flag.FlagSet {
 
 // parseInterspersed parses flags that may appear anywhere among the
 // positional arguments, which it returns. "--" ends the flags.
+// A flag may be given once: a second --where or --limit is a usage error
+// rather than silently replacing the first.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var repeated string
+	seen := map[string]bool{}
+	var wrapped []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) {
+		inner := f.Value
+		f.Value = &onceValue{Value: inner, set: func() bool {
+			if seen[f.Name] {
+				repeated = f.Name
+				return false
+			}
+			seen[f.Name] = true
+			return true
+		}}
+		wrapped = append(wrapped, f)
+	})
+	defer func() { // --help prints the flags' own types
+		for _, f := range wrapped {
+			f.Value = f.Value.(*onceValue).Value
+		}
+	}()
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
+			}
+			if repeated != "" {
+				return nil, usagef("flag --%s given twice", repeated)
 			}
 			return nil, &usageError{msg: err.Error()}
 		}
@@ -208,6 +234,27 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = rest[1:]
 	}
 }
+
+// onceValue is a flag value that refuses a second Set.
+type onceValue struct {
+	flag.Value
+	set func() bool // false when the flag was set before
+}
+
+func (o *onceValue) Set(s string) error {
+	if !o.set() {
+		return errRepeated
+	}
+	return o.Value.Set(s)
+}
+
+// IsBoolFlag keeps a boolean flag usable without a value.
+func (o *onceValue) IsBoolFlag() bool {
+	b, ok := o.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+var errRepeated = errors.New("flag given twice")
 
 // wantArgs checks the number of positional arguments.
 func wantArgs(args []string, min, max int, names string) error {
@@ -233,8 +280,8 @@ Commands:
 	}
 	fmt.Fprint(w, `
 Database files may be JSON or binary; the format is detected from the content.
-Flags may come before, between or after the arguments. Run 'dictdb COMMAND --help'
-for the details of a command.
+Flags may come before, between or after the arguments, each at most once. Run
+'dictdb COMMAND --help' for the details of a command.
 
 Exit status: 0 success, 1 runtime failure, 2 usage error, 3 verify found problems.
 `)

@@ -277,7 +277,7 @@ func TestE2EVerify(t *testing.T) {
 	wantFail(t, exitProblems, []string{"verify", filepath.Join("testdata", "notadb.txt")})
 	wantFail(t, exitProblems, []string{"verify", filepath.Join("testdata", "empty.db")})
 	wantFail(t, exitFailure, []string{"verify", "testdata/nosuch.db"}, "testdata/nosuch.db: no such file")
-	wantFail(t, exitFailure, []string{"verify", "testdata"}, "is a directory")
+	wantFail(t, exitProblems, []string{"verify", "testdata"}, "1 problem found") // not a backup directory
 
 	// A bit flipped in a binary file fails its checksum.
 	dir := t.TempDir()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/dictdb-go/dictdb"
 	"github.com/dictdb-go/dictdb/codec"
@@ -29,6 +30,12 @@ and schemas, primary keys (missing, wrong kind, duplicates), every record
 against the schema, the next auto key, every index definition and unique
 index, and the internal consistency of the rebuilt tables.
 
+FILE may also be a backup directory, or a backup file in one (named
+dictdb_backup_* or dictdb_delta_*): verify then restores in memory, as
+'dictdb restore' would, the newest point of the directory or the point of
+that file, checking the footer and checksum of every file on the way, and
+lists every file that could not be used.
+
 Exit status 0: the file is sound; 3: problems were found (listed on stdout);
 1: the file could not be read at all.`,
 	flags: func(fs *flag.FlagSet) func(*env, []string) error {
@@ -39,6 +46,45 @@ Exit status 0: the file is sound; 3: problems were found (listed on stdout);
 			return verifyFile(e, args[0])
 		}
 	},
+}
+
+// verifyBackups checks the backups of dir by restoring them in memory: the
+// point of the backup file named upTo, or else the newest point, listing
+// every file that could not be used.
+func verifyBackups(e *env, dir, upTo string) error {
+	done := e.spinner("verifying " + filepath.Base(dir))
+	db, info, err := dictdb.RestoreBackup(dir, dictdb.RestoreOptions{NewestConsistent: upTo == "", UpTo: upTo})
+	done()
+	what := dir + ": backup directory"
+	if upTo != "" {
+		what = filepath.Join(dir, upTo) + ": backup file"
+	}
+	var problems []string
+	if err != nil {
+		problems = append(problems, err.Error())
+		fmt.Fprintf(e.stdout, "%s, nothing restored\n", what)
+	} else {
+		fmt.Fprintf(e.stdout, "%s, restored %s", what, info.Full)
+		if len(info.Deltas) > 0 {
+			fmt.Fprintf(e.stdout, " + %s", plural(len(info.Deltas), "delta"))
+		}
+		fmt.Fprintf(e.stdout, " (commit %d): %s\n", info.Seq, dbSummary(db))
+		for _, s := range info.Skipped {
+			p := s.Err.Error()
+			if !strings.Contains(p, s.Name) {
+				p = s.Name + ": " + p
+			}
+			problems = append(problems, p)
+		}
+	}
+	for _, p := range problems {
+		fmt.Fprintf(e.stdout, "problem: %s\n", p)
+	}
+	if len(problems) > 0 {
+		return &problemsError{n: len(problems)}
+	}
+	fmt.Fprintln(e.stdout, "ok")
+	return nil
 }
 
 func verifyFile(e *env, path string) error {
@@ -52,7 +98,10 @@ func verifyFile(e *env, path string) error {
 		return err
 	}
 	if st.IsDir() {
-		return fmt.Errorf("%s is a directory, not a database file", path)
+		return verifyBackups(e, path, "")
+	}
+	if base := filepath.Base(path); isBackupName(base) {
+		return verifyBackups(e, filepath.Dir(path), base)
 	}
 	r, done := e.readProgress(f, st.Size(), "verifying "+filepath.Base(path))
 	br := bufio.NewReaderSize(r, 64<<10)

@@ -107,7 +107,7 @@ func percentile(d []time.Duration, p float64) time.Duration {
 // snapshot sees more events than requests).
 func Run(w io.Writer, duration time.Duration, workers, users int) (*dictdb.DB, error) {
 	if workers < 1 || users < 1 || duration <= 0 {
-		return nil, errors.New("webapp: workers, users and duration must be positive")
+		return nil, errors.New("workers, users and duration must be positive")
 	}
 	a, err := newApp()
 	if err != nil {
