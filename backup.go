@@ -86,11 +86,11 @@ type BackupOptions struct {
 
 // BackupResult describes one backup that wrote a file.
 type BackupResult struct {
-	Path  string // the file written
-	Full  bool   // a full backup, or a delta
-	Seq   uint64 // the commit the file reflects
-	Time  time.Time
-	Bytes int64
+	Path  string    // the file written
+	Full  bool      // a full backup, or a delta
+	Seq   uint64    // the commit the file reflects
+	Time  time.Time // when the backup was taken
+	Bytes int64     // the size of the file written
 }
 
 // A BackupManager takes full and incremental backups of a DB into a
@@ -628,8 +628,8 @@ type RestoreInfo struct {
 
 // A SkippedFile is a backup file RestoreBackup did not use, and why.
 type SkippedFile struct {
-	Name string
-	Err  error
+	Name string // the file's name in the backup directory
+	Err  error  // why it was not used
 }
 
 // RestoreBackup rebuilds a database from a backup directory. It restores

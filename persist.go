@@ -27,6 +27,7 @@ type PathError struct {
 	Path, Dir string
 }
 
+// Error names the path and the allowed directory.
 func (e *PathError) Error() string {
 	return fmt.Sprintf("dictdb: path %q: outside the allowed directory %q", e.Path, e.Dir)
 }
