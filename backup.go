@@ -1018,7 +1018,7 @@ func (db *DB) ApplyDelta(d *DeltaFile) error {
 			}
 			next, err := applyTableDelta(r, &dt)
 			if err != nil {
-				return nil, fmt.Errorf("table %q: %w", dt.Name, err)
+				return nil, inTable(dt.Name, err)
 			}
 			changes = append(changes, mvcc.Change[*tbl.Table]{Name: dt.Name, Value: next})
 		}

@@ -163,7 +163,7 @@ func (db *DB) importCSV(r io.Reader, t *tbl.Table, opts CSVOptions) (int, error)
 	}
 	next, err := restoreRecords(t, recs)
 	if err != nil {
-		return 0, fmt.Errorf("import into table %q: %w", t.Name(), err)
+		return 0, inTable(t.Name(), err)
 	}
 	if err := db.addTable(next); err != nil {
 		return 0, err

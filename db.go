@@ -1,6 +1,8 @@
 package dictdb
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 
@@ -134,6 +136,16 @@ func newTable(name string, opts []TableOption) (*tbl.Table, error) {
 func restoreRecords(t *tbl.Table, recs []map[string]any) (*tbl.Table, error) {
 	next, err := stored.Restore(t, recs)
 	return next.(*tbl.Table), err
+}
+
+// inTable names the table an error concerns, unless the error names it
+// already.
+func inTable(name string, err error) error {
+	var e *tbl.Error
+	if errors.As(err, &e) && e.Table != "" {
+		return err
+	}
+	return fmt.Errorf("table %q: %w", name, err)
 }
 
 // addTable publishes a new table version under its name, failing if the

@@ -383,7 +383,7 @@ func (l *loader) EndTable(d *codec.TableDump) error {
 	t, err := restoreRecords(l.cur, l.recs)
 	clear(l.recs)
 	if err != nil {
-		return fmt.Errorf("table %q: %w", d.Name, err)
+		return inTable(d.Name, err)
 	}
 	if d.NextID > 0 {
 		t = t.WithNextID(d.NextID)

@@ -31,12 +31,16 @@ func init() {
 // Each record must be normalized (codec's value model) and owned by the
 // caller, who must never touch it again: a file decoder's output. On an
 // empty t the rows and indexes fill their nodes in place. On error t is returned
-// unchanged with an error naming the record's position.
+// unchanged with an error naming the record by its key, or by its position
+// when it has none.
 func (t *Table) restore(recs []map[string]any) (*Table, error) {
 	e := t.edit()
 	for i, m := range recs {
 		if err := t.restoreOne(e, m); err != nil {
-			return t, fmt.Errorf("record %d: %w", i, err)
+			if e, ok := err.(*Error); ok && e.Key != nil {
+				return t, err // names the record by its key already
+			}
+			return t, fmt.Errorf("record at index %d: %w", i, err)
 		}
 	}
 	return e.done(), nil
