@@ -75,7 +75,9 @@ type CSVOptions struct {
 
 	// Columns (export) lists the columns in order; fields not listed are
 	// left out and missing ones are empty cells. Empty means the union of
-	// the records' fields in first-seen order.
+	// the records' fields in first-seen order. On a table with a schema
+	// (and without Records), a column the schema lacks is ErrInvalidQuery,
+	// as in a query.
 	Columns []string
 	// Where (export) selects the records to write; nil means all. It is
 	// ignored when Records is set.
@@ -225,6 +227,14 @@ func csvRows(t *tbl.Table, opts *CSVOptions) ([]codec.Record, []string, error) {
 		}
 	}
 	cols := opts.Columns
+	if sch := t.Schema(); sch != nil && opts.Records == nil {
+		// As in a query: with a schema, a column must be one of its fields.
+		for _, c := range cols {
+			if _, ok := sch.Type(c); !ok && c != pk {
+				return nil, nil, &cond.QueryError{Table: t.Name(), Field: c, Msg: "Columns: not in the schema"}
+			}
+		}
+	}
 	if len(cols) == 0 {
 		seen := map[string]bool{}
 		cols = nil

@@ -1,6 +1,7 @@
 package dictdb_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/dictdb-go/dictdb"
 	"github.com/dictdb-go/dictdb/cond"
@@ -341,4 +344,33 @@ func ExampleTable_WriteCSV() {
 	// id,name,ok,score
 	// 1,"Alice, Jr.",True,
 	// 2,Bob,,1.0
+}
+
+// TestExportCSVUnknownColumnWithSchema: with a schema, an export column the
+// schema lacks is ErrInvalidQuery naming it, as in a query, and writes
+// nothing; without a schema, records are open and the column is empty.
+func TestExportCSVUnknownColumnWithSchema(t *testing.T) {
+	db := dictdb.New()
+	people, err := db.CreateTable("people", dictdb.WithSchema(dictdb.Col("id", dictdb.Int), dictdb.Col("name", dictdb.Str)))
+	require.NoError(t, err)
+	_, err = people.Insert(dictdb.Record{"id": 1, "name": "a"})
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	_, err = people.WriteCSV(&buf, dictdb.CSVOptions{Columns: []string{"name", "nmae"}})
+	var qe *dictdb.QueryError
+	require.ErrorIs(t, err, dictdb.ErrInvalidQuery)
+	require.ErrorAs(t, err, &qe)
+	require.Equal(t, "nmae", qe.Field)
+	require.Zero(t, buf.Len())
+	_, err = people.WriteCSV(&buf, dictdb.CSVOptions{Columns: []string{"id", "name"}})
+	require.NoError(t, err)
+
+	open, err := db.CreateTable("open")
+	require.NoError(t, err)
+	_, err = open.Insert(dictdb.Record{"name": "a"})
+	require.NoError(t, err)
+	buf.Reset()
+	_, err = open.WriteCSV(&buf, dictdb.CSVOptions{Columns: []string{"name", "other"}})
+	require.NoError(t, err)
+	require.Equal(t, "name,other\r\na,\r\n", buf.String())
 }
