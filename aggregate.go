@@ -67,7 +67,9 @@ func Avg(name, field string) Agg { return Agg{Name: name, Kind: tbl.AggAvg, Fiel
 // (null < bool < number < string < bytes < time < list < map), or nil.
 func Min(name, field string) Agg { return Agg{Name: name, Kind: tbl.AggMin, Field: field} }
 
-// Max is the largest non-null value of field in the total order, or nil.
+// Max is the largest non-null value of field in the total order, or nil. Of
+// equal values (2 and 2.0), Min and Max return the one of the first record
+// in primary-key order, as Python's min() and max() return the first.
 func Max(name, field string) Agg { return Agg{Name: name, Kind: tbl.AggMax, Field: field} }
 
 // Aggregate computes q over the latest version of the table.

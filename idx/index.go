@@ -328,10 +328,16 @@ func (x *Index[R]) Min() (any, bool) {
 }
 
 // Max returns the largest non-null value in the index (a list, map or
-// byte slice as a deep copy).
+// byte slice as a deep copy). Of equal values (2 and 2.0) it returns the
+// one of the smallest primary key, as Min does.
 func (x *Index[R]) Max() (any, bool) {
 	for e := range x.m.Descend() {
-		return codec.Clone(e.v), e.v != nil
+		if e.v == nil {
+			return nil, false
+		}
+		for first := range x.m.Ascend(key{e.v, minKey}) {
+			return codec.Clone(first.v), true
+		}
 	}
 	return nil, false
 }

@@ -256,8 +256,18 @@ func callOwned[T any](held []*tableLock, cur *Root[T], fn func(*Root[T]) ([]Chan
 // one of those tables is held by a Transact whose function is running on
 // the calling goroutine.
 func (s *Store[T]) Replace(next *Root[T]) (*Root[T], error) {
+	return s.ReplaceFunc(next, nil)
+}
+
+// ReplaceFunc is Replace, publishing adjust(cur, name, v) in place of each
+// table v of next, where cur is the root being replaced, read while every
+// table of both roots is locked. A nil adjust publishes next's tables as
+// they are. adjust may be called more than once for one call of
+// ReplaceFunc (when the compare-and-swap is retried); only the results of
+// its last round are published.
+func (s *Store[T]) ReplaceFunc(next *Root[T], adjust func(cur *Root[T], name string, v T) T) (*Root[T], error) {
 	for {
-		got, err := s.replace(next)
+		got, err := s.replace(next, adjust)
 		if got != nil || err != nil {
 			return got, err
 		}
@@ -271,7 +281,7 @@ func (s *Store[T]) Replace(next *Root[T]) (*Root[T], error) {
 // a name replace did not lock would otherwise survive it. replace returns
 // nil, having published nothing, when such a table appeared, so that
 // Replace starts over with it locked.
-func (s *Store[T]) replace(next *Root[T]) (*Root[T], error) {
+func (s *Store[T]) replace(next *Root[T], adjust func(cur *Root[T], name string, v T) T) (*Root[T], error) {
 	names := sortedNames(append(s.root.Load().Names(), next.Names()...))
 	if err := s.lock(names); err != nil {
 		return nil, err
@@ -297,6 +307,11 @@ func (s *Store[T]) replace(next *Root[T]) (*Root[T], error) {
 			return nil, nil
 		}
 		nr := &Root[T]{seq: cur.seq + 1, tables: slices.Clone(next.tables)}
+		if adjust != nil {
+			for i, e := range nr.tables {
+				nr.tables[i].v = adjust(cur, e.name, e.v)
+			}
+		}
 		if s.root.CompareAndSwap(cur, nr) {
 			return nr, nil
 		}

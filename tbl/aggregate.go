@@ -42,7 +42,8 @@ const (
 	AggMin
 	// AggMax is the largest non-null value of Field in the total order of
 	// the codec package, or nil without values. Of equal values it returns
-	// the one of the last row in primary-key order, as the sorted index does.
+	// the one of the first row in primary-key order, as Python's max() and
+	// the sorted index do.
 	AggMax
 )
 
@@ -482,7 +483,9 @@ func (p *aggPlan) feed(accs []acc, vals []any, k codec.Key) error {
 			}
 			c.n++
 		case AggMax:
-			if c.n == 0 || compareValues(v, c.v) >= 0 {
+			// Of equal values (2 and 2.0) the first in key order wins, as
+			// in Min and in Python's max().
+			if c.n == 0 || compareValues(v, c.v) > 0 {
 				c.v = v
 			}
 			c.n++

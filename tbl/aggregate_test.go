@@ -385,14 +385,15 @@ func TestAggregateIndexEnds(t *testing.T) {
 	assert.Equal(t, one(aggRec{"lo": nil, "hi": nil, "klo": nil, "khi": nil}),
 		aggRun(t, empty, AggQuery{Aggs: aggs(minOf("lo", "age"), maxOf("hi", "age"), minOf("klo", "id"), maxOf("khi", "id"))}))
 
-	// Ties between equal values: Min gives the first row's, Max the last
-	// row's in primary-key order, with and without an index.
+	// Ties between equal values: Min and Max give the first row's in
+	// primary-key order (as Python's min() and max()), with and without an
+	// index.
 	ties := aggTable(t, "id", aggRec{"v": 1.0}, aggRec{"v": 1}, aggRec{"v": 1.0}, aggRec{"v": 1})
 	tq := AggQuery{Aggs: aggs(minOf("lo", "v"), maxOf("hi", "v"))}
-	assert.Equal(t, one(aggRec{"lo": 1.0, "hi": int64(1)}), aggRun(t, ties, tq))
+	assert.Equal(t, one(aggRec{"lo": 1.0, "hi": 1.0}), aggRun(t, ties, tq))
 	ties, err = ties.CreateIndex(IndexDef{Field: "v", Kind: idx.Sorted})
 	require.NoError(t, err)
-	assert.Equal(t, one(aggRec{"lo": 1.0, "hi": int64(1)}), aggRun(t, ties, tq))
+	assert.Equal(t, one(aggRec{"lo": 1.0, "hi": 1.0}), aggRun(t, ties, tq))
 
 	// String keys order after integer keys, as in the total order.
 	mixed := aggTable(t, "k", aggRec{"k": "b"}, aggRec{"k": 10}, aggRec{"k": "a"})
@@ -541,10 +542,10 @@ func naiveAggregate(t *testing.T, tb *Table, q AggQuery) (out []aggRec, wantErr 
 					row[a.Name] = nil
 					continue
 				}
-				// Ties: Min keeps the first in primary-key order, Max the last.
+				// Ties: Min and Max keep the first in primary-key order.
 				best := vals[0]
 				for _, v := range vals[1:] {
-					if c := codec.Compare(v, best); (a.Kind == AggMin && c < 0) || (a.Kind == AggMax && c >= 0) {
+					if c := codec.Compare(v, best); (a.Kind == AggMin && c < 0) || (a.Kind == AggMax && c > 0) {
 						best = v
 					}
 				}
