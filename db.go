@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"sync"
 
 	"github.com/dictdb-go/dictdb/internal/stored"
 	"github.com/dictdb-go/dictdb/mvcc"
@@ -18,12 +17,6 @@ import (
 type DB struct {
 	store *mvcc.Store[*tbl.Table]
 	log   *slog.Logger
-
-	// retiredMu guards retired: for each table identity dropped (or
-	// replaced by Restore), the largest next auto key it had, so that a
-	// Restore bringing it back never issues one of its keys again.
-	retiredMu sync.Mutex
-	retired   map[uint64]int64
 }
 
 // An Option configures New, Load, LoadFrom, Save, SaveTo and
@@ -184,32 +177,15 @@ func (db *DB) Table(name string) (*Table, error) {
 // Snapshots taken before the drop still see the table.
 func (db *DB) DropTable(name string) error {
 	_, err := db.store.Write([]string{name}, func(r *mvcc.Root[*tbl.Table]) ([]mvcc.Change[*tbl.Table], error) {
-		cur, exists := r.Table(name)
-		if !exists {
+		if _, exists := r.Table(name); !exists {
 			return nil, mvcc.NotFound(name)
 		}
-		db.retire(cur)
 		return []mvcc.Change[*tbl.Table]{{Name: name, Drop: true}}, nil
 	})
 	if err == nil {
 		db.log.Info("Dropped table.", "table", name)
 	}
 	return err
-}
-
-// retire records the next auto key of t's table identity, which a Restore
-// bringing the table back starts from at least. Recording more than once,
-// or for a drop that then fails, is harmless: the key only ever rises to
-// one the table really reached.
-func (db *DB) retire(t *tbl.Table) {
-	db.retiredMu.Lock()
-	defer db.retiredMu.Unlock()
-	if db.retired == nil {
-		db.retired = make(map[uint64]int64)
-	}
-	if n := t.NextID(); n > db.retired[t.ID()] {
-		db.retired[t.ID()] = n
-	}
 }
 
 // TableNames returns the names of the tables in sorted order.
@@ -224,34 +200,28 @@ func (db *DB) Seq() uint64 { return db.store.Load().Seq() }
 
 // Restore puts the whole database back to the state of snap, atomically:
 // tables created since snap are dropped, tables dropped since come back, and
-// every table holds exactly its rows as of snap. The auto keys are not
-// rolled back: a restored table goes on from the largest integer key it
-// ever held, before or after snap, so no auto key is ever issued twice.
-// Handles obtained before
-// stay bound to their tables: a handle on a table that snap restores works
-// again. Restore waits for running writers of every table involved and
-// produces a new commit. Called from inside an Update function whose
-// transaction holds one of those tables, it fails at once with
-// ErrReentrantWrite, changing nothing.
+// every table holds exactly its rows as of snap. The auto keys of a table
+// that exists when Restore runs are not rolled back: the restored table of
+// that name goes on from the larger of its next auto key in snap and the
+// live table's, so a key the live table handed out is not handed out again.
+// A table that was dropped comes back with the next auto key it had in
+// snap. Handles obtained before stay bound to their tables: a handle on a
+// table that snap restores works again. Restore waits for running writers
+// of every table involved and produces a new commit. Called from inside an
+// Update function whose transaction holds one of those tables, it fails at
+// once with ErrReentrantWrite, changing nothing.
 func (db *DB) Restore(snap *Snapshot) error {
 	if snap == nil || snap.root == nil {
 		return &tbl.Error{Err: ErrInvalidArgument, Msg: "Restore needs a snapshot taken by DB.Snapshot"}
 	}
-	// The auto keys go on from where each table got to: a restored table
-	// never issues again a key it issued after snap.
-	var retired *mvcc.Root[*tbl.Table]
+	// Never lower a live table's next auto key: the rule depends only on
+	// the two roots, so a database saved and loaded in between behaves
+	// the same.
 	adjust := func(cur *mvcc.Root[*tbl.Table], name string, v *tbl.Table) *tbl.Table {
-		if cur != retired {
-			retired = cur
-			for _, n := range cur.Names() {
-				c, _ := cur.Table(n)
-				db.retire(c)
-			}
+		if live, ok := cur.Table(name); ok {
+			return v.WithNextID(live.NextID())
 		}
-		db.retiredMu.Lock()
-		next := db.retired[v.ID()]
-		db.retiredMu.Unlock()
-		return v.WithNextID(next)
+		return v
 	}
 	if _, err := db.store.ReplaceFunc(snap.root, adjust); err != nil {
 		return err

@@ -50,6 +50,9 @@
 //   - Distinct runs before Offset and Limit (SQL semantics).
 //   - Primary keys are integers or strings. The auto key is the largest
 //     integer key ever held plus one: never reused, never overwriting.
+//     Restore never lowers the counter of a table that exists when it runs;
+//     a dropped table that a snapshot brings back resumes from the
+//     snapshot's counter.
 //   - OrderBy entries are "field" or "-field". "", "-", "+field", "--field",
 //     leading or trailing white space and SQL's "field DESC" are
 //     ErrInvalidQuery, not odd field names.

@@ -82,7 +82,6 @@ func (db *DB) Update(tables []string, fn func(tx *Tx) error) error {
 			case exists && (!existed || after != before):
 				changes = append(changes, mvcc.Change[*tbl.Table]{Name: n, Value: after})
 			case existed && !exists:
-				db.retire(before)
 				changes = append(changes, mvcc.Change[*tbl.Table]{Name: n, Drop: true})
 			}
 		}

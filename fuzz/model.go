@@ -965,7 +965,16 @@ func (m *Model) Restore(slot int) error {
 	if !m.taken[slot] {
 		return dictdb.ErrInvalidArgument
 	}
+	live := m.tables
 	m.tables = maps.Clone(m.snaps[slot])
+	// A live table's next auto key is never lowered.
+	for name, t := range m.tables {
+		if l, ok := live[name]; ok && l.nextID > t.nextID {
+			n := t.clone()
+			n.nextID = l.nextID
+			m.tables[name] = n
+		}
+	}
 	return nil
 }
 
