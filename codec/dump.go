@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // A CorruptError says where decoding failed. It wraps ErrCorrupt and, when
@@ -27,9 +28,18 @@ func (e *CorruptError) Error() string {
 	case e.Offset >= 0:
 		where = fmt.Sprintf(" at offset %d", e.Offset)
 	}
-	msg := fmt.Sprintf("corrupt %s file%s: %s", e.Format, where, e.Msg)
+	msg := fmt.Sprintf("corrupt %s file%s", e.Format, where)
+	inner := ""
 	if e.Err != nil {
-		msg += ": " + e.Err.Error()
+		inner = e.Err.Error()
+	}
+	// Msg is context such as `table "users"`; an underlying error that
+	// says it already (a record error naming its table) is not repeated.
+	if e.Msg != "" && !strings.Contains(inner, e.Msg) {
+		msg += ": " + e.Msg
+	}
+	if inner != "" {
+		msg += ": " + inner
 	}
 	return msg
 }

@@ -203,3 +203,17 @@ func TestCorruptErrorMessage(t *testing.T) {
 		t.Fatal("CorruptError does not wrap both errors")
 	}
 }
+
+// TestCorruptErrorSaysTheContextOnce: an underlying error that names the
+// table already is not prefixed with it again.
+func TestCorruptErrorSaysTheContextOnce(t *testing.T) {
+	inner := errors.New(`dictdb: table "users": record 1: duplicate key`)
+	e := &codec.CorruptError{Format: "json", Offset: 5, Line: 2, Msg: `table "users"`, Err: inner}
+	if got, want := e.Error(), `corrupt json file at line 2 (offset 5): dictdb: table "users": record 1: duplicate key`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	e.Err = errors.New("unexpected EOF")
+	if got, want := e.Error(), `corrupt json file at line 2 (offset 5): table "users": unexpected EOF`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
