@@ -277,25 +277,35 @@ func dbSummary(db *dictdb.DB) string {
 }
 
 // restoreBackup restores the database saved in a backup directory: the
-// newest backup, from its full backup through its verified chain of deltas. Tests replace it.
-var restoreBackup = func(dir string) (*dictdb.DB, error) {
-	db, _, err := dictdb.RestoreBackup(dir, dictdb.RestoreOptions{})
-	return db, err
+// point opts asks for (the newest by default), from its full backup through
+// its verified chain of deltas. Tests replace it.
+var restoreBackup = func(dir string, opts dictdb.RestoreOptions) (*dictdb.DB, *dictdb.RestoreInfo, error) {
+	return dictdb.RestoreBackup(dir, opts)
 }
 
 var restoreCmd = &command{
 	name:    "restore",
-	args:    "BACKUP_DIR OUT [--to json|binary]",
+	args:    "BACKUP_DIR OUT [--to json|binary] [--up-to FILE] [--newest-consistent] [--allow-unverified]",
 	summary: "restore the newest backup in a backup directory into a database file",
 	detail: `
-Restores the newest backup of BACKUP_DIR (its full backup, then the chain of
-deltas up to it, every file verified against its checksum first; a damaged or
-missing file is an error) and writes the result to OUT crash-safely, in the format of --to, else JSON for
-a .json name and binary otherwise. OUT must not be named as a backup file
-(dictdb_backup_*, dictdb_delta_*) in BACKUP_DIR. 'dictdb verify BACKUP_DIR' checks a directory without
-restoring it.`,
+Restores the newest backup of BACKUP_DIR (its full backup, then the chain
+of deltas up to it, every file verified against its checksum first; a
+damaged or missing file is an error) and writes the result to OUT
+crash-safely, in the format of --to, else JSON for a .json name and binary
+otherwise. OUT must not be named as a backup file (dictdb_backup_*,
+dictdb_delta_*) in BACKUP_DIR. 'dictdb verify BACKUP_DIR' checks a directory
+without restoring it.
+
+--up-to FILE restores the point of that backup file instead of the newest.
+--newest-consistent restores the newest point whose files all verify when
+the newest cannot be restored, and lists the files it skipped and why.
+--allow-unverified restores a directory of backups without checksums (from
+the Python DictDB or an earlier dictdb) by their names, unverified.`,
 	flags: func(fs *flag.FlagSet) func(*env, []string) error {
 		to := fs.String("to", "", "output `FORMAT`: json or binary")
+		upTo := fs.String("up-to", "", "restore the point of this backup `FILE` (a name in BACKUP_DIR)")
+		newest := fs.Bool("newest-consistent", false, "fall back to the newest point whose files all verify")
+		unverified := fs.Bool("allow-unverified", false, "restore backups without checksums by their names")
 		return func(e *env, args []string) error {
 			if err := wantArgs(args, 2, 2, "BACKUP_DIR OUT"); err != nil {
 				return err
@@ -315,10 +325,19 @@ restoring it.`,
 				return usagef("OUT %s would replace or pose as a backup of %s: write it elsewhere", args[1], args[0])
 			}
 			done := e.spinner("restoring " + filepath.Base(args[0]))
-			db, err := restoreBackup(args[0])
+			opts := dictdb.RestoreOptions{NewestConsistent: *newest, AllowUnverified: *unverified}
+			if *upTo != "" {
+				opts.UpTo = filepath.Base(*upTo) // a name in BACKUP_DIR, or a path to it
+			}
+			db, info, err := restoreBackup(args[0], opts)
 			done()
 			if err != nil {
 				return fmt.Errorf("restore %s: %w", args[0], err)
+			}
+			if info != nil {
+				for _, f := range info.Skipped {
+					fmt.Fprintf(e.stderr, "skipped %s: %v\n", f.Name, f.Err)
+				}
 			}
 			if err := saveDB(e, db, args[1], out); err != nil {
 				return err

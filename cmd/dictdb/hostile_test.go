@@ -177,8 +177,21 @@ func TestVerifyBackups(t *testing.T) {
 					t.Errorf("verify %s:\n%s", p, stdout)
 				}
 			}
-			// restore refuses the damaged chain.
+			// restore refuses the damaged chain; --newest-consistent
+			// restores the point before it and names the file it skipped;
+			// --up-to restores the full backup alone.
 			wantInProcess(t, exitFailure, []string{"restore", dir, filepath.Join(t.TempDir(), "r.db")}, entries[2].Name())
+			out := filepath.Join(t.TempDir(), "r.db")
+			_, stderr := wantInProcess(t, exitOK, []string{"restore", dir, out, "--newest-consistent"})
+			if !strings.Contains(stderr, "skipped "+entries[2].Name()) {
+				t.Errorf("restore --newest-consistent: stderr %q", stderr)
+			}
+			stdout, _ = wantInProcess(t, exitOK, []string{"verify", out})
+			if !strings.HasSuffix(stdout, "ok\n") {
+				t.Errorf("verify of the restored file:\n%s", stdout)
+			}
+			wantInProcess(t, exitOK, []string{"restore", dir, filepath.Join(t.TempDir(), "full.db"), "--up-to", entries[0].Name()})
+			wantInProcess(t, exitFailure, []string{"restore", dir, filepath.Join(t.TempDir(), "x.db"), "--up-to", "dictdb_backup_1_000000.json"})
 		})
 	}
 	wantInProcess(t, exitProblems, []string{"verify", t.TempDir()}, "1 problem found")

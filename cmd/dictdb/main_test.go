@@ -417,9 +417,11 @@ func TestRestoreHook(t *testing.T) {
 	saved := restoreBackup
 	t.Cleanup(func() { restoreBackup = saved })
 	var gotDir string
-	restoreBackup = func(dir string) (*dictdb.DB, error) {
-		gotDir = dir
-		return dictdb.Load(company, dictdb.JSON)
+	var gotOpts dictdb.RestoreOptions
+	restoreBackup = func(dir string, opts dictdb.RestoreOptions) (*dictdb.DB, *dictdb.RestoreInfo, error) {
+		gotDir, gotOpts = dir, opts
+		db, err := dictdb.Load(company, dictdb.JSON)
+		return db, &dictdb.RestoreInfo{Skipped: []dictdb.SkippedFile{{Name: "dictdb_delta_9_000000.json", Err: errors.New("checksum mismatch")}}}, err
 	}
 	dir := t.TempDir()
 	out := filepath.Join(dir, "restored.json")
@@ -430,7 +432,17 @@ func TestRestoreHook(t *testing.T) {
 	if got, want := mustRead(t, out), mustRead(t, company); got != want {
 		t.Errorf("restored file differs from the database restoreBackup returned")
 	}
-	restoreBackup = func(string) (*dictdb.DB, error) { return nil, errors.New("delta 3 is missing") }
+	if gotOpts.UpTo != "" || gotOpts.NewestConsistent || gotOpts.AllowUnverified || !strings.Contains(errOut, "skipped dictdb_delta_9_000000.json: checksum mismatch") {
+		t.Errorf("restore without flags: options %+v, stderr %q", gotOpts, errOut)
+	}
+	_, errOut, code = runInProcess("restore", dir, out, "--up-to", filepath.Join(dir, "dictdb_backup_1_000000.bin"), "--newest-consistent", "--allow-unverified")
+	want := dictdb.RestoreOptions{UpTo: "dictdb_backup_1_000000.bin", NewestConsistent: true, AllowUnverified: true}
+	if code != 0 || gotOpts.UpTo != want.UpTo || !gotOpts.NewestConsistent || !gotOpts.AllowUnverified {
+		t.Errorf("restore with flags: exit %d, options %+v, stderr %q", code, gotOpts, errOut)
+	}
+	restoreBackup = func(string, dictdb.RestoreOptions) (*dictdb.DB, *dictdb.RestoreInfo, error) {
+		return nil, nil, errors.New("delta 3 is missing")
+	}
 	_, errOut, code = runInProcess("restore", dir, out)
 	if code != exitFailure || !strings.Contains(errOut, "restore "+dir+": delta 3 is missing") {
 		t.Errorf("failing restore: exit %d, stderr %q", code, errOut)
