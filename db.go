@@ -223,7 +223,7 @@ func (db *DB) Restore(snap *Snapshot) error {
 		}
 		return v
 	}
-	if _, err := db.store.ReplaceFunc(snap.root, adjust); err != nil {
+	if _, err := db.store.Replace(snap.root, adjust); err != nil {
 		return err
 	}
 	db.log.Info("Restored database.", "seq", snap.Seq())

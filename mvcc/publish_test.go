@@ -152,7 +152,7 @@ func TestReplaceWaitsForWritersOfTablesCreatedMeanwhile(t *testing.T) {
 	replaceParks := arm("a,")
 	replaced := make(chan struct{})
 	go func() {
-		s.Replace(old)
+		s.Replace(old, nil)
 		close(replaced)
 	}()
 	resumeReplace := parked(replaceParks, "Replace")

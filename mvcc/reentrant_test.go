@@ -46,7 +46,7 @@ func TestReentrantWriteFails(t *testing.T) {
 			// b is taken first, then a fails: b must be released again.
 			_, err = s.Write([]string{"a", "b"}, set("b", 9))
 			wantReentrant(t, "Write(a, b)", err, "a")
-			_, err = s.Replace(r)
+			_, err = s.Replace(r, nil)
 			wantReentrant(t, "Replace", err, "a")
 			if _, err := s.Write([]string{"b"}, set("b", 2)); err != nil {
 				t.Errorf("Write(b), a table the transaction does not hold: %v", err)

@@ -250,22 +250,16 @@ func callOwned[T any](held []*tableLock, cur *Root[T], fn func(*Root[T]) ([]Chan
 
 // Replace publishes next's tables as the whole new state, atomically, with a
 // new sequence number: tables absent from next are dropped, the others set
-// to next's versions. It locks every table of the current root and of next
-// first, so it waits for running writers and excludes new ones meanwhile.
-// It fails, publishing nothing, with an error wrapping ErrReentrantWrite if
-// one of those tables is held by a Transact whose function is running on
-// the calling goroutine.
-func (s *Store[T]) Replace(next *Root[T]) (*Root[T], error) {
-	return s.ReplaceFunc(next, nil)
-}
-
-// ReplaceFunc is Replace, publishing adjust(cur, name, v) in place of each
-// table v of next, where cur is the root being replaced, read while every
-// table of both roots is locked. A nil adjust publishes next's tables as
-// they are. adjust may be called more than once for one call of
-// ReplaceFunc (when the compare-and-swap is retried); only the results of
-// its last round are published.
-func (s *Store[T]) ReplaceFunc(next *Root[T], adjust func(cur *Root[T], name string, v T) T) (*Root[T], error) {
+// to adjust(cur, name, v) for each table v of next, where cur is the root
+// being replaced, read while every table of both roots is locked (a nil
+// adjust publishes next's tables as they are). adjust may be called more
+// than once for one call (when the compare-and-swap is retried); only the
+// results of its last round are published. Replace locks every table of
+// the current root and of next first, so it waits for running writers and
+// excludes new ones meanwhile. It fails, publishing nothing, with an error
+// wrapping ErrReentrantWrite if one of those tables is held by a Transact
+// whose function is running on the calling goroutine.
+func (s *Store[T]) Replace(next *Root[T], adjust func(cur *Root[T], name string, v T) T) (*Root[T], error) {
 	for {
 		got, err := s.replace(next, adjust)
 		if got != nil || err != nil {

@@ -126,7 +126,7 @@ func TestReplace(t *testing.T) {
 	s.Write([]string{"a", "b"}, func(*Root[int]) ([]Change[int], error) {
 		return []Change[int]{{Name: "a", Value: 5}, {Name: "b", Value: 2}}, nil
 	})
-	got, err := s.Replace(old)
+	got, err := s.Replace(old, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
