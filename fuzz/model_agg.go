@@ -93,7 +93,8 @@ func aggOne(a dictdb.Agg, rows []map[string]any) (any, error) {
 			if i > 0 {
 				c = codec.Compare(v, best)
 			}
-			if i == 0 || (a.Kind == dictdb.AggMin && c < 0) || (a.Kind == dictdb.AggMax && c >= 0) {
+			// Of equal values, both keep the first in key order.
+			if i == 0 || (a.Kind == dictdb.AggMin && c < 0) || (a.Kind == dictdb.AggMax && c > 0) {
 				best = v
 			}
 		}
