@@ -1,6 +1,9 @@
 package dictdb
 
-import "github.com/dictdb-go/dictdb/tbl"
+import (
+	"github.com/dictdb-go/dictdb/internal/wal"
+	"github.com/dictdb-go/dictdb/tbl"
+)
 
 // TableVersion returns the table version v reads, for tests that walk the
 // read API of package tbl under the public one.
@@ -15,3 +18,7 @@ func WithClock(opts BackupOptions, c Clock) BackupOptions {
 	opts.clock = c
 	return opts
 }
+
+// WithFS makes Open work in the file system fsys (a *wal.FaultFS) instead
+// of the real one; Open then takes no directory lock.
+func WithFS(fsys wal.FS) Option { return func(o *options) { o.fs = fsys } }
