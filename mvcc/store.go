@@ -163,8 +163,9 @@ func (s *Store[T]) unlock(names []string) {
 }
 
 // Write locks the named tables in sorted order and calls fn with the current
-// root (with a Committer, the head: see Committer). fn returns the changes to publish; it may only change tables it
-// named (a change to another table panics, publishing nothing). If fn
+// root (with a Committer, the head: see Committer). fn returns the changes
+// to publish; it may only change tables it named (a change to another
+// table panics, publishing nothing). If fn
 // returns an error (or panics) nothing is published and the root is
 // unchanged. Otherwise the changes are published with one compare-and-swap
 // and Write returns the new root. A write with no changes publishes nothing
