@@ -1,6 +1,8 @@
 package dictdb
 
 import (
+	"io"
+
 	"github.com/dictdb-go/dictdb/internal/wal"
 	"github.com/dictdb-go/dictdb/tbl"
 )
@@ -22,3 +24,12 @@ func WithClock(opts BackupOptions, c Clock) BackupOptions {
 // WithFS makes Open work in the file system fsys (a *wal.FaultFS) instead
 // of the real one; Open then takes no directory lock.
 func WithFS(fsys wal.FS) Option { return func(o *options) { o.fs = fsys } }
+
+// FailWrites makes every file m writes fail with err.
+func FailWrites(m *BackupManager, err error) {
+	m.testWrap = func(io.Writer) io.Writer { return refusingWriter{err} }
+}
+
+type refusingWriter struct{ err error }
+
+func (w refusingWriter) Write([]byte) (int, error) { return 0, w.err }
