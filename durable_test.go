@@ -114,7 +114,10 @@ func recoveryOps(t *testing.T, db *DB, csvPath string) []func() error {
 			})
 		},
 		func() error { return users.DropIndex("age") },
-		func() error { _, _, err := users.Upsert(Record{"id": 2, "name": "Bo", "age": 40, "score": 0.0}, OnConflictUpdate); return err },
+		func() error {
+			_, _, err := users.Upsert(Record{"id": 2, "name": "Bo", "age": 40, "score": 0.0}, OnConflictUpdate)
+			return err
+		},
 		func() error { return db.DropTable("orders") },
 		func() error {
 			_, err := db.CreateTable("orders", PrimaryKey("id"))
