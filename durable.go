@@ -333,8 +333,20 @@ func (d *durable) Prepare(base *mvcc.Root[*tbl.Table], changes []mvcc.Change[*tb
 			delta.Tables = append(delta.Tables, dt)
 		}
 	}
-	return codec.AppendBinaryDelta(nil, &delta)
+	buf := framePool.Get().(*[]byte)
+	b, err := codec.AppendBinaryDelta((*buf)[:0], &delta)
+	if err != nil {
+		framePool.Put(buf)
+		return nil, err
+	}
+	*buf = b
+	return buf, nil
 }
+
+// framePool recycles frame buffers: Commit returns its buffer once the
+// frame is written. (A prepared frame the store discards is left to the
+// garbage collector.)
+var framePool = sync.Pool{New: func() any { return new([]byte) }}
 
 // frameTable describes one table's change in a commit; ok is false if
 // the change changes nothing.
@@ -378,8 +390,12 @@ func (d *durable) Commit(seq uint64, prepared any) error {
 	if d.mismatch != nil {
 		return d.mismatch
 	}
-	p := prepared.([]byte)
+	buf := prepared.(*[]byte)
+	p := *buf
 	got, err := d.w.Write(p)
+	if cap(p) <= 64<<10 {
+		framePool.Put(buf) // the log copied the frame
+	}
 	if err != nil {
 		return d.walError(err)
 	}
