@@ -286,8 +286,9 @@ Commands:
 	fmt.Fprint(w, `
 Database files may be JSON or binary; the format is detected from the content.
 The read commands and verify also take a database directory (made by
-dictdb.Open), opened read-only. Flags may come before, between or after the arguments, each at most once. Run
-'dictdb COMMAND --help' for the details of a command.
+dictdb.Open), opened read-only. Flags may come before, between or after the
+arguments, each at most once. Run 'dictdb COMMAND --help' for the details of a
+command.
 
 Exit status: 0 success, 1 runtime failure, 2 usage error, 3 verify found problems
 (or repair needs --yes).
