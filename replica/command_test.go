@@ -275,13 +275,17 @@ func TestSameLogGivesIdenticalDatabases(t *testing.T) {
 	rng := rand.New(rand.NewPCG(testseed.Seed(t), 2))
 	log := randomOps(rng, 1500)
 	a, b, c := NewFSM(dictdb.New()), NewFSM(dictdb.New()), NewFSM(dictdb.New())
-	// c starts with junk that the restore must replace, auto keys included.
-	if _, err := c.db.CreateTable("a"); err != nil {
-		t.Fatal(err)
-	}
-	ta, _ := c.db.Table("a")
-	if _, err := ta.Insert(dictdb.Record{"id": 1000}); err != nil {
-		t.Fatal(err)
+	log = append([][]Op{{CreateTable("a", "", nil), CreateTable("b", "", nil), CreateTable("c", "", nil)}}, log...)
+	// c starts with junk that the restore must replace, auto keys included
+	// (DB.Restore would keep these tables' larger counters).
+	for _, name := range []string{"a", "b", "c"} {
+		tb, err := c.db.CreateTable(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tb.Insert(dictdb.Record{"id": 1000}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	failures := 0
 	for i, ops := range log {

@@ -2,6 +2,7 @@ package replica
 
 import (
 	"io"
+	"sync/atomic"
 
 	"github.com/hashicorp/raft"
 
@@ -22,6 +23,8 @@ type FSM struct {
 	// raft's FSM goroutine and must return quickly; set it before raft
 	// starts.
 	OnApply func(index uint64, results []Result, err error)
+
+	restores atomic.Int64 // successful Restore calls, for tests
 }
 
 // NewFSM returns an FSM applying to db, which should be empty and must be
@@ -80,7 +83,11 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	if err != nil {
 		return err
 	}
-	return f.db.RestoreExact(loaded.Snapshot())
+	if err := f.db.RestoreExact(loaded.Snapshot()); err != nil {
+		return err
+	}
+	f.restores.Add(1)
+	return nil
 }
 
 type fsmSnapshot struct {
