@@ -5,6 +5,7 @@ go 1.26.8
 replace github.com/dictdb-go/dictdb => ../
 
 require (
+	github.com/anishathalye/porcupine v1.3.1
 	github.com/dictdb-go/dictdb v0.0.0-00010101000000-000000000000
 	github.com/hashicorp/go-hclog v1.6.2
 	github.com/hashicorp/raft v1.7.3
