@@ -436,3 +436,5 @@ func TestBatchIsAtomicAndChecksHold(t *testing.T) {
 		t.Fatalf("a nil record: got %v", err)
 	}
 }
+
+func logOf(cmd []byte) *raft.Log { return &raft.Log{Type: raft.LogCommand, Data: cmd} }
