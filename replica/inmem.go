@@ -43,7 +43,7 @@ type InmemCluster struct {
 	addrs   []raft.ServerAddress
 	trans   []*raft.InmemTransport
 	logs    []*raft.InmemStore
-	snaps   []*raft.InmemSnapshotStore
+	snaps   []*memSnapshots
 	cut     []bool
 	stopped []bool
 }
@@ -64,7 +64,7 @@ func NewInmemCluster(n int, opts InmemOptions) (*InmemCluster, error) {
 		c.addrs = append(c.addrs, addr)
 		c.trans = append(c.trans, tr)
 		c.logs = append(c.logs, raft.NewInmemStore())
-		c.snaps = append(c.snaps, raft.NewInmemSnapshotStore())
+		c.snaps = append(c.snaps, &memSnapshots{})
 		servers = append(servers, raft.Server{ID: raft.ServerID(addr), Address: addr})
 	}
 	c.connectAll()
