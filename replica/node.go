@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -26,7 +27,9 @@ type Options struct {
 	// raft to take it (raft's enqueue timeout); 0 means no bound. Once
 	// raft has taken it, the call waits for its outcome.
 	Timeout time.Duration
-	// OnApply, if set, becomes the FSM's OnApply.
+	// OnApply, if set, becomes the FSM's OnApply. It runs on raft's FSM
+	// goroutine: it must not write through the node or read linearizably
+	// (both wait for that goroutine).
 	OnApply func(index uint64, results []Result, err error)
 }
 
@@ -64,6 +67,7 @@ type Node struct {
 	fsm     *FSM
 	timeout time.Duration
 
+	closed    atomic.Bool
 	closeOnce sync.Once
 	closers   []io.Closer
 	closeErr  error
@@ -146,6 +150,8 @@ func (n *Node) notLeader() error {
 	return &NotLeaderError{LeaderAddr: addr, LeaderID: id}
 }
 
+func (n *Node) closedError() error { return fmt.Errorf("replica: node %s: %w", n.id, ErrClosed) }
+
 // raftError turns raft's error for a command into the node's.
 func (n *Node) raftError(err error) error {
 	switch {
@@ -167,6 +173,9 @@ func (n *Node) raftError(err error) error {
 // leader, and nothing is proposed. ErrUnknownOutcome means leadership was
 // lost while the command was in flight: it may or may not be committed.
 func (n *Node) Batch(ops ...Op) ([]Result, error) {
+	if n.closed.Load() {
+		return nil, n.closedError()
+	}
 	if !n.IsLeader() {
 		return nil, n.notLeader()
 	}
@@ -269,6 +278,9 @@ func (n *Node) Table(name string) (*dictdb.View, error) { return n.Snapshot().Ta
 // acknowledged before the call began (see Node). Only the leader serves it;
 // another node returns a *NotLeaderError naming the leader.
 func (n *Node) LinearizableSnapshot() (*dictdb.Snapshot, error) {
+	if n.closed.Load() {
+		return nil, n.closedError()
+	}
 	if !n.IsLeader() {
 		return nil, n.notLeader()
 	}
@@ -282,9 +294,11 @@ func (n *Node) LinearizableSnapshot() (*dictdb.Snapshot, error) {
 }
 
 // Close shuts raft down and closes what NewNode was given to close. The
-// database stays readable. Close is idempotent.
+// database stays readable (local reads); writes and linearizable reads fail
+// with ErrClosed. Close is idempotent.
 func (n *Node) Close() error {
 	n.closeOnce.Do(func() {
+		n.closed.Store(true)
 		errs := []error{n.raft.Shutdown().Error()}
 		for _, c := range n.closers {
 			errs = append(errs, c.Close())
