@@ -29,8 +29,8 @@ func benchCluster(b *testing.B, size int) *benchNode {
 func (n *benchNode) do(op Op) {
 	for {
 		_, err := waitLeader(n.b, n.c).Apply(op)
-		if errors.Is(err, ErrNotLeader) {
-			continue
+		if errors.Is(err, ErrNotLeader) || errors.Is(err, ErrUnknownOutcome) {
+			continue // a leadership change on a busy machine; retry on the new leader
 		}
 		if err != nil {
 			n.b.Fatal(err)
