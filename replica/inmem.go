@@ -11,12 +11,13 @@ import (
 )
 
 // InmemConfig returns a raft configuration for clusters inside one process
-// (tests): short timeouts, a silent logger.
+// (tests): timeouts short enough for quick elections and long enough for
+// a busy machine running the race detector, and a silent logger.
 func InmemConfig() *raft.Config {
 	c := DefaultConfig()
-	c.HeartbeatTimeout = 100 * time.Millisecond
-	c.ElectionTimeout = 100 * time.Millisecond
-	c.LeaderLeaseTimeout = 100 * time.Millisecond
+	c.HeartbeatTimeout = 250 * time.Millisecond
+	c.ElectionTimeout = 250 * time.Millisecond
+	c.LeaderLeaseTimeout = 250 * time.Millisecond
 	c.CommitTimeout = 5 * time.Millisecond
 	return c
 }
@@ -135,6 +136,16 @@ func (c *InmemCluster) Index(n *Node) int {
 	defer c.mu.Unlock()
 	for i, m := range c.nodes {
 		if m == n {
+			return i
+		}
+	}
+	return -1
+}
+
+// indexOf returns the position of the node at addr, or -1.
+func (c *InmemCluster) indexOf(addr string) int {
+	for i, a := range c.addrs {
+		if string(a) == addr {
 			return i
 		}
 	}
