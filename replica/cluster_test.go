@@ -106,7 +106,6 @@ func TestWritesOnTheLeaderReachEveryFollower(t *testing.T) {
 	for _, size := range []int{3, 5} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
 			c := newCluster(t, size, InmemOptions{})
-			l := waitLeader(t, c)
 			if _, err := do(t, c, CreateTable("users", "", nil)); err != nil {
 				t.Fatal(err)
 			}
@@ -122,7 +121,7 @@ func TestWritesOnTheLeaderReachEveryFollower(t *testing.T) {
 			if err != nil || res[0].Count != 1 {
 				t.Fatalf("update: %v %v", res, err)
 			}
-			l = settle(t, c)
+			l := settle(t, c)
 			want, _ := l.DB().Snapshot().Table("users")
 			wantRec, _ := want.Get(k)
 			for i := range size {
