@@ -18,14 +18,21 @@ func Example() {
 		panic(err)
 	}
 	defer c.Close()
-	var leader *replica.Node
-	for leader == nil {
-		time.Sleep(10 * time.Millisecond)
-		leader = c.Leader()
+	// Clients write on whichever node leads, following leadership changes.
+	write := func(ops ...replica.Op) ([]replica.Result, error) {
+		for {
+			if l := c.Leader(); l != nil {
+				res, err := l.Batch(ops...)
+				if !errors.Is(err, replica.ErrNotLeader) {
+					return res, err
+				}
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
 
-	// Writes go to the leader; a batch is one transaction on every node.
-	_, err = leader.Batch(
+	// A batch is one transaction on every node.
+	_, err = write(
 		replica.CreateTable("users", "", nil),
 		replica.CreateIndex("users", "email", dictdb.HashIndex, true),
 		replica.InsertMany("users", []dictdb.Record{
@@ -36,19 +43,24 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	_, err = leader.Insert("users", dictdb.Record{"name": "Ada", "email": "ada@example.com"})
+	_, err = write(replica.Insert("users", dictdb.Record{"name": "Ada", "email": "ada@example.com"}))
 	fmt.Println("duplicate:", errors.Is(err, dictdb.ErrDuplicateKey))
 
 	// A linearizable read on the leader sees every acknowledged write.
-	snap, err := leader.LinearizableSnapshot()
-	if err != nil {
-		panic(err)
+	var snap *dictdb.Snapshot
+	for snap == nil {
+		if l := c.Leader(); l != nil {
+			snap, _ = l.LinearizableSnapshot()
+		} else {
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
 	users, _ := snap.Table("users")
 	fmt.Println("users on the leader:", users.Count())
 
 	// A follower refuses writes, naming the leader, and serves local reads,
 	// which may lag: wait for the writes to arrive.
+	leader := c.Leader()
 	var follower *replica.Node
 	for i := range c.Len() {
 		if n := c.Node(i); n != leader {
