@@ -67,7 +67,7 @@ func TestDroppedTableHandle(t *testing.T) {
 			assert.Equal(t, dictdb.Row{}, r)
 		},
 		"Count":         func() { assert.Equal(t, 0, old.Count()) },
-		"All":           func() { assert.Nil(t, old.All()) },
+		"Records":       func() { assert.Nil(t, old.Records()) },
 		"Copy":          func() { assert.Nil(t, old.Copy()) },
 		"Keys":          func() { assert.Nil(t, old.Keys()) },
 		"Schema":        func() { assert.Nil(t, old.Schema()) },

@@ -363,10 +363,10 @@ func (t *TxTable) CountWhere(where cond.Cond) (int, error) {
 	return v.CountWhere(where)
 }
 
-// All is Table.All on the staged version.
-func (t *TxTable) All() []Record {
+// Records is Table.Records on the staged version.
+func (t *TxTable) Records() []Record {
 	if v := t.view(); v != nil {
-		return v.All()
+		return v.Records()
 	}
 	return nil
 }

@@ -122,9 +122,9 @@ func (v *View) Rows(q Query) ([]Row, error) {
 	return rowsOf(rows), nil
 }
 
-// All returns deep copies of every record in primary-key order: an empty
-// slice for an empty table.
-func (v *View) All() []Record {
+// Records returns deep copies of every record in primary-key order: an
+// empty slice for an empty table. All iterates over them without copying.
+func (v *View) Records() []Record {
 	out := make([]Record, 0, v.t.Len())
 	for _, r := range v.t.All() {
 		out = append(out, r.Map())
