@@ -2,6 +2,7 @@ package dictdb_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -77,6 +78,27 @@ func TestDroppedTableHandle(t *testing.T) {
 		"Indexes":       func() { assert.Nil(t, old.Indexes()) },
 		"IndexedFields": func() { assert.Nil(t, old.IndexedFields()) },
 		"HasIndex":      func() { assert.False(t, old.HasIndex("a")) },
+		"All": func() {
+			for range old.All() {
+				t.Error("All yielded a row of a dropped table")
+			}
+		},
+		"Scan": func() {
+			n := 0
+			for _, err := range old.Scan(dictdb.Query{}) {
+				n++
+				assert.ErrorIs(t, err, dictdb.ErrTableNotFound)
+			}
+			assert.Equal(t, 1, n)
+		},
+		"ScanContext": func() {
+			n := 0
+			for _, err := range old.ScanContext(context.Background(), dictdb.Query{}) {
+				n++
+				assert.ErrorIs(t, err, dictdb.ErrTableNotFound)
+			}
+			assert.Equal(t, 1, n)
+		},
 	}
 
 	typ := reflect.TypeFor[*dictdb.Table]()
