@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -82,6 +81,9 @@ func codecFor(t reflect.Type) (*structCodec, error) {
 	if err == nil {
 		err = c.err
 	}
+	if fe, ok := err.(*fieldErr); ok {
+		err = fmt.Errorf("dictdb: %w: %s: field %s: %s", ErrUnsupportedType, t, fe.path, fe.msg)
+	}
 	if err != nil {
 		sc = nil
 	}
@@ -96,6 +98,14 @@ type compiler struct {
 	structs map[reflect.Type]*structCodec
 	err     error
 }
+
+// A fieldErr rejects a struct type because of one field: path is its Go
+// path from the outermost struct.
+type fieldErr struct {
+	path, msg string
+}
+
+func (e *fieldErr) Error() string { return "field " + e.path + ": " + e.msg }
 
 // tagged is a struct field found while flattening, with its embedding depth.
 type tagged struct {
@@ -128,7 +138,7 @@ func (c *compiler) structCodec(t reflect.Type) (*structCodec, error) {
 		case !ok || f.depth < b.depth:
 			best[f.f.name] = f
 		case f.depth == b.depth:
-			return nil, fmt.Errorf("dictdb: %w: %s: fields %s and %s both map to %q", ErrUnsupportedType, t, b.f.goPath, f.f.goPath, f.f.name)
+			return nil, &fieldErr{f.f.goPath, fmt.Sprintf("fields %s and %s both map to %q", b.f.goPath, f.f.goPath, f.f.name)}
 		}
 	}
 	for _, f := range found {
@@ -138,19 +148,22 @@ func (c *compiler) structCodec(t reflect.Type) (*structCodec, error) {
 		fc := f.f
 		cv, err := c.conv(f.typ, fc.goPath)
 		if err != nil {
-			return nil, fmt.Errorf("dictdb: %w: %s: field %s: %v", ErrUnsupportedType, t, fc.goPath, err)
+			if fe, ok := err.(*fieldErr); ok {
+				return nil, &fieldErr{fc.goPath + "." + fe.path, fe.msg}
+			}
+			return nil, &fieldErr{fc.goPath, err.Error()}
 		}
 		fc.conv = cv
 		fc.ref = codec.NewField(fc.name)
 		if fc.pk {
 			if sc.pk != nil {
-				return nil, fmt.Errorf("dictdb: %w: %s: fields %s and %s are both tagged pk", ErrUnsupportedType, t, sc.pk.goPath, fc.goPath)
+				return nil, &fieldErr{fc.goPath, fmt.Sprintf("fields %s and %s are both tagged pk", sc.pk.goPath, fc.goPath)}
 			}
 			switch f.typ.Kind() {
 			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 				reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.String:
 			default:
-				return nil, fmt.Errorf("dictdb: %w: %s: field %s: a primary key must be an integer or a string, not %s", ErrUnsupportedType, t, fc.goPath, f.typ)
+				return nil, &fieldErr{fc.goPath, fmt.Sprintf("a primary key must be an integer or a string, not %s", f.typ)}
 			}
 			sc.pk = fc
 		}
@@ -165,7 +178,7 @@ func (c *compiler) structCodec(t reflect.Type) (*structCodec, error) {
 func (c *compiler) flatten(t reflect.Type, base uintptr, prefix string, depth int, visiting map[reflect.Type]bool, out *[]tagged) error {
 	for i := range t.NumField() {
 		sf := t.Field(i)
-		tag, hasTag := sf.Tag.Lookup("dictdb")
+		tag := sf.Tag.Get("dictdb")
 		if tag == "-" {
 			continue
 		}
@@ -174,11 +187,11 @@ func (c *compiler) flatten(t reflect.Type, base uintptr, prefix string, depth in
 		if sf.Anonymous && name == "" {
 			ft := sf.Type
 			if ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct {
-				return fmt.Errorf("dictdb: %w: field %s: an embedded pointer to a struct is not supported; embed the struct by value", ErrUnsupportedType, goPath)
+				return &fieldErr{goPath, "an embedded pointer to a struct is not supported; embed the struct by value"}
 			}
 			if ft.Kind() == reflect.Struct && ft != timeType {
 				if visiting[ft] {
-					return fmt.Errorf("dictdb: %w: field %s: embeds itself", ErrUnsupportedType, goPath)
+					return &fieldErr{goPath, "embeds itself"}
 				}
 				visiting[ft] = true
 				err := c.flatten(ft, base+sf.Offset, goPath+".", depth+1, visiting, out)
@@ -204,10 +217,9 @@ func (c *compiler) flatten(t reflect.Type, base uintptr, prefix string, depth in
 			case "pk":
 				fc.pk = true
 			default:
-				return fmt.Errorf("dictdb: %w: field %s: unknown tag option %q", ErrUnsupportedType, goPath, o)
+				return &fieldErr{goPath, fmt.Sprintf("unknown tag option %q", o)}
 			}
 		}
-		_ = hasTag
 		*out = append(*out, tagged{f: fc, depth: depth, typ: sf.Type})
 	}
 	return nil
@@ -308,7 +320,7 @@ func (c *compiler) conv(t reflect.Type, path string) (conv, error) {
 				return codec.Normalize(path, *(*any)(p))
 			},
 			dec: func(p unsafe.Pointer, v any) error {
-				reflect.NewAt(t, p).Elem().Set(reflect.ValueOf(codec.Clone(v)))
+				*(*any)(p) = codec.Clone(v) // an interface without methods is laid out as any
 				return nil
 			},
 			zero: func(p unsafe.Pointer) bool { return *(*any)(p) == nil },
@@ -747,30 +759,14 @@ func (sc *structCodec) decodeRow(table string, r tbl.Row, p unsafe.Pointer) erro
 			continue
 		}
 		if err := f.dec(unsafe.Add(p, f.off), v); err != nil {
-			key := ""
-			if k, ok := rec.Get(tableKeyField(table, sc, rec)); ok {
-				key = " record " + keyText(k) + ":"
+			e := &tbl.Error{Err: ErrTypeMismatch, Table: table, Field: f.name, Msg: err.Error()}
+			if sc.pk != nil {
+				e.Key, _ = rec.Get(sc.pk.name)
 			}
-			return fmt.Errorf("dictdb: table %q:%s field %q: %w", table, key, f.name, err)
+			return e
 		}
 	}
 	return nil
-}
-
-// tableKeyField names the field decodeRow quotes as the record's key in an
-// error: the struct's primary-key field, or "id".
-func tableKeyField(_ string, sc *structCodec, _ codec.Record) string {
-	if sc.pk != nil {
-		return sc.pk.name
-	}
-	return "id"
-}
-
-func keyText(k any) string {
-	if s, ok := k.(string); ok {
-		return strconv.Quote(s)
-	}
-	return fmt.Sprint(k)
 }
 
 // schemaColumns derives schema columns from the struct: every field is
