@@ -207,7 +207,7 @@ func TestTypedAgreesWithMapAPIAndModel(t *testing.T) {
 			typedRows, err := typed.Select(q)
 			require.NoError(t, err)
 			require.Equal(t, want, typedRows, "step %d: typed Select %+v", step, q)
-			var scanned []propRow
+			scanned := []propRow{}
 			for v, err := range typed.Scan(q) {
 				require.NoError(t, err)
 				scanned = append(scanned, v)
