@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/tbl"
 )
@@ -81,6 +82,8 @@ type typedHandle interface {
 	Upsert(rec Record, on Conflict) (any, Action, error)
 	Update(changes Record, where cond.Cond) (int, error)
 	Delete(where cond.Cond) (int, error)
+	// insertRecords inserts records built by a layout, handing them over.
+	insertRecords(recs []codec.Record) ([]codec.Key, error)
 }
 
 // A Typed is a table seen through the Go struct type T: the write and read
@@ -88,8 +91,9 @@ type typedHandle interface {
 // terms of T. A Typed is as safe for concurrent use as the handle beneath
 // it. See the package notes on the typed layer for the mapping.
 type Typed[T any] struct {
-	h  typedHandle
-	sc *structCodec
+	h   typedHandle
+	sc  *structCodec
+	lay *layout // T's records with every field present, on this table
 }
 
 // A TypedView is the read API of a View through the Go struct type T: one
@@ -175,7 +179,7 @@ func typedOn[T any](h typedHandle, sc *structCodec) (*Typed[T], error) {
 	if err := checkPK(sc, h.Name(), h.PrimaryKey()); err != nil {
 		return nil, err
 	}
-	return &Typed[T]{h: h, sc: sc}, nil
+	return &Typed[T]{h: h, sc: sc, lay: sc.layout(h.PrimaryKey())}, nil
 }
 
 // checkPK fails if sc has a pk field that is not the table's primary key.
@@ -228,19 +232,63 @@ func (t *Typed[T]) record(v *T) (Record, error) {
 	return rec, nil
 }
 
+// compact encodes v as a stored record when the table's layout fits it
+// (no field left out by omitempty); ok is false when it does not.
+func (t *Typed[T]) compact(v *T) (rec codec.Record, ok bool, err error) {
+	rec, ok, err = t.lay.record(unsafe.Pointer(v))
+	if err != nil {
+		err = &tbl.Error{Err: ErrUnsupportedValue, Table: t.h.Name(), Msg: err.Error()}
+	}
+	return rec, ok, err
+}
+
 // Insert adds v and returns its primary key (int64 or string), as
 // Table.Insert does with v's record.
 func (t *Typed[T]) Insert(v T) (any, error) {
-	rec, err := t.record(&v)
+	rec, ok, err := t.compact(&v)
 	if err != nil {
 		return nil, err
 	}
-	return t.h.Insert(rec)
+	if ok {
+		keys, err := t.h.insertRecords([]codec.Record{rec})
+		if err != nil {
+			return nil, err
+		}
+		return keys[0].Value(), nil
+	}
+	m, err := t.record(&v)
+	if err != nil {
+		return nil, err
+	}
+	return t.h.Insert(m)
 }
 
 // InsertMany adds all of vs or none, as Table.InsertMany does, and returns
 // their keys in order.
 func (t *Typed[T]) InsertMany(vs []T) ([]any, error) {
+	recs := make([]codec.Record, len(vs))
+	for i := range vs {
+		rec, ok, err := t.compact(&vs[i])
+		if err != nil {
+			return nil, fmt.Errorf("record %d: %w", i, err)
+		}
+		if !ok {
+			return t.insertManyMaps(vs)
+		}
+		recs[i] = rec
+	}
+	if len(recs) == 0 {
+		return t.h.InsertMany(nil) // the map API's answer for no records
+	}
+	keys, err := t.h.insertRecords(recs)
+	if err != nil {
+		return nil, err
+	}
+	return keyValues(keys), nil
+}
+
+// insertManyMaps is InsertMany through maps, for records of several shapes.
+func (t *Typed[T]) insertManyMaps(vs []T) ([]any, error) {
 	recs := make([]Record, len(vs))
 	for i := range vs {
 		rec, err := t.record(&vs[i])
@@ -250,6 +298,24 @@ func (t *Typed[T]) InsertMany(vs []T) ([]any, error) {
 		recs[i] = rec
 	}
 	return t.h.InsertMany(recs)
+}
+
+// insertRecords is the typed layer's insert of records built whole.
+func (t *Table) insertRecords(recs []codec.Record) (keys []codec.Key, err error) {
+	err = t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, keys, err = cur.InsertRecords(recs)
+		return next, err
+	})
+	return keys, err
+}
+
+// insertRecords is Table.insertRecords inside the transaction.
+func (t *TxTable) insertRecords(recs []codec.Record) (keys []codec.Key, err error) {
+	err = t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, keys, err = cur.InsertRecords(recs)
+		return next, err
+	})
+	return keys, err
 }
 
 // Upsert inserts v or, if its key exists, applies on as Table.Upsert does:

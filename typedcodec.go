@@ -790,3 +790,50 @@ func (sc *structCodec) schemaColumns() ([]Column, string, error) {
 	}
 	return cols, pk, nil
 }
+
+// A layout builds the stored records of a struct type for one table
+// directly, without a map: the shape of the struct's fields plus the
+// table's primary key, and each field's slot in it. It serves the records
+// that have every field (no omitempty field left out); record reports the
+// others, which go through a map.
+type layout struct {
+	sc    *structCodec
+	shape *codec.Shape
+	slots []int // per field of sc, its slot in shape
+}
+
+func (sc *structCodec) layout(pk string) *layout {
+	names := make([]string, 0, len(sc.fields)+1)
+	for _, f := range sc.fields {
+		names = append(names, f.name)
+	}
+	shape := codec.ShapeOf(append(names, pk)...)
+	l := &layout{sc: sc, shape: shape, slots: make([]int, len(sc.fields))}
+	for i, f := range sc.fields {
+		l.slots[i] = shape.Slot(f.name)
+	}
+	return l
+}
+
+// record returns the stored record of the struct at p, the caller's to
+// hand over, and true; or false if a field is left out by omitempty. A pk
+// field of an integer type holding 0 is stored as nil, for the next auto
+// key, and so is the primary key when the struct has no field for it.
+func (l *layout) record(p unsafe.Pointer) (codec.Record, bool, error) {
+	rec, vals := codec.NewRecord(l.shape)
+	for i, f := range l.sc.fields {
+		fp := unsafe.Add(p, f.off)
+		if f.omitEmpty && f.zero(fp) {
+			return codec.Record{}, false, nil
+		}
+		if f.pk && f.schema == Int && f.zero(fp) {
+			continue
+		}
+		v, err := f.enc(fp, 0)
+		if err != nil {
+			return codec.Record{}, false, fmt.Errorf("dictdb: type %s: field %s: %w", l.sc.typ, f.goPath, err)
+		}
+		vals[l.slots[i]] = v
+	}
+	return rec, true, nil
+}
