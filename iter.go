@@ -7,30 +7,6 @@ import (
 	"github.com/dictdb-go/dictdb/tbl"
 )
 
-// Streaming reads. All and Scan return iterators in the conventions of the
-// iter package: range over them with for, and break whenever; nothing is
-// left to close. Each iteration reads one version of the table, fixed when
-// the iteration starts (a View's own, or a live Table's current one): writes
-// made meanwhile, also from the loop body, are not seen and never disturb
-// it. An iterator may be ranged over again, each time reading the version
-// current then (a View's always the same).
-//
-// Scan yields the rows of a Query in its order as it finds them, without
-// building the result first, when the plan reads rows in that order: with
-// no OrderBy (primary-key order), or with an OrderBy that the primary key
-// or a sorted index serves when the table is read whole anyway or the
-// query has a Limit (Explain says "streamed"). Stopping early then costs
-// nothing more than the rows read so far. A sort that cannot stream (an
-// OrderBy on an unindexed field, say) collects and sorts every match
-// before the first row is yielded, and Distinct remembers the rows it
-// yielded; both are documented in Explain's output.
-//
-// Errors arrive through the iterator: an invalid query is yielded once, with
-// a zero Row, before anything else; so is ctx.Err() when the context of
-// ScanContext ends, after which the iteration stops. ScanContext checks
-// the context before it starts and then every checkEvery rows examined or
-// yielded.
-
 // checkEvery is how many rows a ScanContext examines or yields between two
 // looks at its context.
 const checkEvery = 1024
@@ -57,9 +33,30 @@ func (v *View) All() iter.Seq2[any, Row] {
 }
 
 // Scan runs q and yields its result rows in order, as Rows would return
-// them, without collecting them first when the plan allows (see the
-// package's notes on streaming reads above). An invalid query is yielded
-// as an error with a zero Row.
+// them. All and Scan return iterators in the conventions of the
+// iter package: range over them with for, and break whenever; nothing is
+// left to close. Each iteration reads one version of the table, fixed when
+// the iteration starts (a View's own, or a live Table's current one): writes
+// made meanwhile, also from the loop body, are not seen and never disturb
+// it. An iterator may be ranged over again, each time reading the version
+// current then (a View's always the same).
+//
+// Scan yields the rows of a Query in its order as it finds them, without
+// building the result first, when the plan reads rows in that order: with
+// no OrderBy (primary-key order), or with an OrderBy that the primary key
+// or a sorted index serves when the table is read whole anyway or the
+// query has a Limit (Explain's order line says "primary-key order" or
+// "streamed"). Stopping early then costs nothing more than the rows read so
+// far. A sort that cannot stream (Explain says "sort by" or "top-k
+// selection": an OrderBy on an unindexed field, say) collects and sorts
+// every match before the first row is yielded, and Distinct keeps the rows
+// it yielded to drop later duplicates.
+//
+// Errors arrive through the iterator: an invalid query is yielded once, with
+// a zero Row, before anything else; so is ctx.Err() when the context of
+// ScanContext ends, after which the iteration stops. ScanContext checks
+// the context before it starts and then every checkEvery rows examined or
+// yielded.
 func (v *View) Scan(q Query) iter.Seq2[Row, error] {
 	return v.ScanContext(context.Background(), q)
 }

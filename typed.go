@@ -13,11 +13,27 @@ import (
 	"github.com/dictdb-go/dictdb/tbl"
 )
 
-// The typed layer maps Go structs onto the records of an ordinary table, so
-// that callers write and read their own types instead of maps. It lives in
-// the root package because it works on the tables' stored rows directly
-// (decoding a struct from a row reads the stored values in place, with no
-// intermediate map), which only this package can reach.
+// typedHandle is what a typed table reads and writes through: a live Table
+// or a transaction's TxTable.
+type typedHandle interface {
+	Name() string
+	PrimaryKey() string
+	View() (*View, error)
+	Insert(rec Record) (any, error)
+	InsertMany(recs []Record) ([]any, error)
+	Upsert(rec Record, on Conflict) (any, Action, error)
+	Update(changes Record, where cond.Cond) (int, error)
+	Delete(where cond.Cond) (int, error)
+	// insertRecords inserts records built by a layout, handing them over.
+	insertRecords(recs []codec.Record) ([]codec.Key, error)
+}
+
+// A Typed is a table seen through the Go struct type T: the write and read
+// API of Table (or, from TxTableOf, of a TxTable inside a transaction) in
+// terms of T, so that callers write and read their own types instead of
+// maps. A Typed is as safe for concurrent use as the handle beneath it.
+// (The typed layer lives in this package, not a subpackage, because it
+// reads the stored rows in place, which only this package can reach.)
 //
 // # Mapping
 //
@@ -70,26 +86,6 @@ import (
 // field they name maps onto a field of T (or is the table's primary key),
 // and fails with ErrInvalidQuery naming the first one that does not: a
 // typo cannot silently match nothing.
-
-// typedHandle is what a typed table reads and writes through: a live Table
-// or a transaction's TxTable.
-type typedHandle interface {
-	Name() string
-	PrimaryKey() string
-	View() (*View, error)
-	Insert(rec Record) (any, error)
-	InsertMany(recs []Record) ([]any, error)
-	Upsert(rec Record, on Conflict) (any, Action, error)
-	Update(changes Record, where cond.Cond) (int, error)
-	Delete(where cond.Cond) (int, error)
-	// insertRecords inserts records built by a layout, handing them over.
-	insertRecords(recs []codec.Record) ([]codec.Key, error)
-}
-
-// A Typed is a table seen through the Go struct type T: the write and read
-// API of Table (or, from TxTableOf, of a TxTable inside a transaction) in
-// terms of T. A Typed is as safe for concurrent use as the handle beneath
-// it. See the package notes on the typed layer for the mapping.
 type Typed[T any] struct {
 	h   typedHandle
 	sc  *structCodec

@@ -189,6 +189,7 @@ func ExampleTable_ScanContext() {
 		tb.Insert(dictdb.Record{"n": i})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	rows := 0
 	for _, err := range tb.ScanContext(ctx, dictdb.Query{}) {
 		if err != nil {
