@@ -228,7 +228,6 @@ func (c *compiler) flatten(t reflect.Type, base uintptr, prefix string, depth in
 var (
 	timeType  = reflect.TypeFor[time.Time]()
 	anyType   = reflect.TypeFor[any]()
-	bytesType = reflect.TypeFor[[]byte]()
 )
 
 // conv compiles the converter of Go type t; path names the field in errors.
