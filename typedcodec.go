@@ -226,8 +226,8 @@ func (c *compiler) flatten(t reflect.Type, base uintptr, prefix string, depth in
 }
 
 var (
-	timeType  = reflect.TypeFor[time.Time]()
-	anyType   = reflect.TypeFor[any]()
+	timeType = reflect.TypeFor[time.Time]()
+	anyType  = reflect.TypeFor[any]()
 )
 
 // conv compiles the converter of Go type t; path names the field in errors.
