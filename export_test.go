@@ -1,6 +1,10 @@
 package dictdb
 
-import "github.com/dictdb-go/dictdb/tbl"
+import (
+	"io"
+
+	"github.com/dictdb-go/dictdb/tbl"
+)
 
 // TableVersion returns the table version v reads, for tests that walk the
 // read API of package tbl under the public one.
@@ -15,3 +19,12 @@ func WithClock(opts BackupOptions, c Clock) BackupOptions {
 	opts.clock = c
 	return opts
 }
+
+// FailWrites makes every file m writes fail with err.
+func FailWrites(m *BackupManager, err error) {
+	m.testWrap = func(io.Writer) io.Writer { return refusingWriter{err} }
+}
+
+type refusingWriter struct{ err error }
+
+func (w refusingWriter) Write([]byte) (int, error) { return 0, w.err }
