@@ -1,10 +1,12 @@
 package dictdb_test
 
 import (
+	"context"
 	"errors"
 	"math"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -595,4 +597,85 @@ func TestTypedMappingIsPerType(t *testing.T) {
 	assert.Equal(t, A{ID: 1, X: 1}, ga)
 	assert.Equal(t, B{ID: 1, X: "one"}, gb)
 	assert.True(t, reflect.DeepEqual(ga, A{ID: 1, X: 1}))
+}
+
+// What Insert was given stays the caller's: changing it afterwards changes
+// nothing stored.
+func TestTypedInsertCopiesTheCallersValues(t *testing.T) {
+	db := dictdb.New()
+	ks, err := dictdb.CreateTableOf[Kitchen](db, "k")
+	require.NoError(t, err)
+	k := kitchen(1)
+	key, err := ks.Insert(k)
+	require.NoError(t, err)
+	want, _, err := ks.Get(key)
+	require.NoError(t, err)
+	k.Blob[0], k.Tags[0], k.Attrs["x"], k.Work.Street, *k.Nick = 9, "changed", 9, "changed", "changed"
+	k.Any.(map[string]any)["k"] = "changed"
+	k.Anys[0] = "changed"
+	k.Nested["old"][0].Street = "changed"
+	got, _, err := ks.Get(key)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
+
+// Typed tables of one new type made from many goroutines at once share one
+// compiled mapping and work (run with -race).
+func TestTypedConcurrentFirstUse(t *testing.T) {
+	type Fresh struct {
+		ID   int64  `dictdb:"id,pk"`
+		Name string `dictdb:"name"`
+	}
+	db := dictdb.New()
+	_, err := db.CreateTable("f")
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f, err := dictdb.TableOf[Fresh](db, "f")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := f.Insert(Fresh{ID: int64(i + 1), Name: "x"}); err != nil {
+				t.Error(err)
+			}
+			if _, err := f.Select(dictdb.Query{Where: cond.Field("name").Eq("x")}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	tb, _ := db.Table("f")
+	assert.Equal(t, 8, tb.Count())
+}
+
+// A panic in the loop body of a scan under a context goes on to the
+// caller unchanged: the scan's own unwinding does not swallow it.
+func TestScanContextPassesOnPanics(t *testing.T) {
+	_, tb := iterTable(t, 5000)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type boom struct{}
+	func() {
+		defer func() {
+			assert.Equal(t, boom{}, recover())
+		}()
+		n := 0
+		for range tb.ScanContext(ctx, dictdb.Query{Where: cond.Field("n").Gte(0)}) {
+			if n++; n == 1500 {
+				panic(boom{})
+			}
+		}
+		t.Error("the loop ended without the panic")
+	}()
+	// The table still works.
+	n := 0
+	for _, err := range tb.ScanContext(ctx, dictdb.Query{}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 5000, n)
 }
