@@ -53,7 +53,10 @@ func TestDroppedTableHandle(t *testing.T) {
 		"CreateIndex": func() error { return old.CreateIndex("b", dictdb.HashIndex) },
 		"DropIndex":   func() error { return old.DropIndex("a") },
 		"ExportCSV":   func() error { return second(old.ExportCSV(csvPath, dictdb.CSVOptions{})) },
-		"WriteCSV":    func() error { return second(old.WriteCSV(&bytes.Buffer{}, dictdb.CSVOptions{})) },
+		"ExportCSVContext": func() error {
+			return second(old.ExportCSVContext(context.Background(), csvPath, dictdb.CSVOptions{}))
+		},
+		"WriteCSV": func() error { return second(old.WriteCSV(&bytes.Buffer{}, dictdb.CSVOptions{})) },
 	}
 	zero := map[string]func(){
 		"Name": func() { assert.Equal(t, "t", old.Name()) },
