@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/dictdb-go/dictdb"
 	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/internal/testseed"
 )
 
 type Status string
@@ -678,4 +680,90 @@ func TestScanContextPassesOnPanics(t *testing.T) {
 		n++
 	}
 	assert.Equal(t, 5000, n)
+}
+
+// randValue returns a random normalized value, nested up to depth.
+func randValue(rng *rand.Rand, depth int) any {
+	switch rng.IntN(10) {
+	case 0:
+		return nil
+	case 1:
+		return rng.IntN(2) == 0
+	case 2:
+		return []int64{0, 1, -1, 300, -200, math.MaxInt64, math.MinInt64, 70000}[rng.IntN(8)]
+	case 3:
+		return []float64{0, 1.5, -2, 1e300, 3, 4294967296}[rng.IntN(6)]
+	case 4:
+		return []string{"", "x", "active"}[rng.IntN(3)]
+	case 5:
+		return []byte{1, 2}
+	case 6:
+		return time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	case 7, 8:
+		if depth > 0 {
+			n := rng.IntN(3)
+			l := make([]any, n)
+			for i := range l {
+				l[i] = randValue(rng, depth-1)
+			}
+			return l
+		}
+		return nil
+	default:
+		if depth > 0 {
+			m := map[string]any{}
+			for _, k := range []string{"street", "zip", "k", "x"} {
+				if rng.IntN(2) == 0 {
+					m[k] = randValue(rng, depth-1)
+				}
+			}
+			return m
+		}
+		return nil
+	}
+}
+
+// Records of any values written through the map API read through the typed
+// layer as a Kitchen or as ErrTypeMismatch, never a panic; a record that
+// reads writes back as the same Kitchen.
+func TestTypedReadsAnyForeignRecord(t *testing.T) {
+	seed := testseed.Seed(t)
+	rng := rand.New(rand.NewPCG(seed, 7))
+	db := dictdb.New()
+	ks, err := dictdb.CreateTableOf[Kitchen](db, "k")
+	require.NoError(t, err)
+	tb, _ := db.Table("k")
+	fields := []string{"created", "by", "name", "Flag", "I", "I8", "I16", "I32", "U", "U8", "U16", "U32", "U64",
+		"F32", "F64", "Status", "Blob", "Tags", "Grid", "Attrs", "Home", "Work", "Nick", "Any", "Anys", "Nested", "opt"}
+	n := 2000
+	if testing.Short() {
+		n = 300
+	}
+	fits := 0
+	for i := range n {
+		rec := dictdb.Record{"id": i + 1}
+		for _, f := range fields {
+			if rng.IntN(20) == 0 { // a field or two: some records fit
+				rec[f] = randValue(rng, 3)
+			}
+		}
+		_, err := tb.Insert(rec)
+		require.NoError(t, err)
+		got, ok, err := ks.Get(i + 1)
+		if err != nil {
+			require.ErrorIs(t, err, dictdb.ErrTypeMismatch, "%v", rec)
+			continue
+		}
+		require.True(t, ok)
+		fits++
+		// What reads writes back and reads the same.
+		got.ID = int64(n + i + 1)
+		_, err = ks.Insert(got)
+		require.NoError(t, err)
+		again, _, err := ks.Get(got.ID)
+		require.NoError(t, err)
+		require.Equal(t, got, again)
+	}
+	assert.Greater(t, fits, 0)
+	t.Logf("%d of %d records fit", fits, n)
 }

@@ -430,16 +430,20 @@ func floatConv[F ~float32 | ~float64](t reflect.Type) conv {
 			return f, nil
 		},
 		dec: func(p unsafe.Pointer, v any) error {
+			var f float64
 			switch x := v.(type) {
 			case nil:
-				*(*F)(p) = 0
 			case float64:
-				*(*F)(p) = F(x)
+				f = x
 			case int64:
-				*(*F)(p) = F(x)
+				f = float64(x)
 			default:
 				return mismatch(v, t)
 			}
+			if math.IsInf(float64(F(f)), 0) {
+				return fmt.Errorf("%w: stored %v overflows Go type %s", ErrTypeMismatch, f, t)
+			}
+			*(*F)(p) = F(f)
 			return nil
 		},
 		zero:   func(p unsafe.Pointer) bool { return *(*F)(p) == 0 },
