@@ -219,4 +219,25 @@ func TestContextNilIsRejected(t *testing.T) {
 	assert.ErrorIs(t, err, dictdb.ErrInvalidArgument)
 	_, err = os.Stat(path)
 	assert.ErrorIs(t, err, os.ErrNotExist)
+	//lint:ignore SA1012 a nil context is the case under test
+	_, err = dictdb.LoadContext(nil, path, dictdb.JSON) //nolint:staticcheck
+	assert.ErrorIs(t, err, dictdb.ErrInvalidArgument)
+	//lint:ignore SA1012 a nil context is the case under test
+	_, err = db.ImportCSVContext(nil, path, "x", dictdb.CSVOptions{}) //nolint:staticcheck
+	assert.ErrorIs(t, err, dictdb.ErrInvalidArgument)
+	//lint:ignore SA1012 a nil context is the case under test
+	_, _, err = dictdb.RestoreBackupContext(nil, path, dictdb.RestoreOptions{}) //nolint:staticcheck
+	assert.ErrorIs(t, err, dictdb.ErrInvalidArgument)
+	tb, _ := db.Table("t")
+	//lint:ignore SA1012 a nil context is the case under test
+	_, err = tb.ExportCSVContext(nil, path, dictdb.CSVOptions{}) //nolint:staticcheck
+	assert.ErrorIs(t, err, dictdb.ErrInvalidArgument)
+	n := 0
+	//lint:ignore SA1012 a nil context is the case under test
+	for _, err := range tb.ScanContext(nil, dictdb.Query{}) { //nolint:staticcheck
+		assert.ErrorIs(t, err, dictdb.ErrInvalidArgument)
+		n++
+	}
+	assert.Equal(t, 1, n)
+	assert.Equal(t, []string{"t"}, db.TableNames())
 }

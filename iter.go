@@ -71,6 +71,10 @@ func (v *View) ScanContext(ctx context.Context, q Query) iter.Seq2[Row, error] {
 // scanTable runs q on t, calling each for the rows until it returns false,
 // and fail once for an error (an invalid query or the end of ctx).
 func scanTable(ctx context.Context, t *tbl.Table, q Query, each func(tbl.Row) bool, fail func(error)) {
+	if err := nilContext(ctx, "ScanContext"); err != nil {
+		fail(err)
+		return
+	}
 	if err := ctx.Err(); err != nil {
 		fail(err)
 		return

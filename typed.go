@@ -114,6 +114,9 @@ func TableOf[T any](db *DB, name string) (*Typed[T], error) {
 	if err != nil {
 		return nil, err
 	}
+	if db == nil {
+		return nil, fmt.Errorf("%w: TableOf needs a database", ErrInvalidArgument)
+	}
 	t, err := db.Table(name)
 	if err != nil {
 		return nil, err
@@ -129,6 +132,9 @@ func CreateTableOf[T any](db *DB, name string, opts ...TableOption) (*Typed[T], 
 	sc, err := codecOf[T]()
 	if err != nil {
 		return nil, err
+	}
+	if db == nil {
+		return nil, fmt.Errorf("%w: CreateTableOf needs a database", ErrInvalidArgument)
 	}
 	if sc.pk != nil {
 		opts = append([]TableOption{PrimaryKey(sc.pk.name)}, opts...)
@@ -147,6 +153,9 @@ func TxTableOf[T any](tx *Tx, name string) (*Typed[T], error) {
 	sc, err := codecOf[T]()
 	if err != nil {
 		return nil, err
+	}
+	if tx == nil {
+		return nil, fmt.Errorf("%w: TxTableOf needs a transaction", ErrInvalidArgument)
 	}
 	t, err := tx.Table(name)
 	if err != nil {

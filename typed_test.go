@@ -767,3 +767,29 @@ func TestTypedReadsAnyForeignRecord(t *testing.T) {
 	assert.Greater(t, fits, 0)
 	t.Logf("%d of %d records fit", fits, n)
 }
+
+// A typed table of a transaction fails with ErrTxDone once the
+// transaction's function returned, and its iterators yield that error.
+func TestTypedTxTableAfterTheTransaction(t *testing.T) {
+	db := dictdb.New()
+	_, err := dictdb.CreateTableOf[Person](db, "people")
+	require.NoError(t, err)
+	var kept *dictdb.Typed[Person]
+	require.NoError(t, db.Update([]string{"people"}, func(tx *dictdb.Tx) error {
+		kept, err = dictdb.TxTableOf[Person](tx, "people")
+		return err
+	}))
+	_, err = kept.Insert(Person{Name: "late"})
+	assert.ErrorIs(t, err, dictdb.ErrTxDone)
+	_, _, err = kept.Get(1)
+	assert.ErrorIs(t, err, dictdb.ErrTxDone)
+	for _, err := range kept.All() {
+		assert.ErrorIs(t, err, dictdb.ErrTxDone)
+	}
+	_, err = dictdb.TxTableOf[Person](nil, "people")
+	assert.ErrorIs(t, err, dictdb.ErrInvalidArgument)
+	_, err = dictdb.TableOf[Person](nil, "people")
+	assert.ErrorIs(t, err, dictdb.ErrInvalidArgument)
+	_, err = dictdb.CreateTableOf[Person](nil, "people")
+	assert.ErrorIs(t, err, dictdb.ErrInvalidArgument)
+}
