@@ -24,8 +24,10 @@ type typedHandle interface {
 	Upsert(rec Record, on Conflict) (any, Action, error)
 	Update(changes Record, where cond.Cond) (int, error)
 	Delete(where cond.Cond) (int, error)
-	// insertRecords inserts records built by a layout, handing them over.
+	// insertRecords inserts records built by a layout, handing them over;
+	// insertRecord one.
 	insertRecords(recs []codec.Record) ([]codec.Key, error)
+	insertRecord(rec codec.Record) (codec.Key, error)
 }
 
 // A Typed is a table seen through the Go struct type T: the write and read
@@ -255,11 +257,11 @@ func (t *Typed[T]) Insert(v T) (any, error) {
 		return nil, err
 	}
 	if ok {
-		keys, err := t.h.insertRecords([]codec.Record{rec})
+		key, err := t.h.insertRecord(rec)
 		if err != nil {
 			return nil, err
 		}
-		return keys[0].Value(), nil
+		return key.Value(), nil
 	}
 	m, err := t.record(&v)
 	if err != nil {
@@ -312,6 +314,24 @@ func (t *Table) insertRecords(recs []codec.Record) (keys []codec.Key, err error)
 		return next, err
 	})
 	return keys, err
+}
+
+// insertRecord is insertRecords for one record.
+func (t *Table) insertRecord(rec codec.Record) (key codec.Key, err error) {
+	err = t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, key, err = cur.InsertRecord(rec)
+		return next, err
+	})
+	return key, err
+}
+
+// insertRecord is Table.insertRecord inside the transaction.
+func (t *TxTable) insertRecord(rec codec.Record) (key codec.Key, err error) {
+	err = t.write(func(cur *tbl.Table) (next *tbl.Table, err error) {
+		next, key, err = cur.InsertRecord(rec)
+		return next, err
+	})
+	return key, err
 }
 
 // insertRecords is Table.insertRecords inside the transaction.

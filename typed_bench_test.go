@@ -53,6 +53,20 @@ func BenchmarkTypedVsMap(b *testing.B) {
 			}
 		}
 	})
+	// The map API with the map built from the application's data for each
+	// insert, as a program holding its data in structs does.
+	b.Run("Insert/map-built", func(b *testing.B) {
+		b.ReportAllocs()
+		tb, _ := dictdb.New().CreateTable("p")
+		for i := 0; b.Loop(); i++ {
+			if i%n == 0 {
+				tb.Delete(nil)
+			}
+			if _, err := tb.Insert(benchPersonRecord(people[i%n])); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("Insert/typed", func(b *testing.B) {
 		b.ReportAllocs()
 		tt, _ := dictdb.CreateTableOf[benchPerson](dictdb.New(), "p")

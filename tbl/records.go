@@ -29,6 +29,16 @@ func (t *Table) InsertRecords(recs []codec.Record) (*Table, []codec.Key, error) 
 	return e.done(), keys, nil
 }
 
+// InsertRecord is InsertRecords for one record, without the slices.
+func (t *Table) InsertRecord(m codec.Record) (*Table, codec.Key, error) {
+	e := t.edit()
+	k, err := t.insertRecord(e, m)
+	if err != nil {
+		return t, k, err
+	}
+	return e.done(), k, nil
+}
+
 func (t *Table) insertRecord(e *edit, m codec.Record) (codec.Key, error) {
 	if m.Shape().Slot(t.pk) < 0 {
 		return codec.Key{}, errorf(ErrInvalidRecord, t.name, t.pk, nil, "invalid record: no field for the primary key")
