@@ -75,6 +75,7 @@ type tableConfig struct {
 	pk     string
 	schema []tbl.Column
 	hasSch bool
+	err    error // an option that could not apply, reported by newTable
 }
 
 // PrimaryKey names the primary-key field (default "id"). Its values must be
@@ -115,6 +116,9 @@ func newTable(name string, opts []TableOption) (*tbl.Table, error) {
 		if o != nil {
 			o(&cfg)
 		}
+	}
+	if cfg.err != nil {
+		return nil, cfg.err
 	}
 	if name == "" {
 		return nil, &tbl.Error{Err: ErrInvalidArgument, Msg: "table names must not be empty"}

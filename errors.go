@@ -96,6 +96,17 @@ var (
 	// (and reported to OnFailure) when the OnBackup callback panicked. The
 	// backup itself was written; the manager recovers and keeps running.
 	ErrBackupCallback = errors.New("backup callback panicked")
+	// ErrUnsupportedType is returned when a typed table is made for a Go
+	// type that cannot be mapped onto records (a field of a channel,
+	// function or complex type, a map with non-string keys, ...), or a
+	// schema is derived from a struct whose fields no schema type holds.
+	// The message names the field.
+	ErrUnsupportedType = errors.New("unsupported Go type")
+	// ErrTypeMismatch is returned when a typed table reads a stored record
+	// whose value does not fit the struct field it maps to (a string into
+	// an int field, an integer that overflows an int8, ...). The message
+	// names the record and the field.
+	ErrTypeMismatch = errors.New("stored value does not fit the Go type")
 )
 
 // A narrowError is a sentinel that names a narrower case of another one;

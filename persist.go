@@ -5,6 +5,7 @@ package dictdb
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -148,6 +149,16 @@ var testWrapFile func(io.Writer) io.Writer
 // before any file is touched. PythonCompatible leaves dictdb's extra JSON
 // keys out.
 func (db *DB) Save(path string, f Format, opts ...Option) error {
+	return db.SaveContext(context.Background(), path, f, opts...)
+}
+
+// SaveContext is Save that stops once ctx ends, removing its temporary file
+// and leaving the file at path as it was (see the package notes on
+// cancellable operations).
+func (db *DB) SaveContext(ctx context.Context, path string, f Format, opts ...Option) error {
+	if err := nilContext(ctx, "SaveContext"); err != nil {
+		return err
+	}
 	if err := checkFormat(f, false); err != nil {
 		return err
 	}
@@ -156,8 +167,17 @@ func (db *DB) Save(path string, f Format, opts ...Option) error {
 	if err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		return cancelled(ctx, "save", err)
+	}
 	snap := db.Snapshot()
-	err = writeFileAtomic(target, func(w io.Writer) error { return writeSnapshot(w, snap, f, cfg) })
+	err = writeFileAtomic(target, func(w io.Writer) error {
+		if err := writeSnapshot(writerWithContext(ctx, w), snap, f, cfg); err != nil {
+			return err
+		}
+		return ctx.Err() // written whole, but not to replace the file once ctx ended
+	})
+	err = cancelled(ctx, "save", err)
 	if err != nil {
 		db.log.Info("Save failed.", "path", path, "format", f.String(), "err", err)
 		return err
@@ -261,8 +281,20 @@ func tableDump(t *tbl.Table) *codec.TableDump {
 // to the input it actually reads: a length or count field claiming more
 // than the file holds allocates nothing in advance.
 func Load(path string, f Format, opts ...Option) (*DB, error) {
+	return LoadContext(context.Background(), path, f, opts...)
+}
+
+// LoadContext is Load that stops once ctx ends, returning no database (see
+// the package notes on cancellable operations).
+func LoadContext(ctx context.Context, path string, f Format, opts ...Option) (*DB, error) {
+	if err := nilContext(ctx, "LoadContext"); err != nil {
+		return nil, err
+	}
 	if err := checkFormat(f, true); err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, cancelled(ctx, "load", err)
 	}
 	cfg := collect(opts)
 	target, err := checkPath(path, cfg.allowedDir)
@@ -274,7 +306,11 @@ func Load(path string, f Format, opts ...Option) (*DB, error) {
 		return nil, err
 	}
 	defer file.Close()
-	return loadFrom(file, f, cfg)
+	db, err := loadFrom(readerWithContext(ctx, file), f, cfg)
+	if err != nil {
+		return nil, cancelled(ctx, "load", err)
+	}
+	return db, nil
 }
 
 // LoadFrom reads a database from r in format f (JSON, Binary or Auto); opts

@@ -104,7 +104,7 @@ func TestTxTableReadsSeeStagedWrites(t *testing.T) {
 		recs, err := tt.Select(dictdb.Query{Where: cond.Field("v").Eq(20)})
 		require.NoError(t, err)
 		assert.Equal(t, []dictdb.Record{{"id": int64(2), "v": int64(20)}}, recs)
-		assert.Len(t, tt.All(), 2)
+		assert.Len(t, tt.Records(), 2)
 		assert.Len(t, tt.Copy(), 2)
 		assert.Equal(t, []any{int64(1), int64(2)}, tt.Keys())
 		assert.Equal(t, []string{"id", "v"}, tt.Columns())

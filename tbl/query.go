@@ -71,6 +71,8 @@ type plan struct {
 	// each of its slots the field read.
 	colShape  *codec.Shape
 	colFields []*codec.Field
+	// guard, set for one run of Scan, checks for cancellation.
+	guard *guard
 }
 
 func invalid(format string, args ...any) error {
@@ -219,6 +221,80 @@ func (t *Table) Select(q Query) ([]Row, error) {
 	return out, nil
 }
 
+// Scan compiles q, failing as Select does for an invalid query, and returns
+// a function that runs it: it calls yield with each result row in the
+// query's order until yield returns false, without collecting the rows
+// first when the plan reads them in order (primary-key order, or a sorted
+// index or the primary key serving OrderBy); a sort that cannot stream
+// collects the matches first. The function may run any number of times,
+// each run reading t, which never changes.
+//
+// If check is not nil, it is called once every few thousand rows examined
+// (checkEvery); when it returns an error the run stops at once and returns
+// that error. A run stopped by yield, or that ran to its end, returns nil.
+func (t *Table) Scan(q Query, check func() error) (func(yield func(Row) bool) error, error) {
+	p, err := t.compileQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	return func(yield func(Row) bool) (err error) {
+		if check == nil {
+			t.run(p, q.Where, nil, yield)
+			return nil
+		}
+		g := &guard{check: check}
+		defer func() {
+			if r := recover(); r != nil {
+				s, ok := r.(stopped)
+				if !ok || s.g != g {
+					panic(r)
+				}
+				err = s.err
+			}
+		}()
+		gp := *p
+		gp.guard = g
+		t.run(&gp, q.Where, nil, yield)
+		return nil
+	}, nil
+}
+
+// checkEvery is how many rows a guarded run examines between two checks.
+const checkEvery = 1024
+
+// A guard makes a run check for cancellation as it examines rows: its
+// matcher calls check every checkEvery rows and, on an error, unwinds the
+// run with a panic of type stopped that Scan recovers. A panic is the one
+// way out of the middle of run's loops that costs unguarded queries
+// nothing.
+type guard struct {
+	check func() error
+	n     int
+}
+
+type stopped struct {
+	g   *guard
+	err error
+}
+
+// guarded returns match (nil: every row) wrapped by p's guard, or match
+// itself without a guard.
+func (p *plan) guarded(match cond.Matcher) cond.Matcher {
+	g := p.guard
+	if g == nil {
+		return match
+	}
+	return func(r codec.Record) bool {
+		if g.n++; g.n >= checkEvery {
+			g.n = 0
+			if err := g.check(); err != nil {
+				panic(stopped{g, err})
+			}
+		}
+		return match == nil || match(r)
+	}
+}
+
 // Count returns the number of rows matching where, in constant time when
 // where is nil.
 func (t *Table) Count(where cond.Cond) (int, error) {
@@ -251,7 +327,7 @@ func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) boo
 	a := t.choose(where)
 	defer a.close()
 	if len(p.order) == 0 {
-		match := a.residual(where, p.match)
+		match := p.guarded(a.residual(where, p.match))
 		push := out.push
 		if out.plain() {
 			push = emit
@@ -284,8 +360,9 @@ func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) boo
 	method := t.sortMethod(p, a)
 	if method == streamed {
 		rows, _, _ := t.orderedSource(p.order)
+		match := p.guarded(p.match)
 		for _, r := range rows {
-			if p.match(r.rec) && !out.push(r) {
+			if match(r.rec) && !out.push(r) {
 				return
 			}
 		}
@@ -296,6 +373,7 @@ func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) boo
 	if match == nil {
 		match = func(codec.Record) bool { return true }
 	}
+	match = p.guarded(match)
 	if method == topKSelection {
 		k, _ := p.topK(t.rows.Len())
 		sorted = topK(p, match, a.rows, k)

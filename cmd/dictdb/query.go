@@ -468,7 +468,7 @@ func schemaRows(v *dictdb.View) []map[string]any {
 	}
 	kinds := map[string]map[string]bool{}
 	present := map[string]int{}
-	all := v.All()
+	all := v.Records()
 	for _, r := range all {
 		for k, val := range r {
 			if kinds[k] == nil {
