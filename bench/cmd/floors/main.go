@@ -1,0 +1,196 @@
+// Command floors measures dictdb against its own floors, the ratios of
+// issue-free targets that have no peer to compare with: loads against
+// InsertMany, JSON against binary, the peak heap of a load against the heap
+// it retains, grouped aggregations against a filtered scan, and the CLI's
+// tables and schema commands against a full load of the same file.
+//
+//	go run ./cmd/floors              # full sizes: 1e6 rows for loads and the CLI, 1e5 for aggregations
+//	go run ./cmd/floors -quick       # sizes / 10
+//	go run ./cmd/floors -only loads,agg,cli
+//
+// Each figure is the median of -reps runs; each ratio is taken within one
+// run of this command.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dictdb-go/dictdb"
+	"github.com/dictdb-go/dictdb/bench"
+	"github.com/dictdb-go/dictdb/cond"
+)
+
+var (
+	only  = flag.String("only", "", "comma-separated parts to run (loads, agg, cli); empty: all")
+	quick = flag.Bool("quick", false, "divide the sizes by 10")
+	reps  = flag.Int("reps", 3, "repetitions per measurement (median reported)")
+	cli   = flag.String("dictdb", "", "path of a built dictdb command for the cli part (default: go build ../cmd/dictdb)")
+)
+
+func main() {
+	flag.Parse()
+	want := func(p string) bool { return *only == "" || slices.Contains(strings.Split(*only, ","), p) }
+	div := 1
+	if *quick {
+		div = 10
+	}
+	fmt.Println("| measure | value | target |")
+	fmt.Println("|---|---|---|")
+	if want("loads") {
+		loads(1_000_000 / div)
+	}
+	if want("agg") {
+		aggs(100_000 / div)
+	}
+	if want("cli") {
+		cliPart(1_000_000 / div)
+	}
+}
+
+func median(f func() time.Duration) time.Duration {
+	ds := make([]time.Duration, *reps)
+	for i := range ds {
+		ds[i] = f()
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
+func row(name string, v any, target string) { fmt.Printf("| %s | %v | %s |\n", name, v, target) }
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func mb(b uint64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
+
+func ratio(a, b float64) string { return fmt.Sprintf("%.2f", a/b) }
+
+func loads(n int) {
+	recs := bench.PeopleRecords(bench.People(1, n), false)
+	insert := median(func() time.Duration { _, d := bench.InsertManyTime(recs); return d })
+	db, _ := bench.PeopleDB(recs, false)
+	var bin, js []byte
+	saveBin := median(func() time.Duration { b, d := bench.SaveBytes(db, dictdb.Binary); bin = b; return d })
+	saveJSON := median(func() time.Duration { b, d := bench.SaveBytes(db, dictdb.JSON); js = b; return d })
+	db = nil
+	loadBin := median(func() time.Duration { _, d := bench.LoadBytes(bin, dictdb.Binary); return d })
+	loadJSON := median(func() time.Duration { _, d := bench.LoadBytes(js, dictdb.JSON); return d })
+	row(fmt.Sprintf("InsertMany, %d rows, age index", n), ms(insert), "")
+	row("binary Load", ms(loadBin), "")
+	row("binary Load / InsertMany", ratio(float64(loadBin), float64(insert)), "<= 1.2")
+	row("JSON Load", ms(loadJSON), "")
+	row("JSON Load / binary Load", ratio(float64(loadJSON), float64(loadBin)), "<= 2")
+	row("binary Save", ms(saveBin), "")
+	row("JSON Save", ms(saveJSON), "")
+	row("JSON Save / binary Save", ratio(float64(saveJSON), float64(saveBin)), "<= 1.5")
+	for _, c := range []struct {
+		name string
+		b    []byte
+		f    dictdb.Format
+	}{{"binary", bin, dictdb.Binary}, {"JSON", js, dictdb.JSON}} {
+		peak, kept, live := bench.HeapPeak(func() any { d, _ := bench.LoadBytes(c.b, c.f); return d })
+		row(c.name+" file size", mb(uint64(len(c.b))), "")
+		row(c.name+" Load: peak heap / retained heap", fmt.Sprintf("%s / %s = %s", mb(peak), mb(kept), ratio(float64(peak), float64(kept))), "<= 2.5")
+		row(c.name+" Load: peak live heap / retained heap", fmt.Sprintf("%s / %s = %s", mb(live), mb(kept), ratio(float64(live), float64(kept))), "")
+	}
+}
+
+func aggs(n int) {
+	recs := bench.PeopleRecords(bench.People(1, n), true)
+	scanQ := dictdb.Query{Where: cond.And(cond.Field("age").Gte(bench.ScanAge), cond.Field("name").EndsWith(bench.ScanSuffix))}
+	aggQ := dictdb.AggQuery{Aggs: []dictdb.Agg{dictdb.Count("n"), dictdb.Avg("avg_age", "age")}, GroupBy: []string{"city"}}
+	for _, indexed := range []bool{false, true} {
+		_, t := bench.PeopleDB(recs, indexed)
+		scan := loop(func() {
+			if _, err := t.Rows(scanQ); err != nil {
+				panic(err)
+			}
+		})
+		agg := loop(func() {
+			if _, err := t.Aggregate(aggQ); err != nil {
+				panic(err)
+			}
+		})
+		what := "city not indexed"
+		if indexed {
+			what = "city hash-indexed"
+		}
+		row(fmt.Sprintf("scan (f), %d rows", n), ms(scan), "")
+		row(fmt.Sprintf("Aggregate Count+Avg by city (%s)", what), ms(agg), "")
+		row(fmt.Sprintf("Aggregate by city (%s) / scan (f)", what), ratio(float64(agg), float64(scan)), "<= 2")
+	}
+}
+
+// loop returns the median time of one call of f, each repetition running f
+// for at least 300ms.
+func loop(f func()) time.Duration {
+	f()
+	return median(func() time.Duration {
+		bench.GC()
+		start := time.Now()
+		k := 0
+		for time.Since(start) < 300*time.Millisecond {
+			f()
+			k++
+		}
+		return time.Since(start) / time.Duration(k)
+	})
+}
+
+func cliPart(n int) {
+	dir, err := os.MkdirTemp("", "floors")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	bin := *cli
+	if bin == "" {
+		bin = filepath.Join(dir, "dictdb")
+		build := exec.Command("go", "build", "-o", bin, "./cmd/dictdb")
+		build.Dir = ".." // the library module, from bench
+		build.Stderr = os.Stderr
+		if err := build.Run(); err != nil {
+			panic(err)
+		}
+	}
+	recs := bench.PeopleRecords(bench.People(1, n), true)
+	db, _ := bench.PeopleDB(recs, false)
+	file := filepath.Join(dir, "people.bin")
+	if err := db.Save(file, dictdb.Binary); err != nil {
+		panic(err)
+	}
+	db, recs = nil, nil
+	bench.GC()
+	run := func(args ...string) (time.Duration, uint64) {
+		var rss []uint64
+		d := median(func() time.Duration {
+			cmd := exec.Command(bin, args...)
+			cmd.Stdout, cmd.Stderr = nil, os.Stderr
+			start := time.Now()
+			if err := cmd.Run(); err != nil {
+				panic(fmt.Sprint(args, err))
+			}
+			d := time.Since(start)
+			rss = append(rss, uint64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)<<10)
+			return d
+		})
+		slices.Sort(rss)
+		return d, rss[len(rss)/2]
+	}
+	fullT, fullM := run("count", file, "people")
+	tabT, tabM := run("tables", file)
+	schT, schM := run("schema", file, "people")
+	st, _ := os.Stat(file)
+	row(fmt.Sprintf("dictdb count (full load), %d rows, %s file", n, mb(uint64(st.Size()))), ms(fullT)+", "+mb(fullM)+" max RSS", "")
+	row("dictdb tables", ms(tabT)+", "+mb(tabM)+" max RSS", "")
+	row("dictdb tables / full load: time, memory", ratio(float64(tabT), float64(fullT))+", "+ratio(float64(tabM), float64(fullM)), "<= 0.05, <= 0.05")
+	row("dictdb schema", ms(schT)+", "+mb(schM)+" max RSS", "")
+	row("dictdb schema / full load: time, memory", ratio(float64(schT), float64(fullT))+", "+ratio(float64(schM), float64(fullM)), "<= 0.05, <= 0.05")
+}
