@@ -66,6 +66,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -369,6 +370,10 @@ type binReader struct {
 	keys   []string // the current records block's numbered keys
 	sum    uint32   // the last checksum read
 	chain  bool     // block checksums cover everything before them (version 2)
+	rv     RecordVisitor
+	shapes shapeCache
+	names  []string // the current record's field names, in file order
+	vals   []any    // and its values
 }
 
 // DecodeBinary reads a binary dump from r and hands it to v table by table,
@@ -379,6 +384,7 @@ func DecodeBinary(r io.Reader, v Visitor) error {
 		return fmt.Errorf("codec: %w: DecodeBinary needs a reader and a visitor", ErrInvalidArgument)
 	}
 	br := &binReader{r: r, v: v, intern: make(map[string]string)}
+	br.rv, _ = v.(RecordVisitor)
 	return br.run()
 }
 
@@ -463,6 +469,17 @@ func (br *binReader) run() error {
 			}
 			for range n {
 				at := d.offset()
+				if br.rv != nil {
+					rec, err := d.record()
+					if err != nil {
+						return err
+					}
+					if err := br.rv.VisitRecord(rec); err != nil {
+						return br.corrupt(at, err, "table %q: record", cur.Name)
+					}
+					records++
+					continue
+				}
 				m, err := d.mapBody(0)
 				if err != nil {
 					return err
@@ -749,6 +766,75 @@ func (d *dec) tableDump() (*TableDump, error) {
 		t.Indexes = append(t.Indexes, x)
 	}
 	return t, nil
+}
+
+// record reads a record (a map body at depth 0) straight into a Record,
+// checking what mapBody checks: no empty field name, no field twice.
+func (d *dec) record() (Record, error) {
+	at := d.offset()
+	n, err := d.count("field count", 2)
+	if err != nil {
+		return Record{}, err
+	}
+	br := d.br
+	names, vals := br.names[:0], br.vals[:0]
+	defer func() { clear(vals); br.names, br.vals = names[:0], vals[:0] }()
+	for range n {
+		k, err := d.key()
+		if err != nil {
+			return Record{}, err
+		}
+		if k == "" {
+			return Record{}, d.fail("empty field name")
+		}
+		v, err := d.value(1)
+		if err != nil {
+			return Record{}, err
+		}
+		names, vals = append(names, k), append(vals, v)
+	}
+	s, slots, dup := br.shapes.of(names)
+	if dup != "" {
+		return Record{}, br.corrupt(at, nil, "field %q appears twice", dup)
+	}
+	r, out := NewRecord(s)
+	for i, slot := range slots {
+		out[slot] = vals[i]
+	}
+	return r, nil
+}
+
+// A shapeCache finds the shape of records whose field names come in a file's
+// order (the primary key first, then sorted), remembering the last list of
+// names: the records of a table usually share it.
+type shapeCache struct {
+	names []string // the last names, in file order
+	shape *Shape
+	slots []int // slots[i]: the slot in shape of names[i]
+}
+
+// of returns the shape of names (given in any order) and each name's slot
+// in it; dup names a field given twice, and then the rest is unset.
+func (c *shapeCache) of(names []string) (s *Shape, slots []int, dup string) {
+	if c.shape != nil && slices.Equal(names, c.names) {
+		return c.shape, c.slots, ""
+	}
+	var buf [16]string
+	sorted := append(buf[:0], names...)
+	slices.Sort(sorted)
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] {
+			return nil, nil, sorted[i]
+		}
+	}
+	s = internSorted(sorted)
+	c.names = append(c.names[:0], names...)
+	c.slots = c.slots[:0]
+	for _, n := range names {
+		c.slots = append(c.slots, s.Slot(n))
+	}
+	c.shape = s
+	return s, c.slots, ""
 }
 
 func (d *dec) mapBody(depth int) (map[string]any, error) {

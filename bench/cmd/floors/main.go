@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -32,11 +33,22 @@ var (
 	only  = flag.String("only", "", "comma-separated parts to run (loads, agg, cli); empty: all")
 	quick = flag.Bool("quick", false, "divide the sizes by 10")
 	reps  = flag.Int("reps", 3, "repetitions per measurement (median reported)")
+	prof  = flag.String("cpuprofile", "", "write a CPU profile of the whole run to `FILE`")
 	cli   = flag.String("dictdb", "", "path of a built dictdb command for the cli part (default: go build ../cmd/dictdb)")
 )
 
 func main() {
 	flag.Parse()
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			panic(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			panic(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	want := func(p string) bool { return *only == "" || slices.Contains(strings.Split(*only, ","), p) }
 	div := 1
 	if *quick {
