@@ -35,8 +35,9 @@ package codec
 //	'D' the table directory (version 3): the count of tables, then for
 //	    each its metadata as in its 'T' block, its number of records, and
 //	    its fields in name order, each a name, the set of the kinds of its
-//	    values (a uvarint, bit k for Kind k) and the count of its non-null
-//	    values; checked on reading against the tables read
+//	    values (a KindSet as a uvarint: bits null, bool, int, float, string,
+//	    bytes, time, list, map from the lowest) and the count of its
+//	    non-null values; checked on reading against the tables read
 //	'Z' end of file: the number of tables (a uvarint; in version 3, the
 //	    offset of the 'D' block then the number of tables, two uint64 LE,
 //	    so that the block is the file's last 25 bytes); nothing may follow

@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"io"
 	"slices"
+	"time"
 )
 
 // A TableSummary is one table's entry in a binary file's directory: its
@@ -23,7 +24,7 @@ type TableSummary struct {
 }
 
 // A FieldSummary says what a field of a table's records holds: the kinds
-// of its values (null included: a field present with a nil value) and how
+// of its values (KindNull for a field present with a nil value) and how
 // many records have a non-null value in it.
 type FieldSummary struct {
 	Name    string
@@ -31,14 +32,50 @@ type FieldSummary struct {
 	NonNull uint64
 }
 
-// A KindSet is a set of value kinds: bit k is set for Kind k.
+// A KindSet is a set of the kinds of values a field holds: the kinds of
+// the value model, with integers and floats apart.
 type KindSet uint16
 
-// Has reports whether k is in the set.
-func (s KindSet) Has(k Kind) bool { return s&(1<<k) != 0 }
+// The members of a KindSet.
+const (
+	KindNull KindSet = 1 << iota
+	KindBool
+	KindInt
+	KindFloat
+	KindString
+	KindBytes
+	KindTime
+	KindList
+	KindMap
 
-// kindSetAll holds every kind of the value model.
-const kindSetAll = KindSet(1<<(Map+1) - 1)
+	kindSetAll = KindMap<<1 - 1
+)
+
+// KindsOf returns the set holding the kind of v, a normalized value (0 for
+// anything else).
+func KindsOf(v any) KindSet {
+	switch v.(type) {
+	case nil:
+		return KindNull
+	case bool:
+		return KindBool
+	case int64:
+		return KindInt
+	case float64:
+		return KindFloat
+	case string:
+		return KindString
+	case []byte:
+		return KindBytes
+	case time.Time:
+		return KindTime
+	case []any:
+		return KindList
+	case map[string]any:
+		return KindMap
+	}
+	return 0
+}
 
 // dirTable is a directory entry under construction.
 type dirTable struct {
@@ -73,7 +110,7 @@ func (d *dirTable) stat(name string) *fieldStat {
 }
 
 func (st *fieldStat) add(v any) {
-	st.kinds |= 1 << KindOf(v)
+	st.kinds |= KindsOf(v)
 	if v != nil {
 		st.nonNull++
 	}
@@ -106,7 +143,7 @@ func (d *dirTable) addMap(m map[string]any) {
 
 // appendDirectory appends the payload of a directory block: the count of
 // tables, then for each its metadata (as a table block holds it), its
-// record count, and its fields in name order, each a name, a kind set and a
+// record count, and its fields in name order, each a name, a KindSet and a
 // count of non-null values.
 func appendDirectory(b []byte, tables []*dirTable) []byte {
 	b = binary.AppendUvarint(b, uint64(len(tables)))
