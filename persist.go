@@ -52,7 +52,12 @@ const (
 	// Binary is dictdb's own format: versioned, CRC-32C checksummed blocks,
 	// exact for every kind of value, several times faster to load and
 	// smaller than JSON. Each block's checksum covers everything before it,
-	// so blocks out of place are detected as well as damaged ones.
+	// so blocks out of place are detected as well as damaged ones. A file
+	// ends with a directory of its tables (their definitions, row counts
+	// and field kinds), which codec.ReadBinaryDirectory and the dictdb
+	// command's tables and schema read without reading the records; Load
+	// checks it against the tables. Files of the earlier versions, without
+	// a directory, load as before.
 	Binary
 	// Auto, for loading only, detects the format from the content.
 	Auto
