@@ -121,3 +121,39 @@ func TestFrozenMapHasNoNodeOfItsEditor(t *testing.T) {
 		walk(f.root)
 	}
 }
+
+// TestPathCopiesShareSeparators checks that a write which changes no key of
+// a node copies its children or values but shares its keys with the
+// original, and that the copy's later key changes leave the original
+// untouched.
+func TestPathCopiesShareSeparators(t *testing.T) {
+	e := New[int, int](intCmp).Edit()
+	for k := range 3 * maxItems * maxItems {
+		e.Set(2*k, k)
+	}
+	m := e.Map()
+	want := entries(m)
+	m2 := m.Set(2*maxItems*maxItems, -1) // replaces a value: no key changes
+	if &m2.root.keys[0] != &m.root.keys[0] || !m2.root.sharedKeys {
+		t.Fatal("the root's copy does not share its separators")
+	}
+	leaf, leaf2 := m.root, m2.root
+	for !leaf.leaf() {
+		i := child(leaf, 2*maxItems*maxItems, intCmp)
+		leaf, leaf2 = leaf.kids[i], leaf2.kids[i]
+	}
+	if leaf == leaf2 || &leaf.keys[0] != &leaf2.keys[0] {
+		t.Fatal("the leaf's copy does not share its keys")
+	}
+	// Now change keys everywhere on that path through the copy.
+	e2 := m2.Edit()
+	for k := range maxItems * maxItems {
+		e2.Set(2*maxItems*maxItems+2*k+1, 0)
+	}
+	for k := range maxItems {
+		e2.Delete(2 * k)
+	}
+	checkEditor(t, e2)
+	equalEntries(t, "original after edits of a copy", entries(m), want)
+	checkMap(t, m)
+}
