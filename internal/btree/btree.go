@@ -22,26 +22,31 @@ type owner struct{ _ byte }
 // len(keys)+1 children: every key in kids[i] is below keys[i], and every
 // key in kids[i+1] is at least keys[i].
 //
-// A copy of a node shares its keys array with the original (sharedKeys)
-// until it changes a key: most writes only replace one child pointer of
+// A copy of a node shares its keys array with the original until it changes a key: most writes only replace one child pointer of
 // each interior node on their path, or one value of a leaf, so a path copy
 // copies the children and values but not the separators, which are the
 // wide part of a node (32 bytes each in a secondary index). An array that
 // is shared is never written; ownKeys copies it first.
+//
+// Whether the keys are shared is told by their capacity, which saves a
+// field (a node is 80 bytes, a size class below 96): a shared keys slice
+// is always clipped to its length (see mutable), and every array a writer
+// allocates for keys has room beyond them until it fills up, so an array
+// with spare capacity is the node's own. A full array of its own is at
+// worst copied once more than needed.
 type node[K, V any] struct {
-	owner      *owner // the Editor that may change this node in place, or nil
-	sharedKeys bool   // keys may be shared with other nodes: copy before changing
-	keys       []K
-	vals       []V
-	kids       []*node[K, V]
+	owner *owner // the Editor that may change this node in place, or nil
+	keys  []K
+	vals  []V
+	kids  []*node[K, V]
 }
 
-// ownKeys makes n's keys its own, with room for one more, so that they may
-// be changed in place. n must be one the writer may change.
+// ownKeys makes n's keys its own, so that they may be changed in place.
+// n must be one the writer may change. A copy has room for two more keys:
+// one insertion still leaves it spare capacity, the mark of its own.
 func (n *node[K, V]) ownKeys() {
-	if n.sharedKeys {
-		n.keys = append(make([]K, 0, len(n.keys)+1), n.keys...)
-		n.sharedKeys = false
+	if len(n.keys) == cap(n.keys) {
+		n.keys = append(make([]K, 0, len(n.keys)+2), n.keys...)
 	}
 }
 
@@ -123,7 +128,9 @@ func (w *writer[K, V]) room(n *node[K, V]) {
 	if len(n.keys) < cap(n.keys) && (n.leaf() || len(n.kids) < cap(n.kids)) {
 		return
 	}
-	n.keys = append(make([]K, 0, maxItems+1), n.keys...)
+	// maxItems+2: a node overflows to maxItems+1 before its parent splits
+	// it, and its keys must still have spare room then (see node).
+	n.keys = append(make([]K, 0, maxItems+2), n.keys...)
 	if n.leaf() {
 		n.vals = append(make([]V, 0, maxItems+1), n.vals...)
 	} else {
@@ -157,9 +164,9 @@ func (w *writer[K, V]) mutable(n *node[K, V]) *node[K, V] {
 	}
 	c := w.capFor(n.size())
 	if n.leaf() {
-		return &node[K, V]{owner: w.owner, sharedKeys: true, keys: n.keys, vals: append(make([]V, 0, c), n.vals...)}
+		return &node[K, V]{owner: w.owner, keys: slices.Clip(n.keys), vals: append(make([]V, 0, c), n.vals...)}
 	}
-	return &node[K, V]{owner: w.owner, sharedKeys: true, keys: n.keys, kids: append(make([]*node[K, V], 0, c), n.kids...)}
+	return &node[K, V]{owner: w.owner, keys: slices.Clip(n.keys), kids: append(make([]*node[K, V], 0, c), n.kids...)}
 }
 
 // set stores k -> v in the tree at root and returns the new root and
