@@ -15,9 +15,16 @@ type DictDB struct{}
 func (DictDB) Name() string { return "dictdb" }
 
 // New implements Engine.
-func (DictDB) New(ix Indexes) Store {
+func (DictDB) New(ix Indexes) Store { return newDictStore(dictdb.New(), "people", ix) }
+
+// NewPair implements Pairer: tables people and people2 of one database.
+func (DictDB) NewPair() (Store, Store) {
 	db := dictdb.New()
-	t, err := db.CreateTable("people")
+	return newDictStore(db, "people", AgeIndex), newDictStore(db, "people2", AgeIndex)
+}
+
+func newDictStore(db *dictdb.DB, table string, ix Indexes) *dictStore {
+	t, err := db.CreateTable(table)
 	if err != nil {
 		panic(err)
 	}
