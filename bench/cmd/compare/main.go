@@ -29,7 +29,7 @@ import (
 )
 
 var (
-	only      = flag.String("only", "", "comma-separated workloads to run (a,b,b2,c,d,e,f,g,h,i); empty: all")
+	only      = flag.String("only", "", "comma-separated workloads to run (a,b,b2,c,d,e,f,g,h,i,j); empty: all")
 	quick     = flag.Bool("quick", false, "divide the sizes by 10, one repetition, shorter loops")
 	asJSON    = flag.Bool("json", false, "print the JSON array instead of the markdown table")
 	reps      = flag.Int("reps", 3, "repetitions per measurement (median reported)")
@@ -38,7 +38,7 @@ var (
 )
 
 // All workloads in order.
-var workloads = []string{"a", "b", "b2", "c", "d", "e", "f", "g", "h", "i"}
+var workloads = []string{"a", "b", "b2", "c", "d", "e", "f", "g", "h", "i", "j"}
 
 // A result is one workload's figures.
 type result struct {
@@ -168,6 +168,9 @@ func main() {
 	}
 	if run("i") {
 		add(runI(sizes))
+	}
+	if run("j") {
+		add(runJ(sizes))
 	}
 	elapsed := time.Since(start)
 	load += "; at the end: " + loadAvg()
@@ -406,6 +409,8 @@ var targets = map[string]float64{"a": 0.25, "b": 0.5, "b2": 0.5, "c": 0.35, "d":
 
 func fmtNum(v float64, unit string) string {
 	switch {
+	case unit == "commits/s":
+		return fmt.Sprintf("%.0f", v)
 	case unit == "bytes":
 		return fmt.Sprintf("%.1f MB", v/1e6)
 	case v >= 1e6:
@@ -466,6 +471,10 @@ func printMarkdown(w io.Writer, rs []*result, sz bench.Sizes, load string, elaps
 			slow, wr := d/idle, mine/theirs
 			fmt.Fprintf(w, " reader <= 2x idle; commits/s >= 3x go-memdb | reader %.2fx idle %s; commits %.2fx go-memdb %s |\n",
 				slow, passMiss(slow <= 2), wr, passMiss(wr >= 3))
+		case "j":
+			one, _ := r.get("dictdb_1_writer")
+			x := d / one
+			fmt.Fprintf(w, " 2 writers >= 1.6x 1 writer | %.2fx %s |\n", x, passMiss(x >= 1.6))
 		case "i":
 			lo, _ := r.get("dictdb_1e3")
 			hi, _ := r.get("dictdb_1e6")
@@ -486,6 +495,11 @@ func printMarkdown(w io.Writer, rs []*result, sz bench.Sizes, load string, elaps
 			idle, _ := r.get(n + "_idle")
 			cps, _ := r.get(n + "_commits_per_s")
 			fmt.Fprintf(w, "| %s | %.1f ns | %.1f ns | %.2fx | %.0f |\n", n, idle, r.Values[n], r.Values[n]/idle, cps)
+		}
+	}
+	for _, r := range rs {
+		if r.Workload == "j" {
+			printJ(w, r)
 		}
 	}
 	fmt.Fprintf(w, "\nGo %s, GOMAXPROCS=%d.\n", runtime.Version(), runtime.GOMAXPROCS(0))
