@@ -101,14 +101,16 @@ func TestEditorNeverMutatesFrozenMap(t *testing.T) {
 	}
 }
 
-// No node of a frozen map carries the tag of the Editor it came from, so
-// that Editor can never change it in place.
+// No node of a frozen map carries the tag the Editor it came from edits
+// with afterwards, so that Editor can never change it in place. (The
+// Editor takes its new tag lazily, at its first edit after Map.)
 func TestFrozenMapHasNoNodeOfItsEditor(t *testing.T) {
 	r := newRand(t)
 	e := New[int, int](intCmp).Edit()
 	for range 10 {
 		edit(r, e, 5000, 20000)
 		f := e.Map()
+		edit(r, e, 1, 20000)
 		var walk func(*node[int, int])
 		walk = func(n *node[int, int]) {
 			if n.owner != nil && n.owner == e.w.owner {
