@@ -83,8 +83,12 @@ func gathered(desc func() string, x *idx.Index[Row], ranges []idx.Range, limit i
 		}
 	}
 	g := &gatheredHits{x: x, ranges: ranges, s: s, held: true}
-	return access{desc: desc, est: len(*s.hits), served: served,
-		rows: g.all, appendRows: g.appendRows, release: g.release}, true
+	a := access{desc: desc, est: len(*s.hits), served: served,
+		rows: g.all, appendRows: g.appendRows, release: g.release}
+	if len(ranges) == 1 { // one range: the hits are in index order as read
+		a.inIndexOrder, a.indexField = g.appendIndexOrder, x.Def().Field
+	}
+	return a, true
 }
 
 // gatheredHits are the candidates of an index access, held in scratch
@@ -120,6 +124,24 @@ func (g *gatheredHits) all(yield func(codec.Key, Row) bool) {
 			return
 		}
 	}
+}
+
+// appendIndexOrder appends the rows of the hits in the order they were
+// read from the index, before any sorting into key order.
+func (g *gatheredHits) appendIndexOrder(dst []Row) []Row {
+	if !g.held || g.sorted != nil {
+		// Read again: the held hits are released, or were sorted in place.
+		for _, r := range g.ranges {
+			dst = g.x.AppendRows(dst, r)
+		}
+		return dst
+	}
+	hs := *g.s.hits
+	dst = slices.Grow(dst, len(hs))
+	for i := range hs {
+		dst = append(dst, hs[i].Row)
+	}
+	return dst
 }
 
 func (g *gatheredHits) appendRows(dst []Row) []Row {
@@ -158,5 +180,10 @@ func gatheredValue(desc func() string, x *idx.Index[Row], r idx.Range, limit int
 		},
 		appendRows: func(dst []Row) []Row {
 			return x.AppendRows(slices.Grow(dst, n), r)
-		}}, true
+		},
+		// One value: index order is key order.
+		inIndexOrder: func(dst []Row) []Row {
+			return x.AppendRows(slices.Grow(dst, n), r)
+		},
+		indexField: x.Def().Field}, true
 }
