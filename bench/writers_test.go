@@ -80,3 +80,55 @@ func TestPairsKeepTablesApart(t *testing.T) {
 		})
 	}
 }
+
+// TestOrderedRangesAgree checks workload (e-ordered): every engine that
+// runs it returns exactly the rows of (e), in ascending age order; dictdb,
+// go-memdb and immutable break ties by ID (buntdb by its key strings).
+func TestOrderedRangesAgree(t *testing.T) {
+	const n = 20_000
+	ps := People(1, n)
+	var want []int64
+	for _, p := range ps {
+		if MatchRange(p.Age) {
+			want = append(want, p.ID)
+		}
+	}
+	ran := 0
+	for _, e := range Engines() {
+		t.Run(e.Name(), func(t *testing.T) {
+			s := Loaded(e, AgeIndex, ps)
+			defer s.Close()
+			o, ok := s.(OrderedRanger)
+			if !ok {
+				t.Skip("no sorted index")
+			}
+			ran++
+			if got := o.RangeOrdered(); got != len(want) {
+				t.Fatalf("%d rows, want %d", got, len(want))
+			}
+			got := s.Collected()
+			for i := 1; i < len(got); i++ {
+				a, b := ps[got[i-1]-1], ps[got[i]-1]
+				if a.Age > b.Age || (a.Age == b.Age && e.Name() != "buntdb" && a.ID >= b.ID) {
+					t.Fatalf("rows %d and %d out of (age, id) order: %+v, %+v", i-1, i, a, b)
+				}
+			}
+			if !slices.Equal(slices.Sorted(slices.Values(got)), want) {
+				t.Fatal("the rows differ from a naive loop's")
+			}
+		})
+	}
+	if ran < 4 {
+		t.Fatalf("%d engines ran (e-ordered), want 4", ran)
+	}
+}
+
+func BenchmarkEO_RangeOrdered(b *testing.B) {
+	readBench(b, AgeIndex, want(func(p Person) bool { return MatchRange(p.Age) }), func(s Store) int {
+		o, ok := s.(OrderedRanger)
+		if !ok {
+			b.Skip("no sorted index")
+		}
+		return o.RangeOrdered()
+	})
+}
