@@ -124,8 +124,8 @@ func (w *writer[K, V]) capFor(n int) int { return n + 1 }
 // room makes sure n, which w may change, has room for one more item,
 // growing it straight to full size.
 func (w *writer[K, V]) room(n *node[K, V]) {
-	n.ownKeys()
-	if len(n.keys) < cap(n.keys) && (n.leaf() || len(n.kids) < cap(n.kids)) {
+	n.ownKeys() // which leaves room for a key
+	if n.leaf() && len(n.vals) < cap(n.vals) || !n.leaf() && len(n.kids) < cap(n.kids) {
 		return
 	}
 	// maxItems+2: a node overflows to maxItems+1 before its parent splits

@@ -159,3 +159,29 @@ func TestPathCopiesShareSeparators(t *testing.T) {
 	equalEntries(t, "original after edits of a copy", entries(m), want)
 	checkMap(t, m)
 }
+
+// TestAppendsKeepNodesAtFullSize checks that ascending appends through an
+// Editor, a bulk load's pattern, leave no node larger than a full one: a
+// key array copied on its own (see ownKeys) must not let the values or
+// children grow by append's doubling.
+func TestAppendsKeepNodesAtFullSize(t *testing.T) {
+	m := New[int, int](intCmp)
+	for round := range 20 {
+		e := m.Edit()
+		for k := range 2000 {
+			e.Set(round*2000+k, k)
+		}
+		m = e.Map()
+		var walk func(n *node[int, int])
+		walk = func(n *node[int, int]) {
+			if cap(n.keys) > maxItems+2 || cap(n.vals) > maxItems+1 || cap(n.kids) > maxItems+1 {
+				t.Fatalf("round %d: a node of %d items with capacities %d keys, %d values, %d children",
+					round, n.size(), cap(n.keys), cap(n.vals), cap(n.kids))
+			}
+			for _, c := range n.kids {
+				walk(c)
+			}
+		}
+		walk(m.root)
+	}
+}
