@@ -210,6 +210,9 @@ func (t *Table) Insert(rec map[string]any) (*Table, codec.Key, error) {
 // returns t unchanged and an error naming the failing record's position.
 func (t *Table) InsertMany(recs []map[string]any) (*Table, []codec.Key, error) {
 	e := t.edit()
+	for i := range e.indexes {
+		e.indexes[i].Grow(len(recs))
+	}
 	keys := make([]codec.Key, 0, len(recs))
 	for i, rec := range recs {
 		k, m, err := t.prepareInsert(e, rec)
