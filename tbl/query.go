@@ -358,6 +358,19 @@ func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) boo
 		return
 	}
 	method := t.sortMethod(p, a)
+	if method == indexRange {
+		match := a.residual(where, p.match)
+		if collect != nil && match == nil && out.plain() {
+			*collect = a.inIndexOrder(*collect)
+			return
+		}
+		for _, r := range a.inIndexOrder(nil) {
+			if (match == nil || match(r.rec)) && !out.push(r) {
+				return
+			}
+		}
+		return
+	}
 	if method == streamed {
 		rows, _, _ := t.orderedSource(p.order)
 		match := p.guarded(p.match)
@@ -398,6 +411,7 @@ type ordering uint8
 const (
 	keyOrder      ordering = iota // no OrderBy: candidates come in primary-key order
 	streamed                      // read in order from the primary key or a sorted index
+	indexRange                    // the candidates, read from an index on the order field, in index order
 	topKSelection                 // the first offset+limit rows kept in a bounded heap
 	fullSort                      // every match collected and sorted
 )
@@ -410,6 +424,9 @@ const (
 func (t *Table) sortMethod(p *plan, a access) ordering {
 	if len(p.order) == 0 {
 		return keyOrder
+	}
+	if a.inIndexOrder != nil && len(p.order) == 1 && !p.order[0].desc && p.order[0].field == a.indexField {
+		return indexRange
 	}
 	if _, _, ok := t.orderedSource(p.order); ok && (p.limit > 0 || a.scan) {
 		return streamed

@@ -210,6 +210,9 @@ func (t *Table) Insert(rec map[string]any) (*Table, codec.Key, error) {
 // returns t unchanged and an error naming the failing record's position.
 func (t *Table) InsertMany(recs []map[string]any) (*Table, []codec.Key, error) {
 	e := t.edit()
+	for i := range e.indexes {
+		e.indexes[i].Grow(len(recs))
+	}
 	keys := make([]codec.Key, 0, len(recs))
 	for i, rec := range recs {
 		k, m, err := t.prepareInsert(e, rec)
@@ -384,16 +387,16 @@ func (t *Table) Delete(where cond.Cond) (*Table, int, error) {
 // a new *Table.
 type edit struct {
 	base    *Table
-	rows    *btree.Editor[codec.Key, Row]
-	indexes []*idx.Builder[Row]
+	rows    btree.Editor[codec.Key, Row] // values, not pointers: fewer allocations per commit
+	indexes []idx.Builder[Row]
 	nextID  int64
 	norm    codec.Normalizer // remembers the shapes of this edit's records
 }
 
 func (t *Table) edit() *edit {
-	e := &edit{base: t, rows: t.rows.Edit(), indexes: make([]*idx.Builder[Row], len(t.indexes)), nextID: t.nextID}
+	e := &edit{base: t, rows: *t.rows.Edit(), indexes: make([]idx.Builder[Row], len(t.indexes)), nextID: t.nextID}
 	for i, x := range t.indexes {
-		e.indexes[i] = x.Edit()
+		e.indexes[i] = *x.Edit()
 	}
 	e.norm = *codec.NewNormalizer(t.shape)
 	return e
@@ -420,7 +423,8 @@ func (e *edit) put(k codec.Key, r Row) error {
 // store is put for a caller that already knows k's current row in the
 // edit (old, if hadOld), which saves looking it up again.
 func (e *edit) store(k codec.Key, r Row, old Row, hadOld bool) error {
-	for _, x := range e.indexes {
+	for i := range e.indexes {
+		x := &e.indexes[i]
 		def := x.Def()
 		if !def.Unique {
 			continue
@@ -431,7 +435,8 @@ func (e *edit) store(k codec.Key, r Row, old Row, hadOld bool) error {
 				"duplicate key: unique index value %s is held by record %s", valueText(v), valueText(other.Value()))
 		}
 	}
-	for _, x := range e.indexes {
+	for i := range e.indexes {
+		x := &e.indexes[i]
 		f := x.Def().Field
 		ov, _ := old.rec.Get(f)
 		v, _ := r.rec.Get(f)
@@ -454,7 +459,8 @@ func (e *edit) remove(k codec.Key) {
 	if !ok {
 		return
 	}
-	for _, x := range e.indexes {
+	for i := range e.indexes {
+		x := &e.indexes[i]
 		v, _ := old.rec.Get(x.Def().Field)
 		x.Remove(v, k)
 	}
@@ -467,8 +473,8 @@ func (e *edit) done() *Table {
 	n := *e.base
 	n.rows, n.nextID = e.rows.Map(), e.nextID
 	n.indexes = make([]*idx.Index[Row], len(e.indexes))
-	for i, b := range e.indexes {
-		n.indexes[i] = b.Index()
+	for i := range e.indexes {
+		n.indexes[i] = e.indexes[i].Index()
 	}
 	if s := e.norm.Last(); s != nil {
 		n.shape = s
