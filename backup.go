@@ -1069,7 +1069,8 @@ func (db *DB) ApplyDelta(d *DeltaFile) error {
 				changes = append(changes, mvcc.Change[*tbl.Table]{Name: dt.Name, Drop: true})
 				continue
 			}
-			next, err := applyTableDelta(r, &dt)
+			cur, exists := r.Table(dt.Name)
+			next, err := applyTableDelta(cur, exists, &dt)
 			if err != nil {
 				return nil, inTable(dt.Name, err)
 			}
@@ -1080,8 +1081,10 @@ func (db *DB) ApplyDelta(d *DeltaFile) error {
 	return err
 }
 
-func applyTableDelta(r *mvcc.Root[*tbl.Table], dt *codec.DeltaTable) (*tbl.Table, error) {
-	cur, exists := r.Table(dt.Name)
+// applyTableDelta returns the version of table dt.Name that dt makes of
+// cur (exists: whether there is a table of that name), for every part of
+// dt but Dropped.
+func applyTableDelta(cur *tbl.Table, exists bool, dt *codec.DeltaTable) (*tbl.Table, error) {
 	var err error
 	switch {
 	case dt.Created != nil:

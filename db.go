@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/dictdb-go/dictdb/internal/stored"
+	"github.com/dictdb-go/dictdb/internal/wal"
 	"github.com/dictdb-go/dictdb/mvcc"
 	"github.com/dictdb-go/dictdb/tbl"
 )
@@ -17,13 +18,14 @@ import (
 type DB struct {
 	store *mvcc.Store[*tbl.Table]
 	log   *slog.Logger
+	dur   *durable // the directory and log of a database Open opened, or nil
 }
 
-// An Option configures New, Load, LoadFrom, Save, SaveTo and
+// An Option configures New, Open, Load, LoadFrom, Save, SaveTo and
 // WriteSnapshot. Every option is accepted by every one of them and applies
-// where it means something: WithLogger to the database that New or Load
-// makes, AllowedDir to the path of Save and Load, PythonCompatible to what
-// a save writes.
+// where it means something: WithLogger to the database that New, Open or
+// Load makes, AllowedDir to the path of Save and Load, PythonCompatible to
+// what a save writes, WithSync, WithCheckpointSize and ReadOnly to Open.
 type Option func(*options)
 
 // options holds what the Options set.
@@ -31,6 +33,13 @@ type options struct {
 	log        *slog.Logger
 	allowedDir string
 	omitExtras bool
+
+	// Open's settings.
+	sync     SyncPolicy
+	hasSync  bool
+	ckptSize int64
+	readOnly bool
+	fs       wal.FS // the file system of the directory; nil: the real one (tests set it)
 }
 
 func collect(opts []Option) options {

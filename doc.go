@@ -25,6 +25,46 @@
 //     byte slices as deep copies of the one value read. Aggregate results,
 //     snapshot diffs and errors that carry a value hold copies as well.
 //
+// # Durable databases
+//
+// New returns an in-memory database. Open returns one backed by a
+// directory: the newest checkpoint plus a write-ahead log to which every
+// commit appends one checksummed frame (a transaction over several tables
+// is one frame: after a crash it is there completely or not at all)
+// before readers see it. What a write's return guarantees depends on the
+// SyncPolicy (WithSync):
+//
+//   - SyncAlways (the default): the write returns nil only once its commit
+//     is on stable storage (fsynced), with every commit before it. Readers
+//     (Get, queries, Snapshot, Seq, Table handles) see a commit only once
+//     it is durable, so no reader ever sees a commit that a crash, of the
+//     process or of the machine, could lose. Concurrent writers share one
+//     fsync (group commit). One exception: the function of a write holding
+//     a table (an Update function, say) works on the latest commit of that
+//     table, which may still be in its fsync; if that fsync fails, the
+//     dependent commit fails too.
+//   - SyncEvery(d): the write returns, and readers see the commit, once its
+//     frame is written to the operating system; a background fsync every d
+//     bounds what a crash of the machine loses to the commits of the last d
+//     plus the duration of one fsync. A crash of the process alone loses
+//     nothing.
+//   - SyncNever: as SyncEvery, with no background fsync: the operating
+//     system decides when the log reaches the disk. Close and Checkpoint
+//     still fsync.
+//
+// Open recovers every commit whose write returned (under SyncEvery and
+// SyncNever, those that reached the disk) and no other, except possibly
+// a write that failed with ErrStopped: when a write or fsync of the log
+// fails, that write may or may not survive a crash, and every later write
+// fails with ErrStopped (fail-stop: a failed fsync is never retried);
+// reads keep working. A torn frame at the end of the log is cut off and
+// logged at warning level; any other damage is ErrCorrupt, naming the file
+// and offset, and Open opens nothing. Checkpoint writes the visible state
+// from a snapshot while writers go on; WithCheckpointSize takes
+// checkpoints in the background. Open locks the directory (ErrLocked for
+// a second Open); ReadOnly opens it without the lock, for inspection.
+// Close releases it; later writes fail with ErrClosed.
+//
 // # Values
 //
 // Record values are normalized on the way in to nil, bool, int64 (every Go
@@ -193,8 +233,9 @@
 //
 // A setting a call may take or leave is a functional option of the type
 // named for what it configures: Option for a database and its files (New,
-// Load, Save: WithLogger, AllowedDir, PythonCompatible), TableOption for
-// CreateTable (PrimaryKey, WithSchema, WithSchemaOf) and IndexOption for CreateIndex
+// Open, Load, Save: WithLogger, AllowedDir, PythonCompatible, WithSync,
+// WithCheckpointSize, ReadOnly), TableOption for CreateTable (PrimaryKey,
+// WithSchema, WithSchemaOf) and IndexOption for CreateIndex
 // (Unique). The three operations with many settings take a struct whose
 // zero value means every default: CSVOptions, BackupOptions and
 // RestoreOptions.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/internal/wal"
 	"github.com/dictdb-go/dictdb/mvcc"
 	"github.com/dictdb-go/dictdb/tbl"
 )
@@ -107,6 +108,25 @@ var (
 	// an int field, an integer that overflows an int8, ...). The message
 	// names the record and the field.
 	ErrTypeMismatch = errors.New("stored value does not fit the Go type")
+	// ErrClosed is returned by every write to a database Open opened,
+	// after its Close (reads keep working), and by its Checkpoint.
+	ErrClosed = errors.New("database closed")
+	// ErrNotDurable is returned by Checkpoint on a database that Open did
+	// not open (New, Load, RestoreBackup): it has no directory.
+	ErrNotDurable = errors.New("database has no directory (not opened by Open)")
+	// ErrReadOnly is returned by every write to a database opened with
+	// ReadOnly, and by its Checkpoint.
+	ErrReadOnly = errors.New("database opened read-only")
+	// ErrLocked is returned by Open when another Open, in this process or
+	// another, holds the directory.
+	ErrLocked = wal.ErrLocked
+	// ErrStopped is returned by every write to a database Open opened once
+	// a write or fsync of its log has failed (fail-stop); the error also
+	// wraps that first failure. A failed fsync is never retried: the
+	// database refuses writes until it is closed and opened again, which
+	// recovers every acknowledged commit. Reads keep working. The write
+	// whose log write or fsync failed may or may not survive a crash.
+	ErrStopped = wal.ErrStopped
 )
 
 // A narrowError is a sentinel that names a narrower case of another one;

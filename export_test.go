@@ -3,6 +3,7 @@ package dictdb
 import (
 	"io"
 
+	"github.com/dictdb-go/dictdb/internal/wal"
 	"github.com/dictdb-go/dictdb/tbl"
 )
 
@@ -19,6 +20,10 @@ func WithClock(opts BackupOptions, c Clock) BackupOptions {
 	opts.clock = c
 	return opts
 }
+
+// WithFS makes Open work in the file system fsys (a *wal.FaultFS) instead
+// of the real one; Open then takes no directory lock.
+func WithFS(fsys wal.FS) Option { return func(o *options) { o.fs = fsys } }
 
 // FailWrites makes every file m writes fail with err.
 func FailWrites(m *BackupManager, err error) {

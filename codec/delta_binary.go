@@ -48,8 +48,60 @@ func IsBinaryDelta(prefix []byte) bool {
 
 // WriteBinaryDelta writes d in the binary delta format.
 func WriteBinaryDelta(w io.Writer, d *Delta) error {
-	b := append([]byte(BinaryDeltaMagic), 0, 0)
-	binary.LittleEndian.PutUint16(b[len(BinaryDeltaMagic):], BinaryDeltaVersion)
+	b, err := appendBinaryDelta(nil, d, func(b []byte) ([]byte, error) {
+		if _, err := w.Write(b); err != nil {
+			return b, err
+		}
+		return b[:0], nil
+	})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// AppendBinaryDelta appends d in the binary delta format to dst: what
+// WriteBinaryDelta writes, in memory (a write-ahead log frame's payload).
+func AppendBinaryDelta(dst []byte, d *Delta) ([]byte, error) {
+	return appendBinaryDelta(dst, d, nil)
+}
+
+// DecodeBinaryDelta decodes a binary delta held in b, which it does not
+// keep. A damaged delta gives a *CorruptError wrapping ErrCorrupt.
+func DecodeBinaryDelta(b []byte) (*Delta, error) {
+	br := &binReader{intern: make(map[string]string)}
+	out, err := decodeBinaryDelta(&dec{b: b, br: br})
+	if err != nil {
+		var ce *CorruptError
+		if errors.As(err, &ce) {
+			ce.Format = "binary delta"
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// appendBinRecord appends rec as a map value, its fields in the record's
+// order, without copying it into a map first.
+func appendBinRecord(b []byte, rec Record) ([]byte, error) {
+	s, vals := rec.Shape(), rec.Values()
+	b = binary.AppendUvarint(append(b, tagMap), uint64(len(vals)))
+	var err error
+	for i, v := range vals {
+		b = appendKey(b, s.names[i], nil)
+		if b, err = appendBinValue(b, v, 1, nil); err != nil {
+			return b, fmt.Errorf("field %q: %w", s.names[i], err)
+		}
+	}
+	return b, nil
+}
+
+// appendBinaryDelta appends d to b; flush, if not nil, is called whenever
+// b passes 1 MiB and returns the buffer to go on with.
+func appendBinaryDelta(b []byte, d *Delta, flush func([]byte) ([]byte, error)) ([]byte, error) {
+	b = append(b, BinaryDeltaMagic...)
+	b = binary.LittleEndian.AppendUint16(b, BinaryDeltaVersion)
 	b = binary.AppendUvarint(b, d.Seq)
 	b = binary.AppendUvarint(b, d.BaseSeq)
 	b = appendStr(b, d.Base)
@@ -73,7 +125,7 @@ func WriteBinaryDelta(w io.Writer, d *Delta) error {
 			c := *t.Created
 			c.Name = t.Name
 			if err := validateDump(&c); err != nil {
-				return err
+				return b, err
 			}
 			b = appendTableMetaBinary(b, &c)
 		}
@@ -83,25 +135,23 @@ func WriteBinaryDelta(w io.Writer, d *Delta) error {
 		b = binary.AppendVarint(b, t.NextID)
 		b = binary.AppendUvarint(b, uint64(len(t.Upserts)))
 		for _, rec := range t.Upserts {
-			if b, err = appendBinValue(b, rec.Map(), 0, nil); err != nil {
-				return fmt.Errorf("codec: table %q: %w", t.Name, err)
+			if b, err = appendBinRecord(b, rec); err != nil {
+				return b, fmt.Errorf("codec: table %q: %w", t.Name, err)
 			}
 		}
 		b = binary.AppendUvarint(b, uint64(len(t.Deletes)))
 		for _, k := range t.Deletes {
 			if b, err = appendBinValue(b, k, 0, nil); err != nil {
-				return fmt.Errorf("codec: table %q: %w", t.Name, err)
+				return b, fmt.Errorf("codec: table %q: %w", t.Name, err)
 			}
 		}
-		if len(b) > 1<<20 {
-			if _, err := w.Write(b); err != nil {
-				return err
+		if flush != nil && len(b) > 1<<20 {
+			if b, err = flush(b); err != nil {
+				return b, err
 			}
-			b = b[:0]
 		}
 	}
-	_, err = w.Write(b)
-	return err
+	return b, nil
 }
 
 // readBinaryDelta decodes a binary delta. It reads the whole input, so

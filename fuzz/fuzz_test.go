@@ -25,6 +25,22 @@ func check(t *testing.T, ops []Op, plans *plancover.Counter) {
 	if d := Diff("model", want, "dictdb", got); d != "" {
 		t.Fatalf("%s\nprogram:\n%s", d, fmtProgram(ops))
 	}
+	// The same program on a durable database, whose save/load operations
+	// close it and open it again from its directory.
+	dr, err := NewDurableReal(Config{}, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = Run(dr, ops)
+	if err := dr.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d := Diff("model", want, "durable dictdb", got); d != "" {
+		t.Fatalf("%s\nprogram:\n%s", d, fmtProgram(ops))
+	}
+	if len(dr.Problems) > 0 {
+		t.Fatalf("durable dictdb: %s\nprogram:\n%s", strings.Join(dr.Problems, "\n"), fmtProgram(ops))
+	}
 }
 
 func fmtProgram(ops []Op) string {

@@ -78,7 +78,7 @@ type Op struct {
 	Tables   []string // KTx: the tables named
 	Commit   bool     // KTx: the function returns nil (commit) or an error
 	Sub      []Op     // KTx: the operations inside the transaction
-	Format   int      // KSaveLoad: 0 JSON, 1 binary
+	Format   int      // KSaveLoad: 0 JSON, 1 binary, 2 close and reopen (binary for an in-memory database)
 	Agg      dictdb.AggQuery
 }
 
@@ -706,7 +706,7 @@ func (s *src) op(inTx bool) Op {
 		o.Table = s.table()
 		o.Query = s.query()
 	case KSaveLoad:
-		o.Format = s.n(2)
+		o.Format = s.n(3)
 	case KAggregate:
 		o.Table = s.table()
 		if s.n(2) == 0 {

@@ -13,11 +13,16 @@
 //	dictdb export-csv FILE TABLE [OUT] [--where EXPR] [--columns a,b] [--delimiter ,]
 //	dictdb convert IN OUT [--to json|binary]
 //	dictdb restore BACKUP_DIR OUT [--to json|binary]
-//	dictdb verify FILE
+//	dictdb verify FILE|DIR
+//	dictdb repair DIR [--yes]
 //	dictdb demo [--duration 2s] [--workers 8] [--users 500] [--tour=false] [--save FILE]
 //
 // Database files are read in either format, JSON or binary, detected from
-// their content. Flags may come before, between or after the positional
+// their content. The read commands (tables, schema, query, count,
+// aggregate, explain, export-csv, convert, verify) also accept a database
+// directory that dictdb.Open made: they open it read-only, without its lock
+// and changing nothing, so they work while a program has it open (and see
+// the commits durable when they read it). Flags may come before, between or after the positional
 // arguments; "--" ends the flags; a flag may be given once. Every command
 // has --help.
 //
@@ -29,7 +34,7 @@
 // corrupt file, a failed write, a query the table rejects); 2 a usage error
 // (an unknown command or flag, a missing or extra argument, a bad flag value
 // or a --where expression that does not parse); 3 verify found problems in
-// the file.
+// the file, or repair found a log to cut and was not given --yes.
 //
 // On a terminal, long reads and writes (import-csv, convert, restore,
 // verify) draw a progress bar on stderr; set DICTDB_PROGRESS=never to turn
@@ -94,7 +99,7 @@ var commands []*command
 func init() {
 	commands = []*command{
 		tablesCmd, schemaCmd, queryCmd, countCmd, aggregateCmd, explainCmd,
-		importCSVCmd, exportCSVCmd, convertCmd, restoreCmd, verifyCmd, demoCmd,
+		importCSVCmd, exportCSVCmd, convertCmd, restoreCmd, verifyCmd, repairCmd, demoCmd,
 	}
 }
 

@@ -45,7 +45,9 @@ func detectFormat(r *bufio.Reader) (dictdb.Format, error) {
 }
 
 // openDB loads the database file at path, detecting its format, with a
-// progress bar when e.progress is set. It returns the format found.
+// progress bar when e.progress is set. It returns the format found. A
+// database directory (made by dictdb.Open) is opened read-only, without
+// its lock and changing nothing; its format is Binary.
 func openDB(e *env, path string) (*dictdb.DB, dictdb.Format, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -57,7 +59,11 @@ func openDB(e *env, path string) (*dictdb.DB, dictdb.Format, error) {
 		return nil, 0, err
 	}
 	if st.IsDir() {
-		return nil, 0, fmt.Errorf("%s is a directory, not a database file", path)
+		if isDatabaseDir(path) {
+			db, err := openDir(e, path)
+			return db, dictdb.Binary, err
+		}
+		return nil, 0, fmt.Errorf("%s is a directory, neither a database file nor a database directory", path)
 	}
 	r, done := e.readProgress(f, st.Size(), "loading "+filepath.Base(path))
 	defer done()

@@ -98,6 +98,9 @@ func verifyFile(e *env, path string) error {
 		return err
 	}
 	if st.IsDir() {
+		if isDatabaseDir(path) {
+			return verifyDir(e, path)
+		}
 		return verifyBackups(e, path, "")
 	}
 	if base := filepath.Base(path); isBackupName(base) {

@@ -1,7 +1,7 @@
 // Command quickstart is the README's Quick start: a table, queries with a
 // condition and an index, the same table through a Go struct, a streaming
 // scan, a schema, a snapshot, a transaction, an aggregation, a save and
-// reload, and a backup and restore.
+// reload, a backup and restore, and a durable database.
 //
 //	go run ./examples/quickstart
 package main
@@ -21,7 +21,7 @@ func main() {
 	check(err)
 	defer os.RemoveAll(dir)
 
-	db := dictdb.New()
+	db := dictdb.New()                    // in memory; dictdb.Open(dir) gives a durable one (below)
 	users, err := db.CreateTable("users") // primary key "id", auto-assigned
 	check(err)
 	for _, u := range []dictdb.Record{
@@ -138,6 +138,24 @@ func main() {
 	restored, err := db3.Table("users")
 	check(err)
 	fmt.Println("restored users:", restored.Count(), "deltas applied:", len(info.Deltas))
+
+	// Durable databases: Open logs every commit (fsynced before the write
+	// returns, by default) and recovers them all after a crash.
+	durable := filepath.Join(dir, "durable")
+	ddb, err := dictdb.Open(durable)
+	check(err)
+	notes, err := ddb.CreateTable("notes")
+	check(err)
+	_, err = notes.Insert(dictdb.Record{"text": "survives a crash"})
+	check(err)
+	check(ddb.Close())
+	ddb, err = dictdb.Open(durable)
+	check(err)
+	notes, err = ddb.Table("notes")
+	check(err)
+	fmt.Println("reopened notes:", notes.Count())
+	check(ddb.Checkpoint()) // a snapshot of the state; the log restarts
+	check(ddb.Close())
 }
 
 func check(err error) {

@@ -72,6 +72,7 @@ rolled back: true balance: 100
 by dept: [map[avg_age:27.5 dept:IT n:2] map[avg_age:41 dept:Sales n:1]]
 reloaded users: 3
 restored users: 2 deltas applied: 1
+reopened notes: 1
 `
 	if got != want {
 		t.Errorf("quickstart printed:\n%s\nwant:\n%s", got, want)

@@ -64,6 +64,14 @@ func Replay(fsys FS, dir string, fromSeq uint64, fn func(seq uint64, payload []b
 	return scanLog(fsys, dir, fromSeq, fn, modeReplay)
 }
 
+// Read calls fn with every frame of the log in dir whose sequence number is
+// fromSeq or more, as Replay does, but changes nothing: a torn tail is
+// not cut off, only described in Info.Cut, and fn sees the frames before
+// it. It is for reading a log that another process may own.
+func Read(fsys FS, dir string, fromSeq uint64, fn func(seq uint64, payload []byte) error) (Info, error) {
+	return scanLog(fsys, dir, fromSeq, fn, modeVerify)
+}
+
 // Verify checks the log in dir as Replay does, changing nothing: a torn
 // tail is reported in Info.Cut, anything else bad is a *CorruptError.
 func Verify(fsys FS, dir string) (Info, error) {
