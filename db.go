@@ -16,6 +16,7 @@ import (
 // guarantees.
 type DB struct {
 	store *mvcc.Store[*tbl.Table]
+	hub   *hub // the change feed and the watches
 	log   *slog.Logger
 }
 
@@ -31,6 +32,7 @@ type options struct {
 	log        *slog.Logger
 	allowedDir string
 	omitExtras bool
+	history    int // WithChangeHistory
 }
 
 func collect(opts []Option) options {
@@ -60,7 +62,8 @@ func New(opts ...Option) *DB {
 }
 
 func newDB(o options) *DB {
-	db := &DB{store: mvcc.New[*tbl.Table](), log: o.log}
+	h := newHub(0, o.history)
+	db := &DB{store: mvcc.NewAt(mvcc.RootOf[*tbl.Table](0, nil), mvcc.Committer[*tbl.Table](committer{h})), hub: h, log: o.log}
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}

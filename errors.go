@@ -96,6 +96,9 @@ var (
 	// (and reported to OnFailure) when the OnBackup callback panicked. The
 	// backup itself was written; the manager recovers and keeps running.
 	ErrBackupCallback = errors.New("backup callback panicked")
+	// ErrLagged is returned, wrapped in a *LaggedError, to a Changes
+	// subscriber whose next commit is no longer held.
+	ErrLagged = errors.New("subscriber lagged behind the change feed")
 )
 
 // A narrowError is a sentinel that names a narrower case of another one;
