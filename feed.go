@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/dictdb-go/dictdb/codec"
+	"github.com/dictdb-go/dictdb/internal/stored"
 	"github.com/dictdb-go/dictdb/mvcc"
 	"github.com/dictdb-go/dictdb/tbl"
 )
@@ -372,3 +373,91 @@ func (c committer) Commit(seq uint64, prepared any) error {
 func (committer) Wait(uint64) error { return nil }
 
 func (c committer) Published(seq uint64) { c.h.publish(seq) }
+
+// ApplyChange applies a Change from another database's feed to db as one
+// commit: the way to keep a replica, or to replay a feed. Tables created
+// by c replace any table of that name; the other tables c names must
+// exist (ErrTableNotFound). Rows are upserted and deleted by primary key,
+// index definitions and auto keys follow c. Nothing is published on error.
+// Applying the changes of a feed from sequence 1 on, in order, to an empty
+// database gives, after each, the tables, rows, indexes and auto keys of
+// the source at that commit (the sequence numbers are db's own).
+func (db *DB) ApplyChange(c Change) error {
+	names := make([]string, len(c.Tables))
+	for i, t := range c.Tables {
+		switch {
+		case t.Name == "":
+			return fmt.Errorf("dictdb: ApplyChange: %w: table %d has an empty name", ErrInvalidArgument, i)
+		case slices.Contains(names[:i], t.Name):
+			return fmt.Errorf("dictdb: ApplyChange: %w: table %q appears twice", ErrInvalidArgument, t.Name)
+		}
+		names[i] = t.Name
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	_, err := db.store.Write(names, func(r *mvcc.Root[*tbl.Table]) ([]mvcc.Change[*tbl.Table], error) {
+		var changes []mvcc.Change[*tbl.Table]
+		for _, tc := range c.Tables {
+			if tc.Dropped {
+				if _, ok := r.Table(tc.Name); !ok {
+					return nil, mvcc.NotFound(tc.Name)
+				}
+				changes = append(changes, mvcc.Change[*tbl.Table]{Name: tc.Name, Drop: true})
+				continue
+			}
+			if _, ok := r.Table(tc.Name); !ok && !tc.Created {
+				return nil, mvcc.NotFound(tc.Name)
+			}
+			dt, err := deltaOf(&tc)
+			if err != nil {
+				return nil, inTable(tc.Name, err)
+			}
+			next, err := applyTableDelta(r, dt)
+			if err != nil {
+				return nil, inTable(tc.Name, err)
+			}
+			changes = append(changes, mvcc.Change[*tbl.Table]{Name: tc.Name, Value: next})
+		}
+		return changes, nil
+	})
+	return err
+}
+
+// deltaOf returns a table change as the delta ApplyDelta applies.
+func deltaOf(tc *TableChange) (*codec.DeltaTable, error) {
+	dt := &codec.DeltaTable{Name: tc.Name}
+	if tc.NextIDChanged {
+		dt.NextID = tc.NextID
+	}
+	var idxs []codec.IndexDump
+	for _, x := range tc.Indexes {
+		idxs = append(idxs, codec.IndexDump{Field: x.Field, Kind: x.Kind.String(), Unique: x.Unique})
+	}
+	if tc.Created {
+		d := &codec.TableDump{Name: tc.Name, PrimaryKey: tc.PrimaryKey, NextID: tc.NextID, Indexes: idxs}
+		if tc.Schema != nil {
+			d.Schema = []codec.SchemaField{}
+			for _, col := range tc.Schema {
+				d.Schema = append(d.Schema, codec.SchemaField{Name: col.Name, Type: col.Type.String()})
+			}
+		}
+		dt.Created = d
+	} else if tc.IndexesChanged {
+		dt.HasIndexes, dt.Indexes = true, idxs
+	}
+	for _, r := range tc.Inserted {
+		dt.Upserts = append(dt.Upserts, stored.Record(tbl.Row(r)))
+	}
+	for _, u := range tc.Updated {
+		dt.Upserts = append(dt.Upserts, stored.Record(tbl.Row(u.After)))
+	}
+	for _, r := range tc.Deleted {
+		k, ok := tbl.Row(r).Get(tc.PrimaryKey)
+		if !ok {
+			return nil, fmt.Errorf("%w: a deleted row has no primary key %q", ErrInvalidArgument, tc.PrimaryKey)
+		}
+		dt.Deletes = append(dt.Deletes, k)
+	}
+	return dt, nil
+}
