@@ -32,7 +32,8 @@ type options struct {
 	log        *slog.Logger
 	allowedDir string
 	omitExtras bool
-	history    int // WithChangeHistory
+	history    int  // WithChangeHistory
+	noFeed     bool // tests only: no Committer
 }
 
 func collect(opts []Option) options {
@@ -64,6 +65,9 @@ func New(opts ...Option) *DB {
 func newDB(o options) *DB {
 	h := newHub(0, o.history)
 	db := &DB{store: mvcc.NewAt(mvcc.RootOf[*tbl.Table](0, nil), mvcc.Committer[*tbl.Table](committer{h})), hub: h, log: o.log}
+	if o.noFeed {
+		db.store = mvcc.New[*tbl.Table]()
+	}
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}

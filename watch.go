@@ -10,6 +10,7 @@ import (
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/internal/interval"
 	"github.com/dictdb-go/dictdb/internal/stored"
+	"github.com/dictdb-go/dictdb/mvcc"
 	"github.com/dictdb-go/dictdb/tbl"
 )
 
@@ -186,18 +187,31 @@ func (t *Table) WatchWhere(where cond.Cond) (*Watch, error) {
 // that fires after the first later commit that may change it (see Watch).
 // No commit falls between the read and the watch.
 func (t *Table) SelectWatch(q Query) ([]Record, *Watch, error) {
+	recs, w, _, err := t.selectWatch(q)
+	return recs, w, err
+}
+
+// selectWatch is SelectWatch, also returning the sequence number of the
+// version read.
+func (t *Table) selectWatch(q Query) ([]Record, *Watch, uint64, error) {
 	w, err := t.watch(specFor(q.Where))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	// Registered first, read second: a commit published before the
 	// registration is in the read, every later one is seen by the watch.
-	recs, err := t.Select(q)
+	root := t.db.store.Load()
+	v, ok := root.Table(t.name)
+	if !ok || v.ID() != t.id {
+		w.Cancel()
+		return nil, nil, 0, mvcc.NotFound(t.name)
+	}
+	recs, err := (&View{t: v}).Select(q)
 	if err != nil {
 		w.Cancel()
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
-	return recs, w, nil
+	return recs, w, root.Seq(), nil
 }
 
 // watch registers a watch on t's table.
@@ -358,6 +372,7 @@ type watcher struct {
 	// Guarded by h.mu:
 	registered bool
 	fired      bool
+	firedAt    uint64    // the commit that fired it
 	extra      []*signal // the WatchSets it belongs to
 }
 
@@ -388,7 +403,8 @@ func (w *watcher) also(s *signal) {
 type registry struct {
 	seed   maphash.Seed
 	tables map[string]*tableWatches
-	n      int // registered watchers
+	n      int    // registered watchers
+	seq    uint64 // the commit being fired for
 	fire1  []*watcher
 }
 
@@ -499,7 +515,7 @@ func (r *registry) fireWatcher(w *watcher) {
 		return
 	}
 	r.remove(w)
-	w.fired = true
+	w.fired, w.firedAt = true, r.seq
 	w.sig.fire()
 	for _, s := range w.extra {
 		s.fire()
@@ -513,6 +529,7 @@ func (r *registry) fire(rec *commitRec) {
 	if r.n == 0 {
 		return
 	}
+	r.seq = rec.seq
 	for _, s := range rec.steps {
 		tw := r.tables[s.name]
 		if tw == nil {
