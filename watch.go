@@ -545,16 +545,35 @@ func (r *registry) fire(rec *commitRec) {
 		if len(tw.eq) == 0 && len(tw.ranges) == 0 {
 			continue
 		}
+		if keys, ok := tbl.ChangedKeys(s.old, s.cur); ok {
+			// The few rows one small write changed: look them up rather
+			// than walk the trees.
+			for _, k := range keys {
+				before, had := s.old.GetKey(k)
+				after, has := s.cur.GetKey(k)
+				if had && has && tbl.Same(before, after) {
+					continue
+				}
+				r.fireChanged(tw, before, had, after, has)
+			}
+			continue
+		}
 		tbl.DiffRows(s.old, s.cur, func(_ codec.Key, before tbl.Row, had bool, after tbl.Row, has bool) bool {
-			if had {
-				r.fireRow(tw, stored.Record(before))
-			}
-			if has {
-				r.fireRow(tw, stored.Record(after))
-			}
-			return len(tw.eq) > 0 || len(tw.ranges) > 0
+			return r.fireChanged(tw, before, had, after, has)
 		})
 	}
+}
+
+// fireChanged fires the watchers of tw that a changed row matches before
+// or after the change, and reports whether tw still has row watchers.
+func (r *registry) fireChanged(tw *tableWatches, before tbl.Row, had bool, after tbl.Row, has bool) bool {
+	if had {
+		r.fireRow(tw, stored.Record(before))
+	}
+	if has {
+		r.fireRow(tw, stored.Record(after))
+	}
+	return len(tw.eq) > 0 || len(tw.ranges) > 0
 }
 
 // fireRow fires the equality and range watchers of tw that rec matches.
