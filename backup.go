@@ -15,6 +15,7 @@ import (
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/idx"
+	"github.com/dictdb-go/dictdb/internal/goid"
 	"github.com/dictdb-go/dictdb/internal/stored"
 	"github.com/dictdb-go/dictdb/mvcc"
 	"github.com/dictdb-go/dictdb/snapshot"
@@ -58,9 +59,7 @@ type BackupOptions struct {
 	// wrapping ErrBackupCallback, reported to OnFailure); the file stays
 	// written and the manager keeps running. OnBackup and OnFailure run
 	// after the manager's lock is released, so they may call its methods
-	// (ConsecutiveFailures, DeltasSinceFull, even BackupNow), except Stop:
-	// Stop waits for the manager's goroutine, which runs the callbacks of
-	// periodic backups.
+	// (ConsecutiveFailures, DeltasSinceFull, BackupNow, Stop).
 	OnBackup func(BackupResult)
 	// Incremental makes BackupNow write delta files (only what changed since
 	// the previous backup) between full backups.
@@ -157,12 +156,16 @@ type BackupManager struct {
 
 	testWrap func(io.Writer) io.Writer // tests: wraps every file written
 
-	notify    chan struct{}
-	stop      chan struct{}
-	done      chan struct{}
+	notify chan struct{}
+	stop   chan struct{} // closed by Stop: the schedule ends
+	done   chan struct{} // closed when the manager's goroutine returns
+	loopID atomic.Uint64 // the goroutine number of the manager's goroutine
+
 	stateMu   sync.Mutex
 	started   bool
 	stopped   bool
+	stopper   uint64        // the goroutine number of the first Stop
+	stopDone  chan struct{} // closed when the first Stop returns
 	stopError error
 }
 
@@ -221,23 +224,42 @@ func (m *BackupManager) Start() error {
 }
 
 // Stop ends the schedule and waits for a running backup to finish, then,
-// with FinalBackup, runs one last backup and returns its error. Stop is
-// idempotent and safe before Start.
+// with FinalBackup, runs one last backup and returns its error. No
+// periodic backup starts after Stop returns. Stop is idempotent and safe
+// before Start: a later call waits for the first to finish and returns its
+// result. Called from OnBackup or OnFailure, it does not wait for the
+// backup that runs the callback (that would wait for ever); a call from a
+// callback of the final backup returns nil at once.
 func (m *BackupManager) Stop() error {
+	me := goid.Current()
 	m.stateMu.Lock()
-	defer m.stateMu.Unlock()
 	if m.stopped {
+		done, nested := m.stopDone, m.stopper == me || m.loopID.Load() == me
+		m.stateMu.Unlock()
+		if nested {
+			return nil // the outer Stop is on this very goroutine
+		}
+		<-done
+		m.stateMu.Lock()
+		defer m.stateMu.Unlock()
 		return m.stopError
 	}
-	m.stopped = true
+	m.stopped, m.stopper, m.stopDone = true, me, make(chan struct{})
 	close(m.stop)
-	if m.started {
+	started := m.started
+	m.stateMu.Unlock()
+	if started && m.loopID.Load() != me {
 		<-m.done
 	}
+	var err error
 	if m.opts.FinalBackup {
-		m.stopError = m.BackupNow()
+		err = m.BackupNow()
 	}
-	return m.stopError
+	m.stateMu.Lock()
+	m.stopError = err
+	close(m.stopDone)
+	m.stateMu.Unlock()
+	return err
 }
 
 // NotifyChange tells the manager the data changed. It never blocks and never
@@ -265,9 +287,17 @@ func (m *BackupManager) DeltasSinceFull() int {
 
 func (m *BackupManager) loop() {
 	defer close(m.done)
+	m.loopID.Store(goid.Current())
 	tick := m.clock.After(m.opts.Interval)
 	var pending <-chan time.Time // the end of a debounce window
 	for {
+		// Stop first: a callback may have called Stop (which does not
+		// wait for this goroutine), and no backup may start after it.
+		select {
+		case <-m.stop:
+			return
+		default:
+		}
 		select {
 		case <-m.stop:
 			return

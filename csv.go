@@ -54,7 +54,8 @@ type CSVOptions struct {
 	// that does not convert keeps its string (and then fails the schema).
 	Schema []Column
 	// NoTypeInference (import) keeps every cell a string when there is no
-	// schema. Otherwise each column becomes the narrowest of int, float and
+	// schema, the primary key's included: an empty primary-key cell is then
+	// the string key "", which a second such row clashes with. Otherwise each column becomes the narrowest of int, float and
 	// string holding all its non-empty cells; empty cells of number columns
 	// become nil.
 	NoTypeInference bool

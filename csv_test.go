@@ -374,3 +374,30 @@ func TestExportCSVUnknownColumnWithSchema(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "name,other\r\na,\r\n", buf.String())
 }
+
+// TestImportCSVEmptyKeyWithoutInference: without type inference an empty
+// primary-key cell is the string key "", so two of them clash and the
+// import adds nothing.
+func TestImportCSVEmptyKeyWithoutInference(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "k.csv")
+	if err := os.WriteFile(p, []byte("id,name\n,a\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := dictdb.New()
+	if _, err := db.ImportCSV(p, "one", dictdb.CSVOptions{NoTypeInference: true}); err != nil {
+		t.Fatal(err)
+	}
+	one, _ := db.Table("one")
+	if rec, ok := one.Get(""); !ok || rec["name"] != "a" {
+		t.Fatalf("Get(\"\") = %v, %v", rec, ok)
+	}
+	if err := os.WriteFile(p, []byte("id,name\n,a\n,b\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportCSV(p, "two", dictdb.CSVOptions{NoTypeInference: true}); !errors.Is(err, dictdb.ErrDuplicateKey) {
+		t.Fatalf("got %v, want ErrDuplicateKey", err)
+	}
+	if _, err := db.Table("two"); !errors.Is(err, dictdb.ErrTableNotFound) {
+		t.Fatalf("a failed import left table two: %v", err)
+	}
+}

@@ -1,6 +1,10 @@
 package dictdb
 
-import "github.com/dictdb-go/dictdb/tbl"
+import (
+	"io"
+
+	"github.com/dictdb-go/dictdb/tbl"
+)
 
 // TableVersion returns the table version v reads, for tests that walk the
 // read API of package tbl under the public one.
@@ -41,3 +45,12 @@ func FiredAt(w *Watch) uint64 {
 	defer w.w.h.mu.Unlock()
 	return w.w.firedAt
 }
+
+// FailWrites makes every file m writes fail with err.
+func FailWrites(m *BackupManager, err error) {
+	m.testWrap = func(io.Writer) io.Writer { return refusingWriter{err} }
+}
+
+type refusingWriter struct{ err error }
+
+func (w refusingWriter) Write([]byte) (int, error) { return 0, w.err }

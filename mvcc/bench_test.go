@@ -56,3 +56,24 @@ func BenchmarkReentrantWrite(b *testing.B) {
 		return nil, nil
 	})
 }
+
+// nopCommitter lets every commit through at once: the cost of the
+// committed path itself (head, commit lock, visible root).
+type nopCommitter struct{}
+
+func (nopCommitter) Prepare(*Root[int], []Change[int]) (any, error) { return nil, nil }
+func (nopCommitter) Commit(uint64, any) error                       { return nil }
+func (nopCommitter) Wait(uint64) error                              { return nil }
+func (nopCommitter) Published(uint64)                               {}
+
+func BenchmarkWriteCommitted(b *testing.B) {
+	s := NewAt(RootOf(0, map[string]int{}), Committer[int](nopCommitter{}))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.Write([]string{"a"}, func(*Root[int]) ([]Change[int], error) {
+			return []Change[int]{{Name: "a", Value: i}}, nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

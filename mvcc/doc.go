@@ -17,6 +17,14 @@
 //
 // A write whose function returns an error or panics publishes nothing.
 //
+// A store made by NewAt with a Committer (a write-ahead log, a change feed)
+// orders every commit through it and shows a commit to readers only once
+// the Committer's Wait returned: Load never returns a commit a log could
+// still lose. Writers then build on the head, the latest commit, which may
+// be ahead of what Load returns; the next writer of a table does not wait
+// for the previous commit's Wait, so a log shares one fsync among many
+// commits (see Committer).
+//
 // Transact is the write for a function the store does not control. While it
 // runs, a write from its goroutine (Write, Transact or Replace) that needs a
 // lock the transaction holds fails at once with ErrReentrantWrite instead of

@@ -1,13 +1,13 @@
 package mvcc
 
 import (
-	"bytes"
 	"math/bits"
 	"runtime"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/dictdb-go/dictdb/internal/goid"
 )
 
 // Reentrance: a write that would wait for its own goroutine.
@@ -252,7 +252,7 @@ func newOwner() *owner {
 			}
 		}
 	}
-	return &owner{slot: -1, goid: currentGoid()}
+	return &owner{slot: -1, goid: goid.Current()}
 }
 
 // release frees o's slot. o must no longer be named by any lock.
@@ -276,7 +276,7 @@ func (o *owner) run(fn func()) {
 // slow (it reads the stack) and meant for contended locks only.
 func (o *owner) isCurrent() bool {
 	if o.slot < 0 {
-		return o.goid == currentGoid()
+		return o.goid == goid.Current()
 	}
 	pcs := make([]uintptr, 64)
 	n := runtime.Callers(1, pcs)
@@ -294,22 +294,6 @@ func (o *owner) isCurrent() bool {
 			return false
 		}
 	}
-}
-
-// currentGoid returns the calling goroutine's number, from the header line
-// "goroutine N [" that runtime.Stack writes first.
-func currentGoid() uint64 {
-	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	b, _ = bytes.CutPrefix(b, []byte("goroutine "))
-	if i := bytes.IndexByte(b, ' '); i >= 0 {
-		b = b[:i]
-	}
-	id, err := strconv.ParseUint(string(b), 10, 64)
-	if err != nil {
-		panic("mvcc: cannot read the goroutine number from " + strconv.Quote(string(buf[:])))
-	}
-	return id
 }
 
 // A tableLock is one table's writer lock and, while a transaction holding it

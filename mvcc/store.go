@@ -81,7 +81,14 @@ func (r *Root[T]) apply(changes []Change[T]) *Root[T] {
 // A Store holds the current Root and the per-table writer locks. It is safe
 // for concurrent use. The zero Store is not usable; call New.
 type Store[T any] struct {
-	root atomic.Pointer[Root[T]]
+	root atomic.Pointer[Root[T]] // the visible root: what Load returns
+
+	// With a Committer (see Committer), head is the latest commit, which
+	// writers build on, and commitMu orders commits; without one, writers
+	// build on root and neither is used.
+	c        Committer[T]
+	head     atomic.Pointer[Root[T]]
+	commitMu sync.Mutex
 
 	locks sync.Map // table name -> *tableLock: one writer lock per name, created on demand
 
@@ -98,7 +105,8 @@ func New[T any]() *Store[T] {
 	return s
 }
 
-// Load returns the current root: one atomic load, never blocking.
+// Load returns the current root: one atomic load, never blocking. With a
+// Committer it is the latest commit the Committer let readers see.
 func (s *Store[T]) Load() *Root[T] { return s.root.Load() }
 
 func (s *Store[T]) lockFor(name string) *tableLock {
@@ -155,8 +163,9 @@ func (s *Store[T]) unlock(names []string) {
 }
 
 // Write locks the named tables in sorted order and calls fn with the current
-// root. fn returns the changes to publish; it may only change tables it
-// named (a change to another table panics, publishing nothing). If fn
+// root (with a Committer, the head: see Committer). fn returns the changes
+// to publish; it may only change tables it named (a change to another
+// table panics, publishing nothing). If fn
 // returns an error (or panics) nothing is published and the root is
 // unchanged. Otherwise the changes are published with one compare-and-swap
 // and Write returns the new root. A write with no changes publishes nothing
@@ -198,22 +207,56 @@ func (s *Store[T]) write(names []string, fn func(*Root[T]) ([]Change[T], error),
 	if err != nil {
 		return s.root.Load(), err
 	}
+	if s.c == nil {
+		defer s.unlock(names)
+		cur := s.root.Load()
+		changes, err := s.run(names, held, cur, fn, owned)
+		if err != nil || len(changes) == 0 {
+			return cur, err
+		}
+		for {
+			next := cur.apply(changes)
+			if s.root.CompareAndSwap(cur, next) {
+				return next, nil
+			}
+			cur = s.root.Load() // another table committed; ours cannot have changed
+		}
+	}
+	next, err := s.writeCommitted(names, held, fn, owned)
+	if err != nil || next == nil {
+		return s.root.Load(), err
+	}
+	return s.await(next)
+}
+
+// writeCommitted is write's part under the table locks of names when the
+// store has a Committer: it runs fn on the head and commits its changes,
+// returning the head root of the commit, or nil if fn changed nothing.
+// It releases the locks.
+func (s *Store[T]) writeCommitted(names []string, held []*tableLock, fn func(*Root[T]) ([]Change[T], error), owned bool) (*Root[T], error) {
 	defer s.unlock(names)
-	cur := s.root.Load()
+	cur := s.head.Load()
+	changes, err := s.run(names, held, cur, fn, owned)
+	if err != nil || len(changes) == 0 {
+		return nil, err
+	}
+	return s.commit(cur, changes)
+}
+
+// run calls fn with cur, as the owner of held if owned, and checks that
+// its changes touch only the locked tables: a stray change panics with
+// nothing published. Then it runs the test hook beforePublish.
+func (s *Store[T]) run(names []string, held []*tableLock, cur *Root[T], fn func(*Root[T]) ([]Change[T], error), owned bool) ([]Change[T], error) {
 	var changes []Change[T]
+	var err error
 	if owned {
 		changes, err = callOwned(held, cur, fn)
 	} else {
 		changes, err = fn(cur)
 	}
-	if err != nil {
-		return cur, err
+	if err != nil || len(changes) == 0 {
+		return nil, err
 	}
-	if len(changes) == 0 {
-		return cur, nil
-	}
-	// Check every change before publishing any: a stray change panics with
-	// the root untouched.
 	for _, c := range changes {
 		if _, ok := slices.BinarySearch(names, c.Name); !ok {
 			panic("mvcc: a write changed table " + c.Name + " that it did not lock")
@@ -222,13 +265,7 @@ func (s *Store[T]) write(names []string, fn func(*Root[T]) ([]Change[T], error),
 	if s.beforePublish != nil {
 		s.beforePublish(names)
 	}
-	for {
-		next := cur.apply(changes)
-		if s.root.CompareAndSwap(cur, next) {
-			return next, nil
-		}
-		cur = s.root.Load() // another table committed; ours cannot have changed
-	}
+	return changes, nil
 }
 
 // callOwned calls fn with held, the locks the caller took, naming this
@@ -276,28 +313,27 @@ func (s *Store[T]) Replace(next *Root[T], adjust func(cur *Root[T], name string,
 // nil, having published nothing, when such a table appeared, so that
 // Replace starts over with it locked.
 func (s *Store[T]) replace(next *Root[T], adjust func(cur *Root[T], name string, v T) T) (*Root[T], error) {
-	names := sortedNames(append(s.root.Load().Names(), next.Names()...))
+	names := sortedNames(append(s.base().Names(), next.Names()...))
 	if err := s.lock(names); err != nil {
 		return nil, err
 	}
-	defer s.unlock(names)
-	covered := func(r *Root[T]) bool {
-		for _, e := range r.tables {
-			if _, ok := slices.BinarySearch(names, e.name); !ok {
-				return false
-			}
+	if s.c != nil {
+		r, err := s.replaceCommitted(names, next, adjust)
+		if r == nil || err != nil {
+			return nil, err
 		}
-		return true
+		return s.await(r)
 	}
+	defer s.unlock(names)
 	cur := s.root.Load()
-	if !covered(cur) {
+	if !covers(names, cur) {
 		return nil, nil
 	}
 	if s.beforePublish != nil {
 		s.beforePublish(names)
 	}
 	for {
-		if !covered(cur) {
+		if !covers(names, cur) {
 			return nil, nil
 		}
 		nr := &Root[T]{seq: cur.seq + 1, tables: slices.Clone(next.tables)}
@@ -311,6 +347,64 @@ func (s *Store[T]) replace(next *Root[T], adjust func(cur *Root[T], name string,
 		}
 		cur = s.root.Load() // another table committed: one we did not lock, maybe
 	}
+}
+
+// covers reports whether names, sorted, holds every table of r.
+func covers[T any](names []string, r *Root[T]) bool {
+	for _, e := range r.tables {
+		if _, ok := slices.BinarySearch(names, e.name); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// replaceCommitted is replace's part under the locks of names when the
+// store has a Committer: it commits the change from the head to next's
+// tables and returns the head root of the commit, or nil if a table under
+// a name it did not lock appeared. It releases the locks.
+func (s *Store[T]) replaceCommitted(names []string, next *Root[T], adjust func(cur *Root[T], name string, v T) T) (*Root[T], error) {
+	defer s.unlock(names)
+	cur := s.head.Load()
+	if !covers(names, cur) {
+		return nil, nil
+	}
+	if s.beforePublish != nil {
+		s.beforePublish(names)
+	}
+	var changes []Change[T]
+	for _, e := range cur.tables {
+		if _, ok := next.find(e.name); !ok {
+			changes = append(changes, Change[T]{Name: e.name, Drop: true})
+		}
+	}
+	for _, e := range next.tables {
+		v := e.v
+		if adjust != nil {
+			v = adjust(cur, e.name, v)
+		}
+		changes = append(changes, Change[T]{Name: e.name, Value: v})
+	}
+	prepared, err := s.c.Prepare(cur, changes)
+	if err != nil {
+		return nil, err
+	}
+	s.commitMu.Lock()
+	defer s.commitMu.Unlock()
+	head := s.head.Load()
+	if !covers(names, head) {
+		// A table appeared under a name not locked (and the head moved):
+		// start over with it locked.
+		return nil, nil
+	}
+	// Every table of head is locked, so head holds the same tables as
+	// cur: applying the changes leaves exactly next's tables.
+	nr := head.apply(changes)
+	if err := s.c.Commit(nr.seq, prepared); err != nil {
+		return nil, err
+	}
+	s.head.Store(nr)
+	return nr, nil
 }
 
 // setBeforePublish installs the hook that testhook.SetBeforePublish

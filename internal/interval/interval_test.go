@@ -51,4 +51,3 @@ func TestStabMatchesBruteForce(t *testing.T) {
 		t.Fatal("Delete of an absent interval reported one")
 	}
 }
-
