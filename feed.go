@@ -15,17 +15,25 @@ import (
 	"github.com/dictdb-go/dictdb/tbl"
 )
 
-// DefaultChangeHistory is the number of recent commits an in-memory DB
-// keeps for Changes when WithChangeHistory is not given.
-const DefaultChangeHistory = 1024
+// DefaultChangeBuffer is how many commits a DB keeps for its Changes
+// subscribers when WithChangeHistory is not given: a subscriber that falls
+// further behind gets a *LaggedError.
+const DefaultChangeBuffer = 1024
 
-// WithChangeHistory makes the DB keep the last n commits for Changes (at
-// least 1; the default is DefaultChangeHistory). A subscriber that falls
-// more than n commits behind, or asks to start before the oldest commit
-// kept, gets a *LaggedError. The history holds the table versions each
-// commit replaced until n more commits have happened, as a Snapshot of
-// them would: a commit that deletes a large table keeps its rows alive
-// that long.
+// WithChangeHistory makes the DB keep the last n commits (at least 1) for
+// Changes at all times, so that a subscriber can start from any of them,
+// and makes n the bound on how far a subscriber may fall behind (instead
+// of DefaultChangeBuffer). A subscriber that falls more than n commits
+// behind, or asks to start before the oldest commit kept, gets a
+// *LaggedError.
+//
+// Without it, an in-memory DB keeps commits only while a subscription is
+// open (up to DefaultChangeBuffer of them), and none otherwise: a
+// subscription then starts from the latest commit (use Follow for a
+// snapshot and the changes after it). Keeping commits keeps the table
+// versions each one replaced, as a Snapshot of them would: a commit that
+// deletes a large table keeps its rows alive until n more commits have
+// happened.
 func WithChangeHistory(n int) Option {
 	return func(o *options) { o.history = max(n, 1) }
 }
@@ -114,51 +122,85 @@ func (e *LaggedError) Unwrap() error { return ErrLagged }
 // commit order, one Change per commit, each delivered once readers can see
 // it. It yields every commit as it happens and blocks while there is none,
 // until ctx is done: it then yields ctx's error and stops. A subscriber
-// that falls behind by more than the history (WithChangeHistory) gets a
-// *LaggedError (ErrLagged) instead of missing changes, and the iteration
-// stops. Committing never waits for subscribers, and a subscription holds
-// no goroutine and no buffer of its own: it reads the DB's shared history.
+// that falls behind by more than the buffer (DefaultChangeBuffer, or
+// WithChangeHistory) gets a *LaggedError (ErrLagged) instead of missing
+// changes, and the iteration stops; so does one whose from is older than
+// the commits kept (without WithChangeHistory an in-memory DB keeps none
+// while no subscription is open). Committing never waits for subscribers,
+// and a subscription holds no goroutine: subscribers share one buffer.
 //
-// To start from a consistent state and then follow, with no gap and no
-// overlap: snap := db.Snapshot(), read snap, then range over
-// db.Changes(ctx, snap.Seq()): the first change is commit snap.Seq()+1.
-//
-// A from later than DB.Seq yields an error wrapping ErrInvalidArgument.
-// Each iteration is a new subscription.
+// To start from a consistent state and follow it with no gap and no
+// overlap, use Follow. A from later than DB.Seq yields an error wrapping
+// ErrInvalidArgument. Each iteration is a new subscription.
 func (db *DB) Changes(ctx context.Context, from uint64) iter.Seq2[Change, error] {
 	return func(yield func(Change, error) bool) {
-		h := db.hub
 		if seq := db.store.Load().Seq(); from > seq {
 			yield(Change{}, fmt.Errorf("dictdb: change feed: %w: from %d is after the latest commit %d", ErrInvalidArgument, from, seq))
 			return
 		}
-		var batch []*commitRec
-		next := from + 1
-		for {
-			var wake <-chan struct{}
-			var lag *LaggedError
-			batch, wake, lag = h.read(next, batch[:0])
-			if lag != nil {
-				lag.From = next - 1
-				yield(Change{}, lag)
+		db.hub.subscribe()
+		defer db.hub.unsubscribe()
+		db.hub.follow(ctx, from, yield)
+	}
+}
+
+// Follow returns a snapshot of the database and an iterator over the
+// commits after it, as Changes(ctx, snap.Seq()) yields them: the
+// snapshot-then-follow recipe, with no gap and no overlap however many
+// commits happen meanwhile (up to the buffer). The subscription is open
+// from the call on: range over the iterator once, and cancel ctx if you
+// never do, to close it.
+func (db *DB) Follow(ctx context.Context) (*Snapshot, iter.Seq2[Change, error]) {
+	h := db.hub
+	h.subscribe()
+	// Every commit readers see from here on stays in the buffer, and the
+	// root loaded now is at least the latest commit the hub published.
+	snap := db.Snapshot()
+	var once sync.Once
+	release := func() { once.Do(h.unsubscribe) }
+	stop := context.AfterFunc(ctx, release)
+	return snap, func(yield func(Change, error) bool) {
+		defer func() {
+			stop()
+			release()
+		}()
+		if ctx.Err() != nil {
+			yield(Change{}, ctx.Err())
+			return
+		}
+		h.follow(ctx, snap.Seq(), yield)
+	}
+}
+
+// follow yields the commits after from until yield returns false, ctx is
+// done or the subscriber lags.
+func (h *hub) follow(ctx context.Context, from uint64, yield func(Change, error) bool) {
+	var batch []*commitRec
+	next := from + 1
+	for {
+		var wake <-chan struct{}
+		var lag *LaggedError
+		batch, wake, lag = h.read(next, batch[:0])
+		if lag != nil {
+			lag.From = next - 1
+			yield(Change{}, lag)
+			return
+		}
+		for _, rec := range batch {
+			if !yield(rec.change(), nil) {
 				return
 			}
-			for _, rec := range batch {
-				if !yield(rec.change(), nil) {
-					return
-				}
-				next = rec.seq + 1
-			}
-			if len(batch) > 0 {
-				clear(batch)
-				continue
-			}
-			select {
-			case <-wake:
-			case <-ctx.Done():
-				yield(Change{}, ctx.Err())
-				return
-			}
+			next = rec.seq + 1
+		}
+		if len(batch) > 0 {
+			clear(batch)
+			continue
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			yield(Change{}, ctx.Err())
+			return
 		}
 	}
 }
@@ -173,8 +215,9 @@ type hub struct {
 	// pending holds the commits ordered but not yet visible, in sequence
 	// order; published moves them to the history.
 	pending []*commitRec
-	// ring is the history: the last len(ring) published commits, the
-	// commit of sequence s at ring[s%len(ring)].
+	// ring is the buffer: the last published commits (up to len(ring),
+	// and none while keep is false), the commit of sequence s at
+	// ring[s%len(ring)].
 	ring []*commitRec
 	// published is the latest commit readers see and watches were fired
 	// for; oldest the oldest commit the ring holds (published+1 when it
@@ -183,19 +226,44 @@ type hub struct {
 	// wake, if not nil, is closed at the next publication: subscribers
 	// that caught up wait on it.
 	wake chan struct{}
+	// subs counts the open subscriptions; keep tells whether commits are
+	// kept: with a history, or while a subscription is open.
+	subs    int
+	history bool
 
 	watches registry
 }
 
 // newHub returns a hub for a store whose published root is at sequence
-// seq, keeping history commits.
+// seq, keeping the last history commits at all times (0: none, and
+// DefaultChangeBuffer while a subscription is open).
 func newHub(seq uint64, history int) *hub {
+	h := &hub{published: seq, oldest: seq + 1, history: history > 0}
 	if history <= 0 {
-		history = DefaultChangeHistory
+		history = DefaultChangeBuffer
 	}
-	h := &hub{ring: make([]*commitRec, history), published: seq, oldest: seq + 1}
+	h.ring = make([]*commitRec, history)
 	h.watches.init()
 	return h
+}
+
+// subscribe opens a subscription: commits are kept from the next
+// publication on.
+func (h *hub) subscribe() {
+	h.mu.Lock()
+	h.subs++
+	h.mu.Unlock()
+}
+
+// unsubscribe closes a subscription; once none is open, and without a
+// history, the buffer lets go of every commit.
+func (h *hub) unsubscribe() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.subs--; h.subs == 0 && !h.history {
+		clear(h.ring)
+		h.oldest = h.published + 1
+	}
 }
 
 // A commitRec is one commit: the version of each table it changed before
@@ -256,9 +324,13 @@ func (h *hub) publish(seq uint64) {
 			break
 		}
 		h.watches.fire(rec)
-		h.ring[rec.seq%uint64(len(h.ring))] = rec
-		if rec.seq-h.oldest >= uint64(len(h.ring)) {
-			h.oldest = rec.seq - uint64(len(h.ring)) + 1
+		if h.subs > 0 || h.history {
+			h.ring[rec.seq%uint64(len(h.ring))] = rec
+			if rec.seq-h.oldest >= uint64(len(h.ring)) {
+				h.oldest = rec.seq - uint64(len(h.ring)) + 1
+			}
+		} else {
+			h.oldest = rec.seq + 1
 		}
 		n++
 	}

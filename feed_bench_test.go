@@ -48,7 +48,7 @@ func BenchmarkCommitFeed(b *testing.B) {
 		benchInsertRows(b, db, tb)
 	})
 	b.Run("feed+subscriber", func(b *testing.B) {
-		db, tb := feedBenchTable(b, dictdb.WithChangeHistory(1<<16))
+		db, tb := feedBenchTable(b, dictdb.WithChangeHistory(1<<20))
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() {

@@ -74,7 +74,9 @@ func TestFeedReplayReproducesDatabase(t *testing.T) {
 		ops := fuzz.Program(data)
 		real := fuzz.NewReal(fuzz.Config{Index: dictdb.SortedIndex, Mixed: p%2 == 1})
 		replica := dictdb.New()
-		f := follow(real.DB, 0)
+		_, changes := real.DB.Follow(context.Background())
+		next, stop := iter.Pull2(changes)
+		f := &follower{next, stop}
 		var last uint64
 		for i, o := range ops {
 			if o.Kind == fuzz.KSaveLoad {
@@ -94,7 +96,7 @@ func TestFeedReplayReproducesDatabase(t *testing.T) {
 // tables arrives as one change holding all of them, and a failed one as
 // nothing.
 func TestFeedTransactionIsOneChange(t *testing.T) {
-	db := dictdb.New()
+	db := dictdb.New(dictdb.WithChangeHistory(100))
 	a, err := db.CreateTable("a")
 	require.NoError(t, err)
 	b, err := db.CreateTable("b")
@@ -247,12 +249,13 @@ func TestFeedSnapshotThenFollowUnderWriters(t *testing.T) {
 		})
 	}
 	close(start)
-	snap := db.Snapshot()
+	snap, changes := db.Follow(context.Background())
 	var b bytes.Buffer
 	require.NoError(t, dictdb.WriteSnapshot(&b, snap, dictdb.Binary))
 	replica, err := dictdb.LoadFrom(&b, dictdb.Binary)
 	require.NoError(t, err)
-	f := follow(db, snap.Seq())
+	next, stop := iter.Pull2(changes)
+	f := &follower{next, stop}
 	defer f.stop()
 	wg.Wait()
 	last := snap.Seq()
@@ -263,7 +266,7 @@ func TestFeedSnapshotThenFollowUnderWriters(t *testing.T) {
 // TestFeedEndsWithContext checks that a subscriber waiting for commits
 // returns the context's error when it is cancelled, leaving no goroutine.
 func TestFeedEndsWithContext(t *testing.T) {
-	db := dictdb.New()
+	db := dictdb.New(dictdb.WithChangeHistory(10))
 	_, err := db.CreateTable("t")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -310,10 +313,12 @@ func TestFeedDeliversWhatReadersSee(t *testing.T) {
 	defer cancel()
 	problems := make(chan string, 1)
 	done := make(chan struct{})
+	_, changes := db.Follow(ctx)
 	go func() {
 		defer close(done)
-		for c, err := range db.Changes(ctx, db.Seq()) {
+		for c, err := range changes {
 			if err != nil {
+				problems <- err.Error()
 				return
 			}
 			if db.Seq() < c.Seq {
@@ -347,4 +352,49 @@ func TestFeedDeliversWhatReadersSee(t *testing.T) {
 	default:
 	}
 
+}
+
+// TestFeedFollowWithoutHistory checks the default in-memory buffer: no
+// commit is kept while no subscription is open, so Changes from an older
+// sequence lags at once, while Follow keeps every commit after its
+// snapshot for its subscriber, however late it starts reading.
+func TestFeedFollowWithoutHistory(t *testing.T) {
+	db := dictdb.New()
+	tb, err := db.CreateTable("t")
+	require.NoError(t, err)
+	_, err = tb.Insert(dictdb.Record{"v": 1})
+	require.NoError(t, err)
+	for _, err := range db.Changes(context.Background(), 1) {
+		var lag *dictdb.LaggedError
+		require.ErrorAs(t, err, &lag)
+		require.Equal(t, uint64(1), lag.From)
+		require.Equal(t, uint64(3), lag.Oldest)
+		break
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	snap, changes := db.Follow(ctx)
+	require.Equal(t, uint64(2), snap.Seq())
+	for i := range 10 {
+		_, err := tb.Insert(dictdb.Record{"v": i})
+		require.NoError(t, err)
+	}
+	want := snap.Seq() + 1
+	for c, err := range changes {
+		require.NoError(t, err)
+		require.Equal(t, want, c.Seq)
+		if want++; c.Seq == db.Seq() {
+			break
+		}
+	}
+	require.Equal(t, uint64(13), want)
+
+	// A Follow whose context ends before it is read yields the context's
+	// error, and lets go of its buffer.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	_, changes = db.Follow(ctx2)
+	cancel2()
+	for _, err := range changes {
+		require.ErrorIs(t, err, context.Canceled)
+	}
 }
