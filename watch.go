@@ -42,6 +42,13 @@ type Watch struct {
 // that had not fired never closes it.
 func (w *Watch) Done() <-chan struct{} { return w.w.sig.ch }
 
+// Seq returns the sequence number the watch starts after: for
+// SelectWatch, that of the version the result was read from; for the
+// other watches, the latest commit readers saw when it was registered. The
+// watch fires for later commits only. A long poll hands it to its client
+// as the index to come back with (see the README).
+func (w *Watch) Seq() uint64 { return w.w.seq }
+
 // Fired reports whether the watch fired.
 func (w *Watch) Fired() bool {
 	select {
@@ -211,6 +218,7 @@ func (t *Table) selectWatch(q Query) ([]Record, *Watch, uint64, error) {
 		w.Cancel()
 		return nil, nil, 0, err
 	}
+	w.w.seq = root.Seq() // before the caller sees w: no race
 	return recs, w, root.Seq(), nil
 }
 
@@ -223,6 +231,7 @@ func (t *Table) watch(spec watchSpec) (*Watch, error) {
 	wr := &watcher{h: h, sig: newSignal(), table: t.name, spec: spec}
 	h.mu.Lock()
 	h.watches.add(wr)
+	wr.seq = h.published
 	h.mu.Unlock()
 	// A table dropped before the registration is not seen by the watch:
 	// check again now that it is in place.
@@ -368,6 +377,7 @@ type watcher struct {
 	sig   *signal
 	table string
 	spec  watchSpec
+	seq   uint64 // see Watch.Seq; set before the Watch is handed out
 
 	// Guarded by h.mu:
 	registered bool
