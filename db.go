@@ -17,6 +17,7 @@ import (
 // guarantees.
 type DB struct {
 	store *mvcc.Store[*tbl.Table]
+	hub   *hub // the change feed and the watches
 	log   *slog.Logger
 	dur   *durable // the directory and log of a database Open opened, or nil
 }
@@ -40,6 +41,8 @@ type options struct {
 	ckptSize int64
 	readOnly bool
 	fs       wal.FS // the file system of the directory; nil: the real one (tests set it)
+	history  int    // WithChangeHistory
+	noFeed   bool   // tests only: no Committer
 }
 
 func collect(opts []Option) options {
@@ -69,7 +72,11 @@ func New(opts ...Option) *DB {
 }
 
 func newDB(o options) *DB {
-	db := &DB{store: mvcc.New[*tbl.Table](), log: o.log}
+	h := newHub(0, o.history)
+	db := &DB{store: mvcc.NewAt(mvcc.RootOf[*tbl.Table](0, nil), mvcc.Committer[*tbl.Table](committer{h})), hub: h, log: o.log}
+	if o.noFeed {
+		db.store = mvcc.New[*tbl.Table]()
+	}
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}

@@ -56,7 +56,11 @@ func TestDroppedTableHandle(t *testing.T) {
 		"ExportCSVContext": func() error {
 			return second(old.ExportCSVContext(context.Background(), csvPath, dictdb.CSVOptions{}))
 		},
-		"WriteCSV": func() error { return second(old.WriteCSV(&bytes.Buffer{}, dictdb.CSVOptions{})) },
+		"WriteCSV":    func() error { return second(old.WriteCSV(&bytes.Buffer{}, dictdb.CSVOptions{})) },
+		"SelectWatch": func() error { return third(old.SelectWatch(dictdb.Query{})) },
+		"WatchKey":    func() error { return second(old.WatchKey(1)) },
+		"WatchTable":  func() error { return second(old.WatchTable()) },
+		"WatchWhere":  func() error { return second(old.WatchWhere(cond.Field("a").Eq(1))) },
 	}
 	zero := map[string]func(){
 		"Name": func() { assert.Equal(t, "t", old.Name()) },

@@ -127,6 +127,9 @@ var (
 	// recovers every acknowledged commit. Reads keep working. The write
 	// whose log write or fsync failed may or may not survive a crash.
 	ErrStopped = wal.ErrStopped
+	// ErrLagged is returned, wrapped in a *LaggedError, to a Changes
+	// subscriber whose next commit is no longer held.
+	ErrLagged = errors.New("subscriber lagged behind the change feed")
 )
 
 // A narrowError is a sentinel that names a narrower case of another one;

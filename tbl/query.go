@@ -116,6 +116,13 @@ func (t *Table) compileWhere(where cond.Cond) (cond.Matcher, error) {
 	return m, nil
 }
 
+// CheckWhere returns the error Select would return for the condition
+// where, without reading a row.
+func (t *Table) CheckWhere(where cond.Cond) error {
+	_, err := t.compileWhere(where)
+	return err
+}
+
 // checkField fails if t has a schema that lacks field; part says which
 // part of the query names it.
 func (t *Table) checkField(part, field string) error {
