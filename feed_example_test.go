@@ -81,7 +81,7 @@ func ExampleDB_ApplyChange() {
 		}
 	}
 	kv, _ := replica.Table("kv")
-	fmt.Println(kv.All())
+	fmt.Println(kv.Records())
 	// Output:
 	// [map[k:a v:2]]
 }

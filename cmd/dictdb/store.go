@@ -82,8 +82,8 @@ func openDB(e *env, path string) (*dictdb.DB, dictdb.Format, error) {
 // readDirectory reads the table directory of the database file at path,
 // which tells what tables and schema print without loading the file: only
 // the file's header and its last blocks are read. ok is false, with no
-// error, for a JSON file and for a binary file of a version without a
-// directory: those must be loaded.
+// error, for a JSON file, for a binary file of a version without a
+// directory and for a database directory: those must be loaded.
 func readDirectory(path string) (sums []codec.TableSummary, ok bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -95,7 +95,7 @@ func readDirectory(path string) (sums []codec.TableSummary, ok bool, err error) 
 		return nil, false, err
 	}
 	if st.IsDir() {
-		return nil, false, fmt.Errorf("%s is a directory, not a database file", path)
+		return nil, false, nil // a durable database: opened read-only and replayed
 	}
 	format, err := detectFormat(bufio.NewReaderSize(f, 512))
 	if err != nil {
