@@ -1,6 +1,7 @@
 package dictdb
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -678,6 +679,20 @@ type SkippedFile struct {
 // gives two files one backup number) fail every restore but one with
 // opts.UpTo, which restores the chain of the file it names.
 func RestoreBackup(dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
+	return RestoreBackupContext(context.Background(), dir, opts)
+}
+
+// RestoreBackupContext is RestoreBackup that stops once ctx ends, returning
+// no database and an error wrapping ctx.Err(); a file it was reading then
+// is not counted as damaged, and NewestConsistent does not go on to an
+// older point (see the package notes on cancellable operations).
+func RestoreBackupContext(ctx context.Context, dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
+	if err := nilContext(ctx, "RestoreBackupContext"); err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, cancelled(ctx, "restore backup", err)
+	}
 	if dir == "" {
 		return nil, nil, fmt.Errorf("dictdb: restore backup: %w: empty directory name", ErrInvalidArgument)
 	}
@@ -685,7 +700,7 @@ func RestoreBackup(dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r := &restorer{dir: dir, opts: opts, byName: map[string]*backupFile{}, bad: map[string]error{}}
+	r := &restorer{ctx: ctx, dir: dir, opts: opts, byName: map[string]*backupFile{}, bad: map[string]error{}}
 	var targets []*backupFile
 	for i := range files {
 		f := &files[i]
@@ -698,7 +713,11 @@ func RestoreBackup(dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
 	}
 	if len(targets) == 0 {
 		if opts.AllowUnverified && len(files) > 0 {
-			return restoreUnverified(dir, files, opts)
+			db, info, err := restoreUnverified(ctx, dir, files, opts)
+			if err != nil {
+				return nil, info, cancelled(ctx, "restore backup", err)
+			}
+			return db, info, nil
 		}
 		if len(r.unverified) > 0 {
 			return nil, nil, fmt.Errorf("%w: no verified backup in %s: %w", ErrBackupChain, dir, r.unverified[0].Err)
@@ -727,6 +746,9 @@ func RestoreBackup(dir string, opts RestoreOptions) (*DB, *RestoreInfo, error) {
 	for _, t := range targets {
 		db, info, err := r.restoreTo(t)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, cancelled(ctx, "restore backup", err)
+			}
 			if !opts.NewestConsistent {
 				return nil, info, err
 			}
@@ -770,6 +792,7 @@ func chainError(name string, err error) error {
 // restorer restores points of one directory, reusing the database built
 // for one point when the next point extends its chain.
 type restorer struct {
+	ctx        context.Context
 	dir        string
 	opts       RestoreOptions
 	byName     map[string]*backupFile
@@ -904,7 +927,7 @@ func (r *restorer) loadFull(f *backupFile) (*DB, error) {
 	if f.meta.Format == "binary" {
 		format = Binary
 	}
-	db, err := loadFrom(content(file, f), format, cfg)
+	db, err := loadFrom(readerWithContext(r.ctx, content(file, f)), format, cfg)
 	if err != nil {
 		return nil, chainError(f.name, err)
 	}
@@ -917,7 +940,7 @@ func (r *restorer) applyDelta(f *backupFile) error {
 		return err
 	}
 	defer file.Close()
-	d, err := codec.ReadDelta(content(file, f))
+	d, err := codec.ReadDelta(readerWithContext(r.ctx, content(file, f)))
 	if err != nil {
 		return chainError(f.name, err)
 	}
@@ -932,7 +955,7 @@ func (r *restorer) applyDelta(f *backupFile) error {
 
 // restoreUnverified restores a directory of files without dictdb's footer
 // the way their writers ordered them: by the stamps in their names.
-func restoreUnverified(dir string, files []backupFile, opts RestoreOptions) (*DB, *RestoreInfo, error) {
+func restoreUnverified(ctx context.Context, dir string, files []backupFile, opts RestoreOptions) (*DB, *RestoreInfo, error) {
 	fullAt := -1
 	for i, f := range files {
 		if f.full {
@@ -943,7 +966,7 @@ func restoreUnverified(dir string, files []backupFile, opts RestoreOptions) (*DB
 		return nil, nil, fmt.Errorf("%w: no full backup in %s", ErrBackupChain, dir)
 	}
 	info := &RestoreInfo{Full: files[fullAt].name}
-	db, err := Load(filepath.Join(dir, info.Full), Auto, opts.DBOptions...)
+	db, err := LoadContext(ctx, filepath.Join(dir, info.Full), Auto, opts.DBOptions...)
 	if err != nil {
 		return nil, info, fmt.Errorf("%w: full backup %s: %w", ErrBackupChain, info.Full, err)
 	}
@@ -952,10 +975,10 @@ func restoreUnverified(dir string, files []backupFile, opts RestoreOptions) (*DB
 		if f.full {
 			continue
 		}
-		err := db.applyDeltaFile(filepath.Join(dir, f.name), prev, info)
+		err := db.applyDeltaFile(ctx, filepath.Join(dir, f.name), prev, info)
 		if err != nil {
 			err = fmt.Errorf("%w: delta %s: %w", ErrBackupChain, f.name, err)
-			if opts.NewestConsistent {
+			if opts.NewestConsistent && ctx.Err() == nil {
 				info.Problem = err
 				info.Skipped = append(info.Skipped, SkippedFile{Name: f.name, Err: err})
 				return db, info, nil
@@ -970,13 +993,13 @@ func restoreUnverified(dir string, files []backupFile, opts RestoreOptions) (*DB
 
 // applyDeltaFile reads one unverified delta file and applies it in one
 // commit.
-func (db *DB) applyDeltaFile(path, prev string, info *RestoreInfo) error {
+func (db *DB) applyDeltaFile(ctx context.Context, path, prev string, info *RestoreInfo) error {
 	file, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer file.Close()
-	d, err := codec.ReadDelta(file)
+	d, err := codec.ReadDelta(readerWithContext(ctx, file))
 	if err != nil {
 		return err
 	}

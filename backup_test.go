@@ -277,7 +277,7 @@ func assertSameDB(t *testing.T, want, got *dictdb.DB) {
 		require.NoError(t, err)
 		b, err := got.Table(name)
 		require.NoError(t, err)
-		assert.Equal(t, a.All(), b.All(), "table %s", name)
+		assert.Equal(t, a.Records(), b.Records(), "table %s", name)
 		assert.Equal(t, a.Indexes(), b.Indexes(), "table %s", name)
 		assert.Equal(t, a.SchemaFields(), b.SchemaFields(), "table %s", name)
 		assert.Equal(t, a.PrimaryKey(), b.PrimaryKey(), "table %s", name)
@@ -334,7 +334,7 @@ func TestRestoreBackupEqualsDatabaseAtLastBackup(t *testing.T) {
 				a, _ := db.Table(name)
 				b, err := restored.Table(name)
 				require.NoError(t, err)
-				assert.Equal(t, a.All(), b.All(), "table %s", name)
+				assert.Equal(t, a.Records(), b.Records(), "table %s", name)
 				assert.Equal(t, a.Indexes(), b.Indexes(), "table %s", name)
 			}
 			assert.Equal(t, db.TableNames(), restored.TableNames())
@@ -403,7 +403,7 @@ func TestBackupsDuringTransfersKeepTheInvariant(t *testing.T) {
 		for _, name := range []string{"a", "b"} {
 			tb, err := db.Table(name)
 			require.NoError(t, err)
-			for _, r := range tb.All() {
+			for _, r := range tb.Records() {
 				sum += r["bal"].(int64)
 			}
 		}

@@ -25,6 +25,7 @@ package dictdb
 // See package codec for the parsing and rendering rules.
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -106,16 +107,28 @@ func (o *CSVOptions) delimiter() (rune, error) {
 // and with the insert's error (ErrSchema, ErrDuplicateKey, ...) if a record
 // is rejected. The import is atomic: on any failure no table is created.
 func (db *DB) ImportCSV(path, table string, opts CSVOptions) (int, error) {
+	return db.ImportCSVContext(context.Background(), path, table, opts)
+}
+
+// ImportCSVContext is ImportCSV that stops once ctx ends, creating no table
+// (see the package notes on cancellable operations).
+func (db *DB) ImportCSVContext(ctx context.Context, path, table string, opts CSVOptions) (int, error) {
+	if err := nilContext(ctx, "ImportCSVContext"); err != nil {
+		return 0, err
+	}
 	t, err := db.prepareImport(table, &opts)
 	if err != nil {
 		return 0, err
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, cancelled(ctx, "import CSV", err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
-	return db.importCSV(f, t, opts)
+	return db.importCSV(ctx, readerWithContext(ctx, f), t, opts)
 }
 
 // ImportCSVFrom is ImportCSV reading from r.
@@ -127,7 +140,7 @@ func (db *DB) ImportCSVFrom(r io.Reader, table string, opts CSVOptions) (int, er
 	if err != nil {
 		return 0, err
 	}
-	return db.importCSV(r, t, opts)
+	return db.importCSV(context.Background(), r, t, opts)
 }
 
 // prepareImport validates the options and returns the empty table.
@@ -152,7 +165,7 @@ func (db *DB) prepareImport(table string, opts *CSVOptions) (*tbl.Table, error) 
 	return t, nil
 }
 
-func (db *DB) importCSV(r io.Reader, t *tbl.Table, opts CSVOptions) (int, error) {
+func (db *DB) importCSV(ctx context.Context, r io.Reader, t *tbl.Table, opts CSVOptions) (int, error) {
 	comma, _ := opts.delimiter()
 	ro := codec.CSVReadOptions{Comma: comma, NoHeader: opts.NoHeader, NoInference: opts.NoTypeInference, Lenient: opts.Lenient}
 	if s := t.Schema(); s != nil {
@@ -162,7 +175,7 @@ func (db *DB) importCSV(r io.Reader, t *tbl.Table, opts CSVOptions) (int, error)
 	}
 	_, recs, err := codec.ReadCSV(r, ro)
 	if err != nil {
-		return 0, err
+		return 0, cancelled(ctx, "import CSV", err)
 	}
 	next, err := restoreRecords(t, recs)
 	if err != nil {
@@ -178,6 +191,12 @@ func (db *DB) importCSV(r io.Reader, t *tbl.Table, opts CSVOptions) (int, error)
 // ExportCSV writes records of the table to a CSV file at path (crash-safely,
 // like Save) and returns how many; see View.ExportCSV.
 func (t *Table) ExportCSV(path string, opts CSVOptions) (int, error) {
+	return t.ExportCSVContext(context.Background(), path, opts)
+}
+
+// ExportCSVContext is ExportCSV that stops once ctx ends, leaving the file
+// at path as it was; see View.ExportCSVContext.
+func (t *Table) ExportCSVContext(ctx context.Context, path string, opts CSVOptions) (int, error) {
 	if path == "" {
 		return 0, fmt.Errorf("%w: empty path", ErrInvalidArgument)
 	}
@@ -185,7 +204,7 @@ func (t *Table) ExportCSV(path string, opts CSVOptions) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return v.ExportCSV(path, opts)
+	return v.ExportCSVContext(ctx, path, opts)
 }
 
 // WriteCSV writes records of the table to w as CSV and returns how many;

@@ -283,8 +283,8 @@ func TestCSVRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := db.Table("b")
-	if !reflect.DeepEqual(a.All(), b.All()) {
-		t.Fatalf("round trip:\n%v\n%v", a.All(), b.All())
+	if !reflect.DeepEqual(a.Records(), b.Records()) {
+		t.Fatalf("round trip:\n%v\n%v", a.Records(), b.Records())
 	}
 	// Special characters survive as strings without inference.
 	if _, err := db.ImportCSV(p, "c", dictdb.CSVOptions{NoTypeInference: true}); err != nil {
@@ -324,7 +324,7 @@ func ExampleLoadFrom() {
 		panic(err)
 	}
 	t, _ := db.Table("t")
-	for _, r := range t.All() {
+	for _, r := range t.Records() {
 		fmt.Println(r)
 	}
 	// Output:

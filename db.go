@@ -17,6 +17,7 @@ import (
 // guarantees.
 type DB struct {
 	store *mvcc.Store[*tbl.Table]
+	hub   *hub // the change feed and the watches
 	log   *slog.Logger
 	dur   *durable // the directory and log of a database Open opened, or nil
 }
@@ -40,6 +41,8 @@ type options struct {
 	ckptSize int64
 	readOnly bool
 	fs       wal.FS // the file system of the directory; nil: the real one (tests set it)
+	history  int    // WithChangeHistory
+	noFeed   bool   // tests only: no Committer
 }
 
 func collect(opts []Option) options {
@@ -69,7 +72,11 @@ func New(opts ...Option) *DB {
 }
 
 func newDB(o options) *DB {
-	db := &DB{store: mvcc.New[*tbl.Table](), log: o.log}
+	h := newHub(0, o.history)
+	db := &DB{store: mvcc.NewAt(mvcc.RootOf[*tbl.Table](0, nil), mvcc.Committer[*tbl.Table](committer{h})), hub: h, log: o.log}
+	if o.noFeed {
+		db.store = mvcc.New[*tbl.Table]()
+	}
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}
@@ -84,6 +91,7 @@ type tableConfig struct {
 	pk     string
 	schema []tbl.Column
 	hasSch bool
+	err    error // an option that could not apply, reported by newTable
 }
 
 // PrimaryKey names the primary-key field (default "id"). Its values must be
@@ -124,6 +132,9 @@ func newTable(name string, opts []TableOption) (*tbl.Table, error) {
 		if o != nil {
 			o(&cfg)
 		}
+	}
+	if cfg.err != nil {
+		return nil, cfg.err
 	}
 	if name == "" {
 		return nil, &tbl.Error{Err: ErrInvalidArgument, Msg: "table names must not be empty"}
@@ -236,5 +247,24 @@ func (db *DB) Restore(snap *Snapshot) error {
 		return err
 	}
 	db.log.Info("Restored database.", "seq", snap.Seq())
+	return nil
+}
+
+// RestoreExact is Restore without its exception for auto keys: every table,
+// including one that exists when it runs, takes exactly the next auto key it
+// had in snap, so the database becomes snap's state in every respect that a
+// binary dump records. It is for copies that must stay identical to another
+// one, such as a replica installing its leader's snapshot; unlike Restore,
+// a key the live table handed out may be handed out again. Everything else
+// (atomicity, handles, waiting for writers, ErrReentrantWrite) is as for
+// Restore.
+func (db *DB) RestoreExact(snap *Snapshot) error {
+	if snap == nil || snap.root == nil {
+		return &tbl.Error{Err: ErrInvalidArgument, Msg: "RestoreExact needs a snapshot taken by DB.Snapshot"}
+	}
+	if _, err := db.store.Replace(snap.root, nil); err != nil {
+		return err
+	}
+	db.log.Info("Restored database exactly.", "seq", snap.Seq())
 	return nil
 }

@@ -22,7 +22,7 @@ func contents(t *testing.T, s *dictdb.Snapshot) map[string]map[any]map[string]an
 		v, err := s.Table(name)
 		require.NoError(t, err)
 		rows := map[any]map[string]any{}
-		for _, r := range v.All() {
+		for _, r := range v.Records() {
 			rows[r["id"]] = r
 		}
 		out[name] = rows

@@ -187,7 +187,7 @@
 // View of their current version. A handle (Table)
 // stays bound to the table it was obtained for; after DropTable its calls
 // with an error result fail with ErrTableNotFound, and the others (Get,
-// Count, All, PrimaryKey, ...) return zero values: see Table.
+// Count, Records, PrimaryKey, ...) return zero values: see Table.
 //
 // Writers never wait for themselves. Inside the function of DB.Update, a
 // write on the same goroutine to a table the transaction holds (through a
@@ -207,13 +207,35 @@
 // a Tx are serialized, what they write before the function returns
 // commits with it, and later calls fail with ErrTxDone.
 //
+// # Go structs, streaming reads and contexts
+//
+// The typed layer (TableOf, CreateTableOf, TxTableOf, ViewOf, WithSchemaOf)
+// maps a Go struct type onto a table's records with encoding/json-style
+// tags, compiled once per type; unsupported field types fail with
+// ErrUnsupportedType, naming the field, when the typed table is made. See
+// Typed for the mapping. Typed and map writes mix on one table, under the
+// same guarantees.
+//
+// All and Scan return iterators (iter.Seq2): an iteration reads the one
+// version current when it starts, never sees writes made meanwhile and is
+// never disturbed by them; a query whose plan reads rows in order streams
+// them, and breaking out of the loop reads nothing more.
+//
+// Long operations have a form taking a context.Context, named as in
+// database/sql (SaveContext, LoadContext, ImportCSVContext,
+// ExportCSVContext, RestoreBackupContext, ScanContext). Once the context
+// ends they stop with an error wrapping ctx.Err() and leave nothing
+// half-done: a cancelled save or export leaves the previous file, a
+// cancelled load or restore returns no database, a cancelled import
+// creates no table.
+//
 // # Options
 //
 // A setting a call may take or leave is a functional option of the type
 // named for what it configures: Option for a database and its files (New,
 // Open, Load, Save: WithLogger, AllowedDir, PythonCompatible, WithSync,
-// WithCheckpointSize, ReadOnly), TableOption for
-// CreateTable (PrimaryKey, WithSchema) and IndexOption for CreateIndex
+// WithCheckpointSize, ReadOnly), TableOption for CreateTable (PrimaryKey,
+// WithSchema, WithSchemaOf) and IndexOption for CreateIndex
 // (Unique). The three operations with many settings take a struct whose
 // zero value means every default: CSVOptions, BackupOptions and
 // RestoreOptions.

@@ -2,6 +2,7 @@ package dictdb_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -52,7 +53,14 @@ func TestDroppedTableHandle(t *testing.T) {
 		"CreateIndex": func() error { return old.CreateIndex("b", dictdb.HashIndex) },
 		"DropIndex":   func() error { return old.DropIndex("a") },
 		"ExportCSV":   func() error { return second(old.ExportCSV(csvPath, dictdb.CSVOptions{})) },
+		"ExportCSVContext": func() error {
+			return second(old.ExportCSVContext(context.Background(), csvPath, dictdb.CSVOptions{}))
+		},
 		"WriteCSV":    func() error { return second(old.WriteCSV(&bytes.Buffer{}, dictdb.CSVOptions{})) },
+		"SelectWatch": func() error { return third(old.SelectWatch(dictdb.Query{})) },
+		"WatchKey":    func() error { return second(old.WatchKey(1)) },
+		"WatchTable":  func() error { return second(old.WatchTable()) },
+		"WatchWhere":  func() error { return second(old.WatchWhere(cond.Field("a").Eq(1))) },
 	}
 	zero := map[string]func(){
 		"Name": func() { assert.Equal(t, "t", old.Name()) },
@@ -67,7 +75,7 @@ func TestDroppedTableHandle(t *testing.T) {
 			assert.Equal(t, dictdb.Row{}, r)
 		},
 		"Count":         func() { assert.Equal(t, 0, old.Count()) },
-		"All":           func() { assert.Nil(t, old.All()) },
+		"Records":       func() { assert.Nil(t, old.Records()) },
 		"Copy":          func() { assert.Nil(t, old.Copy()) },
 		"Keys":          func() { assert.Nil(t, old.Keys()) },
 		"Schema":        func() { assert.Nil(t, old.Schema()) },
@@ -77,6 +85,27 @@ func TestDroppedTableHandle(t *testing.T) {
 		"Indexes":       func() { assert.Nil(t, old.Indexes()) },
 		"IndexedFields": func() { assert.Nil(t, old.IndexedFields()) },
 		"HasIndex":      func() { assert.False(t, old.HasIndex("a")) },
+		"All": func() {
+			for range old.All() {
+				t.Error("All yielded a row of a dropped table")
+			}
+		},
+		"Scan": func() {
+			n := 0
+			for _, err := range old.Scan(dictdb.Query{}) {
+				n++
+				assert.ErrorIs(t, err, dictdb.ErrTableNotFound)
+			}
+			assert.Equal(t, 1, n)
+		},
+		"ScanContext": func() {
+			n := 0
+			for _, err := range old.ScanContext(context.Background(), dictdb.Query{}) {
+				n++
+				assert.ErrorIs(t, err, dictdb.ErrTableNotFound)
+			}
+			assert.Equal(t, 1, n)
+		},
 	}
 
 	typ := reflect.TypeFor[*dictdb.Table]()

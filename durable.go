@@ -264,7 +264,12 @@ func (d *durable) open(db *DB) error {
 		}
 		d.w = w
 	}
-	d.store = mvcc.NewAt(mvcc.RootOf(seq, tables), mvcc.Committer[*tbl.Table](d))
+	var c mvcc.Committer[*tbl.Table] = d
+	if db.hub != nil {
+		db.hub = newHub(seq, db.hub.historySize())
+		c = loggedFeed{d, db.hub}
+	}
+	d.store = mvcc.NewAt(mvcc.RootOf(seq, tables), c)
 	db.store = d.store
 	db.log.Info("Opened database.", "dir", d.dir, "seq", seq, "checkpoint", d.ckptSeq, "frames", info.Frames)
 	return nil
@@ -424,6 +429,38 @@ func (d *durable) Wait(seq uint64) error {
 
 // Published does nothing.
 func (d *durable) Published(uint64) {}
+
+// loggedFeed is the Committer of a durable database: each commit goes to
+// the log, then to the change feed, which hears of it once it is durable.
+type loggedFeed struct {
+	d *durable
+	h *hub
+}
+
+// loggedPrep is what loggedFeed.Prepare returns: the log's frame and the
+// feed's record.
+type loggedPrep struct{ frame, rec any }
+
+func (c loggedFeed) Prepare(base *mvcc.Root[*tbl.Table], changes []mvcc.Change[*tbl.Table]) (any, error) {
+	frame, err := c.d.Prepare(base, changes)
+	if err != nil {
+		return nil, err
+	}
+	return loggedPrep{frame, c.h.prepare(base, changes)}, nil
+}
+
+func (c loggedFeed) Commit(seq uint64, prepared any) error {
+	p := prepared.(loggedPrep)
+	if err := c.d.Commit(seq, p.frame); err != nil {
+		return err
+	}
+	c.h.commit(seq, p.rec.(*commitRec))
+	return nil
+}
+
+func (c loggedFeed) Wait(seq uint64) error { return c.d.Wait(seq) }
+
+func (c loggedFeed) Published(seq uint64) { c.h.publish(seq) }
 
 // walError wraps an error of the log for a caller of dictdb.
 func (d *durable) walError(err error) error {

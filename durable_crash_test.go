@@ -246,7 +246,7 @@ func checkCrashState(t *testing.T, db *DB, acked [][crashWriters]int64) {
 	for _, name := range []string{"acct1", "acct2"} {
 		a, err := db.Table(name)
 		must(t, err)
-		for _, r := range a.All() {
+		for _, r := range a.Records() {
 			sum += r["bal"].(int64)
 		}
 	}

@@ -247,7 +247,7 @@ func ExampleDB_Save() {
 			log.Fatal(err)
 		}
 		t, _ := loaded.Table("users")
-		fmt.Println(f, t.All())
+		fmt.Println(f, t.Records())
 	}
 	// Output:
 	// json [map[id:1 name:Alice]]
@@ -315,7 +315,7 @@ func ExampleRestoreBackup() {
 		log.Fatal(err)
 	}
 	r, _ := restored.Table("users")
-	fmt.Println(len(info.Deltas), "delta;", r.All())
+	fmt.Println(len(info.Deltas), "delta;", r.Records())
 	// Output:
 	// 1 delta; [map[id:1 name:Alice] map[id:2 name:Bob]]
 }
@@ -354,7 +354,7 @@ func ExampleDB_Restore() {
 	if err := db.Restore(snap); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(db.TableNames(), users.All()) // the handle works on the restored table
+	fmt.Println(db.TableNames(), users.Records()) // the handle works on the restored table
 	// Output:
 	// [users] [map[id:1 name:Alice]]
 }
@@ -384,7 +384,7 @@ func ExampleDB_ApplyDelta() {
 		log.Fatal(err)
 	}
 	r, _ := replica.Table("users")
-	fmt.Println(r.All())
+	fmt.Println(r.Records())
 	// Output:
 	// [map[id:1 name:Alice]]
 }

@@ -97,6 +97,17 @@ var (
 	// (and reported to OnFailure) when the OnBackup callback panicked. The
 	// backup itself was written; the manager recovers and keeps running.
 	ErrBackupCallback = errors.New("backup callback panicked")
+	// ErrUnsupportedType is returned when a typed table is made for a Go
+	// type that cannot be mapped onto records (a field of a channel,
+	// function or complex type, a map with non-string keys, ...), or a
+	// schema is derived from a struct whose fields no schema type holds.
+	// The message names the field.
+	ErrUnsupportedType = errors.New("unsupported Go type")
+	// ErrTypeMismatch is returned when a typed table reads a stored record
+	// whose value does not fit the struct field it maps to (a string into
+	// an int field, an integer that overflows an int8, ...). The message
+	// names the record and the field.
+	ErrTypeMismatch = errors.New("stored value does not fit the Go type")
 	// ErrClosed is returned by every write to a database Open opened,
 	// after its Close (reads keep working), and by its Checkpoint.
 	ErrClosed = errors.New("database closed")
@@ -116,6 +127,9 @@ var (
 	// recovers every acknowledged commit. Reads keep working. The write
 	// whose log write or fsync failed may or may not survive a crash.
 	ErrStopped = wal.ErrStopped
+	// ErrLagged is returned, wrapped in a *LaggedError, to a Changes
+	// subscriber whose next commit is no longer held.
+	ErrLagged = errors.New("subscriber lagged behind the change feed")
 )
 
 // A narrowError is a sentinel that names a narrower case of another one;

@@ -25,6 +25,32 @@ func WithClock(opts BackupOptions, c Clock) BackupOptions {
 // of the real one; Open then takes no directory lock.
 func WithFS(fsys wal.FS) Option { return func(o *options) { o.fs = fsys } }
 
+// WatchCount returns the number of watches registered in db.
+func WatchCount(db *DB) int {
+	db.hub.mu.Lock()
+	defer db.hub.mu.Unlock()
+	return db.hub.watches.n
+}
+
+// SelectWatchSeq is SelectWatch, also returning the sequence number of the
+// version it read.
+func SelectWatchSeq(t *Table, q Query) ([]Record, *Watch, uint64, error) {
+	return t.selectWatch(q)
+}
+
+// WithoutFeed makes New return a database without a Committer, for
+// benchmarks that measure what the feed costs. Its feed and watches never
+// fire.
+func WithoutFeed() Option { return func(o *options) { o.noFeed = true } }
+
+// FiredAt returns the sequence number of the commit that fired w (0: not
+// fired).
+func FiredAt(w *Watch) uint64 {
+	w.w.h.mu.Lock()
+	defer w.w.h.mu.Unlock()
+	return w.w.firedAt
+}
+
 // FailWrites makes every file m writes fail with err.
 func FailWrites(m *BackupManager, err error) {
 	m.testWrap = func(io.Writer) io.Writer { return refusingWriter{err} }

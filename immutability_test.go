@@ -208,7 +208,7 @@ func scribbleView(v *dictdb.View, depth int) {
 		res, _ := v.Aggregate(q)
 		scribbleValue(reflect.ValueOf(res), depth+1)
 	}
-	scribbleValue(reflect.ValueOf(v.All()), depth+1)
+	scribbleValue(reflect.ValueOf(v.Records()), depth+1)
 	scribbleValue(reflect.ValueOf(v.Copy()), depth+1)
 	scribble(v.Keys())
 	scribble(v.Columns())
@@ -404,7 +404,7 @@ func TestReadsNeverShareStoredMemory(t *testing.T) {
 		}},
 		{"Table.All and Copy", func(t *testing.T) {
 			for _, tb := range tables {
-				scribble(tb.All())
+				scribble(tb.Records())
 				scribble(tb.Copy())
 			}
 		}},

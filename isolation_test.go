@@ -40,7 +40,7 @@ func snapView(t *testing.T, snap *dictdb.Snapshot, name string) *dictdb.View {
 // sumField adds up the int64 field f over every record of v.
 func sumField(v *dictdb.View, f string) int64 {
 	var total int64
-	for _, r := range v.All() {
+	for _, r := range v.Records() {
 		total += r[f].(int64)
 	}
 	return total
@@ -140,7 +140,7 @@ func TestNoNonRepeatableRead(t *testing.T) {
 	view := snapView(t, snap, "t")
 	tview, err := tb.View()
 	require.NoError(t, err)
-	want := view.All()
+	want := view.Records()
 	require.Len(t, want, rows)
 
 	stop := make(chan struct{})
@@ -168,8 +168,8 @@ func TestNoNonRepeatableRead(t *testing.T) {
 			check := func() bool {
 				n++
 				got, ok := view.Get(rows/2 + 1)
-				return assert.Equal(t, want, view.All()) &&
-					assert.Equal(t, want, tview.All()) &&
+				return assert.Equal(t, want, view.Records()) &&
+					assert.Equal(t, want, tview.Records()) &&
 					assert.True(t, ok) && assert.Equal(t, want[rows/2], got)
 			}
 			for {
@@ -197,8 +197,8 @@ func TestNoNonRepeatableRead(t *testing.T) {
 
 	// The live table did change, so the snapshot had something to ignore.
 	assert.Equal(t, rows+writers*commits, tb.Count())
-	assert.NotEqual(t, want, tb.All()[:rows])
-	assert.Equal(t, want, view.All())
+	assert.NotEqual(t, want, tb.Records()[:rows])
+	assert.Equal(t, want, view.Records())
 	assert.Equal(t, snap.Seq()+writers*commits*2, db.Seq())
 }
 
@@ -450,7 +450,7 @@ func TestSnapshotNeverChanges(t *testing.T) {
 
 	snap := db.Snapshot()
 	seq, names := snap.Seq(), snap.TableNames()
-	wantA, wantB := snapView(t, snap, "a").All(), snapView(t, snap, "b").All()
+	wantA, wantB := snapView(t, snap, "a").Records(), snapView(t, snap, "b").Records()
 	wantKeys := snapView(t, snap, "a").Keys()
 	tsnap, err := a.View()
 	require.NoError(t, err)
@@ -459,10 +459,10 @@ func TestSnapshotNeverChanges(t *testing.T) {
 		t.Helper()
 		assert.Equal(t, seq, snap.Seq(), step)
 		assert.Equal(t, names, snap.TableNames(), step)
-		assert.Equal(t, wantA, snapView(t, snap, "a").All(), step)
-		assert.Equal(t, wantB, snapView(t, snap, "b").All(), step)
+		assert.Equal(t, wantA, snapView(t, snap, "a").Records(), step)
+		assert.Equal(t, wantB, snapView(t, snap, "b").Records(), step)
 		assert.Equal(t, wantKeys, snapView(t, snap, "a").Keys(), step)
-		assert.Equal(t, wantA, tsnap.All(), step)
+		assert.Equal(t, wantA, tsnap.Records(), step)
 		_, err := snap.Table("c")
 		assert.ErrorIs(t, err, dictdb.ErrTableNotFound, step)
 	}
@@ -505,7 +505,7 @@ func TestSnapshotNeverChanges(t *testing.T) {
 		}},
 		{"mutate returned records", func() error {
 			v := snapView(t, snap, "a")
-			for _, r := range v.All() {
+			for _, r := range v.Records() {
 				r["v"] = "mutated"
 				delete(r, "id")
 			}
@@ -558,7 +558,7 @@ func TestTxReadsOwnWrites(t *testing.T) {
 		assert.Equal(t, dictdb.Updated, action)
 		view, err := ta.View()
 		require.NoError(t, err)
-		assert.Equal(t, []dictdb.Record{{"id": int64(2), "v": int64(5), "w": "x"}, {"id": int64(3), "v": int64(10)}}, view.All())
+		assert.Equal(t, []dictdb.Record{{"id": int64(2), "v": int64(5), "w": "x"}, {"id": int64(3), "v": int64(10)}}, view.Records())
 
 		// A table created in the transaction is readable and writable in it.
 		tb, err := tx.CreateTable("b")
@@ -579,7 +579,7 @@ func TestTxReadsOwnWrites(t *testing.T) {
 	assert.Equal(t, seq+1, db.Seq(), "one commit")
 	a, err := db.Table("a")
 	require.NoError(t, err)
-	assert.Equal(t, []dictdb.Record{{"id": int64(2), "v": int64(5), "w": "x"}, {"id": int64(3), "v": int64(10)}}, a.All())
+	assert.Equal(t, []dictdb.Record{{"id": int64(2), "v": int64(5), "w": "x"}, {"id": int64(3), "v": int64(10)}}, a.Records())
 	b, err := db.Table("b")
 	require.NoError(t, err)
 	assert.Equal(t, 2, b.Count())
@@ -705,7 +705,7 @@ func TestTxCreateAndDropTable(t *testing.T) {
 	nt, err := db.Table("new")
 	require.NoError(t, err)
 	assert.Equal(t, "code", nt.PrimaryKey())
-	assert.Equal(t, []dictdb.Record{{"code": "x", "n": int64(1)}}, nt.All())
+	assert.Equal(t, []dictdb.Record{{"code": "x", "n": int64(1)}}, nt.Records())
 	_, err = old.Insert(dictdb.Record{"v": 1})
 	assert.ErrorIs(t, err, dictdb.ErrTableNotFound, "the handle on the dropped table fails")
 	assert.Equal(t, []string{"old"}, before.TableNames(), "the earlier snapshot still has the dropped table")
@@ -752,7 +752,7 @@ func TestRestore(t *testing.T) {
 	b := isoTable(t, db, "b", 1)
 	require.NoError(t, a.CreateIndex("v", dictdb.SortedIndex))
 	snap := db.Snapshot()
-	wantA, wantB := a.All(), b.All()
+	wantA, wantB := a.Records(), b.Records()
 
 	// Change everything after the snapshot.
 	_, err := a.Insert(dictdb.Record{"id": 10, "v": 1}) // next auto key 11
@@ -771,8 +771,8 @@ func TestRestore(t *testing.T) {
 
 	assert.Greater(t, db.Seq(), beforeRestore.Seq(), "a restore is a new commit")
 	assert.Equal(t, []string{"a", "b"}, db.TableNames(), "c is dropped and b is back")
-	assert.Equal(t, wantA, a.All(), "rows as of the snapshot")
-	assert.Equal(t, wantB, b.All())
+	assert.Equal(t, wantA, a.Records(), "rows as of the snapshot")
+	assert.Equal(t, wantB, b.Records())
 	assert.Equal(t, []dictdb.IndexDef{{Field: "v", Kind: dictdb.SortedIndex}}, func() []dictdb.IndexDef {
 		v, err := a.View()
 		require.NoError(t, err)
@@ -803,7 +803,7 @@ func TestRestore(t *testing.T) {
 	assert.Equal(t, []string{"a", "c"}, beforeRestore.TableNames())
 	require.NoError(t, db.Restore(beforeRestore))
 	assert.Equal(t, []string{"a", "c"}, db.TableNames())
-	assert.Equal(t, snapView(t, beforeRestore, "a").All(), a.All())
+	assert.Equal(t, snapView(t, beforeRestore, "a").Records(), a.Records())
 	assert.Equal(t, 2, c.Count(), "the handle on c works again")
 	_, err = b.Insert(dictdb.Record{"v": 3})
 	assert.ErrorIs(t, err, dictdb.ErrTableNotFound)
@@ -815,7 +815,7 @@ func TestRestore(t *testing.T) {
 	require.NoError(t, db.Restore(snap))
 	_, err = a2.Insert(dictdb.Record{"v": 1})
 	assert.ErrorIs(t, err, dictdb.ErrTableNotFound)
-	assert.Equal(t, wantA, a.All())
+	assert.Equal(t, wantA, a.Records())
 
 	// Restoring the empty database drops everything.
 	empty := dictdb.New().Snapshot()

@@ -5,6 +5,7 @@ package dictdb
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -52,7 +53,12 @@ const (
 	// Binary is dictdb's own format: versioned, CRC-32C checksummed blocks,
 	// exact for every kind of value, several times faster to load and
 	// smaller than JSON. Each block's checksum covers everything before it,
-	// so blocks out of place are detected as well as damaged ones.
+	// so blocks out of place are detected as well as damaged ones. A file
+	// ends with a directory of its tables (their definitions, row counts
+	// and field kinds), which codec.ReadBinaryDirectory and the dictdb
+	// command's tables and schema read without reading the records; Load
+	// checks it against the tables. Files of the earlier versions, without
+	// a directory, load as before.
 	Binary
 	// Auto, for loading only, detects the format from the content.
 	Auto
@@ -148,6 +154,16 @@ var testWrapFile func(io.Writer) io.Writer
 // before any file is touched. PythonCompatible leaves dictdb's extra JSON
 // keys out.
 func (db *DB) Save(path string, f Format, opts ...Option) error {
+	return db.SaveContext(context.Background(), path, f, opts...)
+}
+
+// SaveContext is Save that stops once ctx ends, removing its temporary file
+// and leaving the file at path as it was (see the package notes on
+// cancellable operations).
+func (db *DB) SaveContext(ctx context.Context, path string, f Format, opts ...Option) error {
+	if err := nilContext(ctx, "SaveContext"); err != nil {
+		return err
+	}
 	if err := checkFormat(f, false); err != nil {
 		return err
 	}
@@ -156,8 +172,17 @@ func (db *DB) Save(path string, f Format, opts ...Option) error {
 	if err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		return cancelled(ctx, "save", err)
+	}
 	snap := db.Snapshot()
-	err = writeFileAtomic(target, func(w io.Writer) error { return writeSnapshot(w, snap, f, cfg) })
+	err = writeFileAtomic(target, func(w io.Writer) error {
+		if err := writeSnapshot(writerWithContext(ctx, w), snap, f, cfg); err != nil {
+			return err
+		}
+		return ctx.Err() // written whole, but not to replace the file once ctx ended
+	})
+	err = cancelled(ctx, "save", err)
 	if err != nil {
 		db.log.Info("Save failed.", "path", path, "format", f.String(), "err", err)
 		return err
@@ -261,8 +286,20 @@ func tableDump(t *tbl.Table) *codec.TableDump {
 // to the input it actually reads: a length or count field claiming more
 // than the file holds allocates nothing in advance.
 func Load(path string, f Format, opts ...Option) (*DB, error) {
+	return LoadContext(context.Background(), path, f, opts...)
+}
+
+// LoadContext is Load that stops once ctx ends, returning no database (see
+// the package notes on cancellable operations).
+func LoadContext(ctx context.Context, path string, f Format, opts ...Option) (*DB, error) {
+	if err := nilContext(ctx, "LoadContext"); err != nil {
+		return nil, err
+	}
 	if err := checkFormat(f, true); err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, cancelled(ctx, "load", err)
 	}
 	cfg := collect(opts)
 	target, err := checkPath(path, cfg.allowedDir)
@@ -274,7 +311,11 @@ func Load(path string, f Format, opts ...Option) (*DB, error) {
 		return nil, err
 	}
 	defer file.Close()
-	return loadFrom(file, f, cfg)
+	db, err := loadFrom(readerWithContext(ctx, file), f, cfg)
+	if err != nil {
+		return nil, cancelled(ctx, "load", err)
+	}
+	return db, nil
 }
 
 // LoadFrom reads a database from r in format f (JSON, Binary or Auto); opts
@@ -318,14 +359,18 @@ func loadFrom(r io.Reader, f Format, cfg options) (*DB, error) {
 	return db, nil
 }
 
-// loader is the codec.Visitor that rebuilds tables.
+// loader is the codec.RecordVisitor that rebuilds tables. It takes each
+// record in its compact form, straight from the decoder, and keeps only
+// the records (no map per record) until the table ends.
 type loader struct {
 	db      *DB
 	cur     *tbl.Table
 	begun   codec.TableDump // the metadata cur was built from
-	recs    []map[string]any
-	intCols []string // the current table's Int schema fields
+	recs    []codec.Record
+	intCols []*codec.Field // the current table's Int schema fields
 }
+
+var _ codec.RecordVisitor = (*loader)(nil)
 
 func (l *loader) BeginTable(d *codec.TableDump) error {
 	if _, exists := l.db.store.Load().Table(d.Name); exists {
@@ -337,31 +382,40 @@ func (l *loader) BeginTable(d *codec.TableDump) error {
 	if err != nil {
 		return err
 	}
-	l.cur, l.begun, l.recs, l.intCols = t, *d, l.recs[:0], l.intCols[:0]
+	l.cur, l.begun, l.recs, l.intCols = t, *d, nil, l.intCols[:0]
 	if s := t.Schema(); s != nil {
 		for _, c := range s.Columns() {
 			if c.Type == tbl.Int {
-				l.intCols = append(l.intCols, c.Name)
+				l.intCols = append(l.intCols, codec.NewField(c.Name))
 			}
 		}
 	}
 	return nil
 }
 
+// Record takes a record as a map: decoders hand a RecordVisitor records
+// through VisitRecord, so this serves only callers of the Visitor
+// interface.
 func (l *loader) Record(rec map[string]any) error {
+	var n codec.Normalizer
+	return l.VisitRecord(n.Wrap(rec, ""))
+}
+
+func (l *loader) VisitRecord(rec codec.Record) error {
 	// A bool is an int to the Python DictDB's schema check, so its files
 	// can hold true in an int field; say so rather than only "wrong type".
 	for _, f := range l.intCols {
-		if b, ok := rec[f].(bool); ok {
+		if b, ok := f.Value(rec).(bool); ok {
 			record := "record without a key"
-			switch k := rec[l.cur.PrimaryKey()].(type) {
+			k, _ := rec.Get(l.cur.PrimaryKey())
+			switch k := k.(type) {
 			case string:
 				record = "record " + strconv.Quote(k)
 			case int64:
 				record = "record " + strconv.FormatInt(k, 10)
 			}
 			return fmt.Errorf("%s: field %q: %w: value %v in an int field: a bool is not an int in dictdb (the Python DictDB accepts it)",
-				record, f, ErrSchema, b)
+				record, f.Name(), ErrSchema, b)
 		}
 	}
 	l.recs = append(l.recs, rec)
@@ -369,22 +423,23 @@ func (l *loader) Record(rec map[string]any) error {
 }
 
 func (l *loader) EndTable(d *codec.TableDump) error {
+	recs := l.recs
+	l.recs = nil // the table's rows hold the records now; the slice is garbage
 	if !sameDefinition(&l.begun, d) {
 		// A JSON table whose primary key, schema or indexes come after
 		// its records (keys may come in any order): the complete metadata
 		// decides, as it would have before the records.
 		t, err := tableFromDump(d)
 		if err != nil {
-			clear(l.recs)
 			return err
 		}
 		l.cur = t
 	}
-	t, err := restoreRecords(l.cur, l.recs)
-	clear(l.recs)
+	next, err := stored.RestoreRecords(l.cur, recs)
 	if err != nil {
 		return inTable(d.Name, err)
 	}
+	t := next.(*tbl.Table)
 	if d.NextID > 0 {
 		t = t.WithNextID(d.NextID)
 	}

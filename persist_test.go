@@ -77,8 +77,8 @@ func sameDB(a, b *DB) error {
 			return fmt.Errorf("table %s: metadata differs: %v/%v next %d/%d schema %v/%v indexes %v/%v", name,
 				ta.PrimaryKey(), tb.PrimaryKey(), ta.NextID(), tb.NextID(), va.Schema(), vb.Schema(), ta.Indexes(), tb.Indexes())
 		}
-		if !reflect.DeepEqual(va.All(), vb.All()) {
-			return fmt.Errorf("table %s: records differ:\n%v\n%v", name, va.All(), vb.All())
+		if !reflect.DeepEqual(va.Records(), vb.Records()) {
+			return fmt.Errorf("table %s: records differ:\n%v\n%v", name, va.Records(), vb.Records())
 		}
 	}
 	return nil

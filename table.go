@@ -16,7 +16,7 @@ import (
 // DB.DropTable, Tx.DropTable or a DB.Restore to a state without it), every
 // method with an error result fails with ErrTableNotFound, even if a table
 // of the same name is created later, and the methods without one return
-// zero values: Get and GetRow report false; Count 0; All, Copy, Keys,
+// zero values: Get and GetRow report false; Count 0; Records, Copy, Keys,
 // Columns, SchemaFields, Schema, Indexes and IndexedFields nil; HasIndex
 // false; PrimaryKey "". Name still returns the name. View tells whether the
 // table is still there. If a DB.Restore brings the table back, the handle
@@ -226,11 +226,12 @@ func (t *Table) CountWhere(where cond.Cond) (int, error) {
 	return v.CountWhere(where)
 }
 
-// All returns deep copies of every record in primary-key order: an empty
-// slice for an empty table, nil once the table was dropped.
-func (t *Table) All() []Record {
+// Records returns deep copies of every record in primary-key order: an
+// empty slice for an empty table, nil once the table was dropped. All
+// iterates over them without copying.
+func (t *Table) Records() []Record {
 	if v := t.view(); v != nil {
-		return v.All()
+		return v.Records()
 	}
 	return nil
 }

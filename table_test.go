@@ -510,7 +510,7 @@ func TestIntrospection(t *testing.T) {
 	assert.Equal(t, 4, tb.Count())
 	assert.Equal(t, []string{"age", "dept", "id", "name"}, tb.Columns(), "sorted union of fields without a schema")
 	assert.Nil(t, tb.SchemaFields())
-	assert.Len(t, tb.All(), 4)
+	assert.Len(t, tb.Records(), 4)
 	cp := tb.Copy()
 	assert.Equal(t, "Bob", cp[int64(2)]["name"])
 	n, err := tb.CountWhere(cond.Field("age").Gte(30))

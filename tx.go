@@ -1,6 +1,7 @@
 package dictdb
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -363,10 +364,10 @@ func (t *TxTable) CountWhere(where cond.Cond) (int, error) {
 	return v.CountWhere(where)
 }
 
-// All is Table.All on the staged version.
-func (t *TxTable) All() []Record {
+// Records is Table.Records on the staged version.
+func (t *TxTable) Records() []Record {
 	if v := t.view(); v != nil {
-		return v.All()
+		return v.Records()
 	}
 	return nil
 }
@@ -461,11 +462,16 @@ func (t *TxTable) WriteCSV(w io.Writer, opts CSVOptions) (int, error) {
 
 // ExportCSV is Table.ExportCSV on the staged version.
 func (t *TxTable) ExportCSV(path string, opts CSVOptions) (int, error) {
+	return t.ExportCSVContext(context.Background(), path, opts)
+}
+
+// ExportCSVContext is Table.ExportCSVContext on the staged version.
+func (t *TxTable) ExportCSVContext(ctx context.Context, path string, opts CSVOptions) (int, error) {
 	v, err := t.View()
 	if err != nil {
 		return 0, err
 	}
-	return v.ExportCSV(path, opts)
+	return v.ExportCSVContext(ctx, path, opts)
 }
 
 func keyValues(keys []codec.Key) []any {

@@ -1,6 +1,7 @@
 package dictdb
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -122,9 +123,9 @@ func (v *View) Rows(q Query) ([]Row, error) {
 	return rowsOf(rows), nil
 }
 
-// All returns deep copies of every record in primary-key order: an empty
-// slice for an empty table.
-func (v *View) All() []Record {
+// Records returns deep copies of every record in primary-key order: an
+// empty slice for an empty table. All iterates over them without copying.
+func (v *View) Records() []Record {
 	out := make([]Record, 0, v.t.Len())
 	for _, r := range v.t.All() {
 		out = append(out, r.Map())
@@ -220,8 +221,21 @@ func (v *View) WriteCSV(w io.Writer, opts CSVOptions) (int, error) {
 // no file is created and 0 is returned, as the Python DictDB does; with
 // Columns, the file holds the header only.
 func (v *View) ExportCSV(path string, opts CSVOptions) (int, error) {
+	return v.ExportCSVContext(context.Background(), path, opts)
+}
+
+// ExportCSVContext is ExportCSV that stops once ctx ends, removing its
+// temporary file and leaving the file at path as it was (see the package
+// notes on cancellable operations).
+func (v *View) ExportCSVContext(ctx context.Context, path string, opts CSVOptions) (int, error) {
+	if err := nilContext(ctx, "ExportCSVContext"); err != nil {
+		return 0, err
+	}
 	if path == "" {
 		return 0, fmt.Errorf("%w: empty path", ErrInvalidArgument)
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, cancelled(ctx, "export CSV", err)
 	}
 	recs, cols, err := csvRows(v.t, &opts)
 	if err != nil {
@@ -232,8 +246,13 @@ func (v *View) ExportCSV(path string, opts CSVOptions) (int, error) {
 	}
 	var n int
 	err = writeFileAtomic(path, func(w io.Writer) (err error) {
-		n, err = writeCSV(w, recs, cols, opts)
-		return err
+		if n, err = writeCSV(writerWithContext(ctx, w), recs, cols, opts); err != nil {
+			return err
+		}
+		return ctx.Err()
 	})
-	return n, err
+	if err != nil {
+		return 0, cancelled(ctx, "export CSV", err)
+	}
+	return n, nil
 }

@@ -31,11 +31,26 @@ func (BuntDB) New(ix Indexes) Store {
 	if ix >= AgeNameIndexes {
 		must(db.CreateIndex("name", "u:*", lessName))
 	}
-	return &buntStore{db: db, hasAge: ix >= AgeIndex}
+	return &buntStore{db: db, prefix: "u:", age: "age", hasAge: ix >= AgeIndex}
+}
+
+// NewPair implements Pairer: keys u:<id> and v:<id> of one database, each
+// set with its own age index; buntdb's write transactions exclude each
+// other.
+func (BuntDB) NewPair() (Store, Store) {
+	db, err := buntdb.Open(":memory:")
+	if err != nil {
+		panic(err)
+	}
+	must(db.CreateIndex("age", "u:*", lessAge))
+	must(db.CreateIndex("age2", "v:*", lessAge))
+	return &buntStore{db: db, prefix: "u:", age: "age", hasAge: true}, &buntStore{db: db, prefix: "v:", age: "age2", hasAge: true}
 }
 
 type buntStore struct {
 	db     *buntdb.DB
+	prefix string // of every key: the table
+	age    string // the age index's name
 	hasAge bool
 	last   string
 	lkey   string
@@ -48,12 +63,10 @@ type buntBatch struct{ keys, vals []string }
 
 func (b *buntBatch) Len() int { return len(b.keys) }
 
-func buntKey(id int64) string { return "u:" + strconv.FormatInt(id, 10) }
-
 func (s *buntStore) Prepare(ps []Person) Batch {
 	b := &buntBatch{keys: make([]string, len(ps)), vals: make([]string, len(ps))}
 	for i, p := range ps {
-		b.keys[i] = buntKey(p.ID)
+		b.keys[i] = s.prefix + strconv.FormatInt(p.ID, 10)
 		b.vals[i] = fmt.Sprintf("%03d|%s", p.Age, p.Name)
 	}
 	return b
@@ -81,7 +94,7 @@ func (s *buntStore) InsertAll(b Batch) error {
 
 func (s *buntStore) Put(b Batch, i int) error { return s.InsertOne(b, i) }
 
-func (s *buntStore) Key(id int64) any { return buntKey(id) }
+func (s *buntStore) Key(id int64) any { return s.prefix + strconv.FormatInt(id, 10) }
 
 func (s *buntStore) Get(k any) bool {
 	key := k.(string)
@@ -95,7 +108,7 @@ func (s *buntStore) Get(k any) bool {
 }
 
 func decodeBunt(k, v string) Person {
-	id, _ := strconv.ParseInt(strings.TrimPrefix(k, "u:"), 10, 64)
+	id, _ := strconv.ParseInt(k[2:], 10, 64)
 	age, _ := strconv.ParseInt(v[:3], 10, 64)
 	return Person{ID: id, Name: v[4:], Age: age}
 }
@@ -127,7 +140,7 @@ func (s *buntStore) Eq() int {
 		return s.filter(buntEq, buntEqNext)
 	}
 	s.buf = s.buf[:0]
-	must(s.db.View(func(tx *buntdb.Tx) error { return tx.AscendEqual("age", buntEq, s.collect) }))
+	must(s.db.View(func(tx *buntdb.Tx) error { return tx.AscendEqual(s.age, buntEq, s.collect) }))
 	return len(s.buf)
 }
 
@@ -145,7 +158,7 @@ func (s *buntStore) Range() int {
 		return s.filter(buntLo, buntHi)
 	}
 	s.buf = s.buf[:0]
-	must(s.db.View(func(tx *buntdb.Tx) error { return tx.AscendRange("age", buntLo, buntHi, s.collect) }))
+	must(s.db.View(func(tx *buntdb.Tx) error { return tx.AscendRange(s.age, buntLo, buntHi, s.collect) }))
 	return len(s.buf)
 }
 

@@ -15,9 +15,16 @@ type DictDB struct{}
 func (DictDB) Name() string { return "dictdb" }
 
 // New implements Engine.
-func (DictDB) New(ix Indexes) Store {
+func (DictDB) New(ix Indexes) Store { return newDictStore(dictdb.New(), "people", ix) }
+
+// NewPair implements Pairer: tables people and people2 of one database.
+func (DictDB) NewPair() (Store, Store) {
 	db := dictdb.New()
-	t, err := db.CreateTable("people")
+	return newDictStore(db, "people", AgeIndex), newDictStore(db, "people2", AgeIndex)
+}
+
+func newDictStore(db *dictdb.DB, table string, ix Indexes) *dictStore {
+	t, err := db.CreateTable(table)
 	if err != nil {
 		panic(err)
 	}
@@ -29,8 +36,10 @@ func (DictDB) New(ix Indexes) Store {
 	}
 	return &dictStore{
 		db: db, t: t,
-		eq:   dictdb.Query{Where: cond.Field("age").Eq(EqAge)},
-		rng:  dictdb.Query{Where: cond.And(cond.Field("age").Gte(RangeLo), cond.Field("age").Lt(RangeHi))},
+		eq:  dictdb.Query{Where: cond.Field("age").Eq(EqAge)},
+		rng: dictdb.Query{Where: cond.And(cond.Field("age").Gte(RangeLo), cond.Field("age").Lt(RangeHi))},
+		rngOrdered: dictdb.Query{Where: cond.And(cond.Field("age").Gte(RangeLo), cond.Field("age").Lt(RangeHi)),
+			OrderBy: []string{"age"}},
 		scan: dictdb.Query{Where: cond.And(cond.Field("age").Gte(ScanAge), cond.Field("name").EndsWith(ScanSuffix))},
 	}
 }
@@ -39,6 +48,7 @@ type dictStore struct {
 	db            *dictdb.DB
 	t             *dictdb.Table
 	eq, rng, scan dictdb.Query
+	rngOrdered    dictdb.Query // (e-ordered)
 	last          dictdb.Row
 	rows          []dictdb.Row
 }
@@ -116,7 +126,7 @@ func (s *dictStore) Snapshot() any { return s.db.Snapshot() }
 // Explain describes dictdb's plans for the read workloads.
 func (s *dictStore) Explain() string {
 	out := ""
-	for _, q := range []dictdb.Query{s.eq, s.rng, s.scan} {
+	for _, q := range []dictdb.Query{s.eq, s.rng, s.rngOrdered, s.scan} {
 		e, err := s.t.Explain(q)
 		if err != nil {
 			e = err.Error()

@@ -63,7 +63,7 @@ func BenchmarkJ_DurableCommits(b *testing.B) {
 				}
 				commits(b, writers, func(i int64) error {
 					return db.Update(func(tx *buntdb.Tx) error {
-						_, _, err := tx.Set(buntKey(i), "030|some name", nil)
+						_, _, err := tx.Set("u:"+strconv.FormatInt(i, 10), "030|some name", nil)
 						return err
 					})
 				})

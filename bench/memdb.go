@@ -15,6 +15,29 @@ func (MemDB) Name() string { return "go-memdb" }
 
 // New implements Engine.
 func (MemDB) New(ix Indexes) Store {
+	db, err := memdb.NewMemDB(&memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
+		"people": {Name: "people", Indexes: memIndexes(ix)},
+	}})
+	if err != nil {
+		panic(err)
+	}
+	return &memStore{db: db, table: "people", hasAge: ix >= AgeIndex}
+}
+
+// NewPair implements Pairer: tables people and people2 of one database,
+// whose write transactions exclude each other.
+func (MemDB) NewPair() (Store, Store) {
+	db, err := memdb.NewMemDB(&memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
+		"people":  {Name: "people", Indexes: memIndexes(AgeIndex)},
+		"people2": {Name: "people2", Indexes: memIndexes(AgeIndex)},
+	}})
+	if err != nil {
+		panic(err)
+	}
+	return &memStore{db: db, table: "people", hasAge: true}, &memStore{db: db, table: "people2", hasAge: true}
+}
+
+func memIndexes(ix Indexes) map[string]*memdb.IndexSchema {
 	idx := map[string]*memdb.IndexSchema{
 		"id": {Name: "id", Unique: true, Indexer: &memdb.IntFieldIndex{Field: "ID"}},
 	}
@@ -24,17 +47,12 @@ func (MemDB) New(ix Indexes) Store {
 	if ix >= AgeNameIndexes {
 		idx["name"] = &memdb.IndexSchema{Name: "name", Indexer: &memdb.StringFieldIndex{Field: "Name"}}
 	}
-	db, err := memdb.NewMemDB(&memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
-		"people": {Name: "people", Indexes: idx},
-	}})
-	if err != nil {
-		panic(err)
-	}
-	return &memStore{db: db, hasAge: ix >= AgeIndex}
+	return idx
 }
 
 type memStore struct {
 	db     *memdb.MemDB
+	table  string
 	hasAge bool
 	last   *Person
 	buf    []*Person
@@ -58,7 +76,7 @@ func pointers(ps []Person) memBatch {
 
 func (s *memStore) InsertOne(b Batch, i int) error {
 	txn := s.db.Txn(true)
-	if err := txn.Insert("people", b.(memBatch)[i]); err != nil {
+	if err := txn.Insert(s.table, b.(memBatch)[i]); err != nil {
 		txn.Abort()
 		return err
 	}
@@ -69,7 +87,7 @@ func (s *memStore) InsertOne(b Batch, i int) error {
 func (s *memStore) InsertAll(b Batch) error {
 	txn := s.db.Txn(true)
 	for _, p := range b.(memBatch) {
-		if err := txn.Insert("people", p); err != nil {
+		if err := txn.Insert(s.table, p); err != nil {
 			txn.Abort()
 			return err
 		}
@@ -84,7 +102,7 @@ func (s *memStore) Key(id int64) any { return id }
 
 func (s *memStore) Get(k any) bool {
 	txn := s.db.Txn(false)
-	v, err := txn.First("people", "id", k)
+	v, err := txn.First(s.table, "id", k)
 	if err != nil || v == nil {
 		s.last = nil
 		return false
@@ -98,7 +116,7 @@ func (s *memStore) Fetched() Person { return *s.last }
 // filter collects the rows matching match by a scan of the primary key.
 func (s *memStore) filter(match func(*Person) bool) int {
 	s.buf = s.buf[:0]
-	it, err := s.db.Txn(false).Get("people", "id")
+	it, err := s.db.Txn(false).Get(s.table, "id")
 	if err != nil {
 		panic(err)
 	}
@@ -116,7 +134,7 @@ func (s *memStore) Eq() int {
 	}
 	s.buf = s.buf[:0]
 	txn := s.db.Txn(false)
-	it, err := txn.Get("people", "age", int64(EqAge))
+	it, err := txn.Get(s.table, "age", int64(EqAge))
 	if err != nil {
 		panic(err)
 	}
@@ -132,7 +150,7 @@ func (s *memStore) Range() int {
 	}
 	s.buf = s.buf[:0]
 	txn := s.db.Txn(false)
-	it, err := txn.LowerBound("people", "age", int64(RangeLo))
+	it, err := txn.LowerBound(s.table, "age", int64(RangeLo))
 	if err != nil {
 		panic(err)
 	}
@@ -149,7 +167,7 @@ func (s *memStore) Range() int {
 func (s *memStore) Scan() int {
 	s.buf = s.buf[:0]
 	txn := s.db.Txn(false)
-	it, err := txn.Get("people", "id")
+	it, err := txn.Get(s.table, "id")
 	if err != nil {
 		panic(err)
 	}

@@ -16,15 +16,17 @@ type Sizes struct {
 	Heap   int // (h) rows whose retained heap is measured
 	SnapLo int // (i) the small table
 	SnapHi int // (i) the large table
+	// Writers is the records each writer of (j) inserts, one per commit.
+	Writers int
 }
 
 // FullSizes are the full workload sizes, those RESULTS.md reports.
-var FullSizes = Sizes{Insert: 100_000, Bulk: 1_000_000, Extra: 100_000, Read: 100_000, Heap: 1_000_000, SnapLo: 1_000, SnapHi: 1_000_000}
+var FullSizes = Sizes{Insert: 100_000, Bulk: 1_000_000, Extra: 100_000, Read: 100_000, Heap: 1_000_000, SnapLo: 1_000, SnapHi: 1_000_000, Writers: 100_000}
 
 // Div returns s with every size divided by d (at least 1,000 rows).
 func (s Sizes) Div(d int) Sizes {
 	f := func(n int) int { return max(n/d, 1_000) }
-	return Sizes{Insert: f(s.Insert), Bulk: f(s.Bulk), Extra: f(s.Extra), Read: f(s.Read), Heap: f(s.Heap), SnapLo: s.SnapLo, SnapHi: f(s.SnapHi)}
+	return Sizes{Insert: f(s.Insert), Bulk: f(s.Bulk), Extra: f(s.Extra), Read: f(s.Read), Heap: f(s.Heap), SnapLo: s.SnapLo, SnapHi: f(s.SnapHi), Writers: f(s.Writers)}
 }
 
 // GC collects garbage twice, so that timings and heap figures do not pay

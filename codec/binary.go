@@ -8,7 +8,7 @@ package codec
 //
 // A file is a 16-byte header followed by blocks.
 //
-//	header:  magic "\x89DICTDB\n" | version uint16 LE (2) | flags uint16 LE (0)
+//	header:  magic "\x89DICTDB\n" | version uint16 LE (3) | flags uint16 LE (0)
 //	         | checksum, uint32 LE
 //	block:   kind byte | payload length uint32 LE | payload | checksum, uint32 LE
 //
@@ -32,9 +32,22 @@ package codec
 //	'R' records of the current table: count, then each record (zero or
 //	    more blocks, about 64 KiB each)
 //	'E' table ends: the number of records written, checked on reading
-//	'Z' end of file: the number of tables; nothing may follow it
+//	'D' the table directory (version 3): the count of tables, then for
+//	    each its metadata as in its 'T' block, its number of records, and
+//	    its fields in name order, each a name, the set of the kinds of its
+//	    values (a KindSet as a uvarint: bits null, bool, int, float, string,
+//	    bytes, time, list, map from the lowest) and the count of its
+//	    non-null values; checked on reading against the tables read
+//	'Z' end of file: the number of tables (a uvarint; in version 3, the
+//	    offset of the 'D' block then the number of tables, two uint64 LE,
+//	    so that the block is the file's last 25 bytes); nothing may follow
 //
-// so a truncated file is detected too. Inside payloads, counts and lengths are unsigned varints, strings are
+// so a truncated file is detected too. The directory lets a reader say
+// what a file holds (ReadBinaryDirectory) from its last blocks alone: the
+// end block gives the directory's place, and each of the two checksums is
+// checked from the 4 bytes before its block, the previous block's
+// checksum, which binds them to the file they end (a full decode checks
+// the whole chain). Inside payloads, counts and lengths are unsigned varints, strings are
 // length-prefixed bytes (kept exactly, valid UTF-8 or not), and each value is a tag byte and a body:
 //
 //	0 null  1 false  2 true  3 int64 (zig-zag varint)  4 float64 (IEEE bits, LE)
@@ -66,6 +79,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -73,12 +87,19 @@ import (
 const BinaryMagic = "\x89DICTDB\n"
 
 // BinaryVersion is the binary format version this package writes. It reads
-// this version and version 1 (the layout is described in binary.go).
-const BinaryVersion = 2
+// this version and versions 1 and 2 (the layout is described in
+// binary.go).
+const BinaryVersion = 3
 
-// binVersionUnchained is the version whose block checksums cover each block
-// alone.
-const binVersionUnchained = 1
+const (
+	// binVersionUnchained is the version whose block checksums cover each
+	// block alone.
+	binVersionUnchained = 1
+	// binVersionChained is the first version whose block checksums chain.
+	binVersionChained = 2
+	// binVersionDirectory is the first version with a table directory.
+	binVersionDirectory = 3
+)
 
 const (
 	binHeaderLen   = 16
@@ -90,10 +111,11 @@ const (
 )
 
 const (
-	blockTable   = 'T'
-	blockRecords = 'R'
-	blockEnd     = 'E'
-	blockFileEnd = 'Z'
+	blockTable     = 'T'
+	blockRecords   = 'R'
+	blockEnd       = 'E'
+	blockDirectory = 'D'
+	blockFileEnd   = 'Z'
 )
 
 const (
@@ -128,6 +150,9 @@ type BinaryWriter struct {
 	keyIDs  map[string]uint64 // keys numbered in the current records block
 	sum     uint32            // the last checksum written
 	header  bool
+	off     int64 // bytes written
+	dir     []*dirTable
+	cur     *dirTable // the current table's directory entry
 }
 
 var _ DumpWriter = (*BinaryWriter)(nil)
@@ -156,6 +181,7 @@ func (bw *BinaryWriter) writeHeader() error {
 	if _, err := bw.w.Write(h[:]); err != nil {
 		return bw.fail(err)
 	}
+	bw.off = binHeaderLen
 	bw.sum = crc32.Checksum(h[:12], castagnoli)
 	bw.header = true
 	return nil
@@ -177,6 +203,7 @@ func (bw *BinaryWriter) emit(kind byte) error {
 	if _, err := bw.w.Write(bw.blk); err != nil {
 		return bw.fail(err)
 	}
+	bw.off += int64(len(bw.blk))
 	bw.sum = sum
 	bw.blk = bw.blk[:blockHeaderLen]
 	return nil
@@ -199,6 +226,8 @@ func (bw *BinaryWriter) BeginTable(t *TableDump) error {
 		return err
 	}
 	bw.state, bw.records, bw.pending, bw.pk = stateTable, 0, 0, t.PrimaryKey
+	bw.cur = newDirTable(t)
+	bw.dir = append(bw.dir, bw.cur)
 	bw.tables++
 	return nil
 }
@@ -226,6 +255,7 @@ func (bw *BinaryWriter) WriteRecord(rec Record) error {
 		}
 	}
 	bw.blk = b
+	bw.cur.addRecord(rec)
 	bw.pending++
 	bw.records++
 	if len(bw.blk) >= recordBlockLen {
@@ -275,7 +305,16 @@ func (bw *BinaryWriter) Close() error {
 	if bw.state != stateReady {
 		return bw.fail(errors.New("codec: Close inside a table"))
 	}
-	bw.blk = binary.AppendUvarint(bw.blk, bw.tables)
+	if err := bw.writeHeader(); err != nil {
+		return err
+	}
+	dirAt := bw.off
+	bw.blk = appendDirectory(bw.blk, bw.dir)
+	if err := bw.emit(blockDirectory); err != nil {
+		return err
+	}
+	bw.blk = binary.LittleEndian.AppendUint64(bw.blk, uint64(dirAt))
+	bw.blk = binary.LittleEndian.AppendUint64(bw.blk, bw.tables)
 	if err := bw.emit(blockFileEnd); err != nil {
 		return err
 	}
@@ -368,7 +407,13 @@ type binReader struct {
 	intern map[string]string
 	keys   []string // the current records block's numbered keys
 	sum    uint32   // the last checksum read
-	chain  bool     // block checksums cover everything before them (version 2)
+	chain  bool     // block checksums cover everything before them (version 2 on)
+	ver    uint16
+	dir    []*dirTable // the directory the tables read call for (version 3)
+	rv     RecordVisitor
+	shapes shapeCache
+	names  []string // the current record's field names, in file order
+	vals   []any    // and its values
 }
 
 // DecodeBinary reads a binary dump from r and hands it to v table by table,
@@ -379,6 +424,7 @@ func DecodeBinary(r io.Reader, v Visitor) error {
 		return fmt.Errorf("codec: %w: DecodeBinary needs a reader and a visitor", ErrInvalidArgument)
 	}
 	br := &binReader{r: r, v: v, intern: make(map[string]string)}
+	br.rv, _ = v.(RecordVisitor)
 	return br.run()
 }
 
@@ -404,27 +450,18 @@ func (br *binReader) run() error {
 	if err := br.readFull(h[:], "header"); err != nil {
 		return err
 	}
-	if !IsBinary(h[:]) {
-		return br.corrupt(0, nil, "not a dictdb binary file (bad magic)")
+	if err := checkBinHeader(br, h[:]); err != nil {
+		return err
 	}
-	if crc32.Checksum(h[:12], castagnoli) != binary.LittleEndian.Uint32(h[12:]) {
-		return br.corrupt(0, nil, "header checksum mismatch")
-	}
-	switch ver := binary.LittleEndian.Uint16(h[8:]); ver {
-	case BinaryVersion:
-		br.chain = true
-	case binVersionUnchained:
-	default:
-		return br.corrupt(8, nil, "unsupported version %d (this build reads %d and %d)", ver, binVersionUnchained, BinaryVersion)
-	}
-	if flags := binary.LittleEndian.Uint16(h[10:]); flags != 0 {
-		return br.corrupt(10, nil, "unknown flags %#x", flags)
-	}
+	br.ver = binary.LittleEndian.Uint16(h[8:])
+	br.chain = br.ver >= binVersionChained
 	br.sum = binary.LittleEndian.Uint32(h[12:])
 	var (
 		cur     *TableDump
+		stats   *dirTable
 		records uint64
 		tables  uint64
+		dirAt   int64 = -1
 	)
 	for {
 		kind, start, p, err := br.block()
@@ -445,10 +482,17 @@ func (br *binReader) run() error {
 			if err := d.finish("table block"); err != nil {
 				return err
 			}
+			if dirAt >= 0 {
+				return br.corrupt(start, nil, "a table after the directory")
+			}
 			if err := br.v.BeginTable(cloneDump(t)); err != nil {
 				return br.corrupt(start, err, "table %q", t.Name)
 			}
 			cur, records = t, 0
+			if br.ver >= binVersionDirectory {
+				stats = newDirTable(t)
+				br.dir = append(br.dir, stats)
+			}
 			tables++
 		case blockRecords:
 			if cur == nil {
@@ -463,9 +507,26 @@ func (br *binReader) run() error {
 			}
 			for range n {
 				at := d.offset()
+				if br.rv != nil {
+					rec, err := d.record()
+					if err != nil {
+						return err
+					}
+					if stats != nil {
+						stats.addRecord(rec)
+					}
+					if err := br.rv.VisitRecord(rec); err != nil {
+						return br.corrupt(at, err, "table %q: record", cur.Name)
+					}
+					records++
+					continue
+				}
 				m, err := d.mapBody(0)
 				if err != nil {
 					return err
+				}
+				if stats != nil {
+					stats.addMap(m)
 				}
 				if err := br.v.Record(m); err != nil {
 					return br.corrupt(at, err, "table %q: record", cur.Name)
@@ -493,16 +554,39 @@ func (br *binReader) run() error {
 				return br.corrupt(start, err, "table %q", cur.Name)
 			}
 			cur = nil
+		case blockDirectory:
+			switch {
+			case br.ver < binVersionDirectory:
+				return br.corrupt(start, nil, "unknown block kind %#x", kind)
+			case cur != nil:
+				return br.corrupt(start, nil, "table %q has no end block", cur.Name)
+			case dirAt >= 0:
+				return br.corrupt(start, nil, "a second directory")
+			}
+			if !bytes.Equal(d.b, appendDirectory(nil, br.dir)) {
+				return br.corrupt(start, nil, "the directory does not match the tables")
+			}
+			dirAt = start
 		case blockFileEnd:
 			if cur != nil {
 				return br.corrupt(start, nil, "table %q has no end block", cur.Name)
 			}
-			n, err := d.uvarint("table count")
-			if err != nil {
-				return err
-			}
-			if err := d.finish("end block"); err != nil {
-				return err
+			var n uint64
+			if br.ver >= binVersionDirectory {
+				if dirAt < 0 {
+					return br.corrupt(start, nil, "the file has no directory")
+				}
+				if len(d.b) != 16 || binary.LittleEndian.Uint64(d.b) != uint64(dirAt) {
+					return br.corrupt(start, nil, "bad end block")
+				}
+				n = binary.LittleEndian.Uint64(d.b[8:])
+			} else {
+				if n, err = d.uvarint("table count"); err != nil {
+					return err
+				}
+				if err := d.finish("end block"); err != nil {
+					return err
+				}
 			}
 			if n != tables {
 				return br.corrupt(start, nil, "%d tables announced, %d read", n, tables)
@@ -518,7 +602,25 @@ func (br *binReader) run() error {
 	}
 }
 
-// block reads one block and checks its checksum: in version 2, that of
+// checkBinHeader checks a file header: magic, checksum, a version this build
+// reads, no flags.
+func checkBinHeader(br *binReader, h []byte) error {
+	if !IsBinary(h) {
+		return br.corrupt(0, nil, "not a dictdb binary file (bad magic)")
+	}
+	if crc32.Checksum(h[:12], castagnoli) != binary.LittleEndian.Uint32(h[12:]) {
+		return br.corrupt(0, nil, "header checksum mismatch")
+	}
+	if ver := binary.LittleEndian.Uint16(h[8:]); ver < binVersionUnchained || ver > BinaryVersion {
+		return br.corrupt(8, nil, "unsupported version %d (this build reads %d to %d)", ver, binVersionUnchained, BinaryVersion)
+	}
+	if flags := binary.LittleEndian.Uint16(h[10:]); flags != 0 {
+		return br.corrupt(10, nil, "unknown flags %#x", flags)
+	}
+	return nil
+}
+
+// block reads one block and checks its checksum: from version 2 on, that of
 // everything before it, which ties the block to its place in the file. Its
 // buffer grows only as the payload's bytes arrive.
 func (br *binReader) block() (kind byte, start int64, payload []byte, err error) {
@@ -749,6 +851,75 @@ func (d *dec) tableDump() (*TableDump, error) {
 		t.Indexes = append(t.Indexes, x)
 	}
 	return t, nil
+}
+
+// record reads a record (a map body at depth 0) straight into a Record,
+// checking what mapBody checks: no empty field name, no field twice.
+func (d *dec) record() (Record, error) {
+	at := d.offset()
+	n, err := d.count("field count", 2)
+	if err != nil {
+		return Record{}, err
+	}
+	br := d.br
+	names, vals := br.names[:0], br.vals[:0]
+	defer func() { clear(vals); br.names, br.vals = names[:0], vals[:0] }()
+	for range n {
+		k, err := d.key()
+		if err != nil {
+			return Record{}, err
+		}
+		if k == "" {
+			return Record{}, d.fail("empty field name")
+		}
+		v, err := d.value(1)
+		if err != nil {
+			return Record{}, err
+		}
+		names, vals = append(names, k), append(vals, v)
+	}
+	s, slots, dup := br.shapes.of(names)
+	if dup != "" {
+		return Record{}, br.corrupt(at, nil, "field %q appears twice", dup)
+	}
+	r, out := NewRecord(s)
+	for i, slot := range slots {
+		out[slot] = vals[i]
+	}
+	return r, nil
+}
+
+// A shapeCache finds the shape of records whose field names come in a file's
+// order (the primary key first, then sorted), remembering the last list of
+// names: the records of a table usually share it.
+type shapeCache struct {
+	names []string // the last names, in file order
+	shape *Shape
+	slots []int // slots[i]: the slot in shape of names[i]
+}
+
+// of returns the shape of names (given in any order) and each name's slot
+// in it; dup names a field given twice, and then the rest is unset.
+func (c *shapeCache) of(names []string) (s *Shape, slots []int, dup string) {
+	if c.shape != nil && slices.Equal(names, c.names) {
+		return c.shape, c.slots, ""
+	}
+	var buf [16]string
+	sorted := append(buf[:0], names...)
+	slices.Sort(sorted)
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] {
+			return nil, nil, sorted[i]
+		}
+	}
+	s = internSorted(sorted)
+	c.names = append(c.names[:0], names...)
+	c.slots = c.slots[:0]
+	for _, n := range names {
+		c.slots = append(c.slots, s.Slot(n))
+	}
+	c.shape = s
+	return s, c.slots, ""
 }
 
 func (d *dec) mapBody(depth int) (map[string]any, error) {

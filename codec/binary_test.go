@@ -228,7 +228,15 @@ func TestBinaryHandBuiltRecord(t *testing.T) {
 	recs := []byte{2,
 		2, 0, 2, 'i', 'd', 3, 2, 0, 1, 'a', 5, 1, 'x',
 		2, 1, 3, 4, 2, 0}
-	data := file(table, block('R', recs), block('E', []byte{2}), block('Z', []byte{1}))
+	// The directory: one table, its metadata as in its 'T' block, 2
+	// records, fields in name order: "a" of kinds null and string (bits 0
+	// and 4), 1 non-null; "id" of kind int (bit 2), 2 non-null. The end
+	// block: the directory's offset (after the header and three blocks of
+	// 17, 29 and 10 bytes) and the table count, two uint64 LE.
+	dir := []byte{1, 1, 't', 2, 'i', 'd', 0, 1, 0, 2, 2, 1, 'a', 17, 1, 2, 'i', 'd', 4, 2}
+	end := binary.LittleEndian.AppendUint64(nil, 16+17+29+10)
+	end = binary.LittleEndian.AppendUint64(end, 1)
+	data := file(table, block('R', recs), block('E', []byte{2}), block('D', dir), block('Z', end))
 	got, err := decode(binFormat, data)
 	if err != nil {
 		t.Fatal(err)

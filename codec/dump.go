@@ -109,6 +109,18 @@ type Visitor interface {
 	EndTable(t *TableDump) error
 }
 
+// A RecordVisitor is a Visitor that takes records as codec Records: a
+// decoder handed one calls VisitRecord, never Record, so that each record
+// is decoded straight into its compact form, without a map on the way.
+// Each Record is normalized, freshly made for the visitor, which owns it
+// and may keep it (nested lists and maps included). As with Record, the
+// visitor judges what the format allows but a table does not (a record
+// without fields, a field named "" in JSON).
+type RecordVisitor interface {
+	Visitor
+	VisitRecord(rec Record) error
+}
+
 // RecordKeys returns the order in which dictdb writes a record's fields:
 // the primary key first (if present), then the others in sorted order. The
 // Python DictDB writes fields in insertion order, which a Go map does not

@@ -81,7 +81,19 @@ type jsonReader struct {
 	dec  *json.Decoder
 	lt   *lineTracker
 	v    Visitor
+	rv   RecordVisitor // v, if it takes Records
+	norm Normalizer
 	skew int64 // bytes skipped before the decoder's input (a byte-order mark)
+}
+
+// record hands m, a decoded and converted record, to the visitor: as a
+// Record sharing m's values when the visitor takes Records, so that m is
+// garbage at once.
+func (jr *jsonReader) record(m map[string]any) error {
+	if jr.rv != nil {
+		return jr.rv.VisitRecord(jr.norm.Wrap(m, ""))
+	}
+	return jr.v.Record(m)
 }
 
 // DecodeJSON reads a JSON dump (the layout JSONWriter writes, with or
@@ -123,6 +135,7 @@ func DecodeJSON(r io.Reader, v Visitor) error {
 	}
 	lt := &lineTracker{r: &utf8Reader{r: br}}
 	jr := &jsonReader{lt: lt, v: v, skew: skew}
+	jr.rv, _ = v.(RecordVisitor)
 	rest := lt
 	jr.dec = json.NewDecoder(rest)
 	jr.dec.UseNumber()
@@ -393,7 +406,7 @@ func (jr *jsonReader) table(name string) error {
 					begun = true
 				}
 				if begun {
-					if err := jr.v.Record(m); err != nil {
+					if err := jr.record(m); err != nil {
 						return jr.corrupt(end, err, "%s", what)
 					}
 				} else {
@@ -424,7 +437,7 @@ func (jr *jsonReader) table(name string) error {
 			return jr.corrupt(end, err, "%s", what)
 		}
 		for i, m := range held {
-			if err := jr.v.Record(m); err != nil {
+			if err := jr.record(m); err != nil {
 				return jr.corrupt(end, err, "%s: record %d", what, i)
 			}
 			held[i] = nil

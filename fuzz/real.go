@@ -146,7 +146,7 @@ func dumpSnap(s *dictdb.Snapshot) string {
 			fmt.Fprintf(&b, "%s: %v; ", n, err)
 			continue
 		}
-		fmt.Fprintf(&b, "%s pk=%s idx=%v cols=%q rows=%s; ", n, v.PrimaryKey(), v.Indexes(), v.Columns(), fmtRows(v.All()))
+		fmt.Fprintf(&b, "%s pk=%s idx=%v cols=%q rows=%s; ", n, v.PrimaryKey(), v.Indexes(), v.Columns(), fmtRows(v.Records()))
 	}
 	return b.String()
 }

@@ -3,6 +3,7 @@ package idx
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -194,5 +195,40 @@ func TestParseKind(t *testing.T) {
 	}
 	if Hash.String() != "hash" || Sorted.String() != "sorted" || Kind(9).String() != "Kind(9)" {
 		t.Error("bad kind names")
+	}
+}
+
+// TestGrowKeepsEntries checks that a builder told of a batch's size in
+// advance builds the same index, whether it collects (empty start) or
+// edits in place (non-empty start), and that Grow reserves room only while
+// collecting.
+func TestGrowKeepsEntries(t *testing.T) {
+	def := Def{Field: "v", Kind: Sorted}
+	for _, start := range []int{0, 10} {
+		plain, grown := NewBuilder[int](def), NewBuilder[int](def)
+		for i := range start {
+			plain.Put(nil, false, int64(i%3), codec.IntKey(int64(i)), i)
+			grown.Put(nil, false, int64(i%3), codec.IntKey(int64(i)), i)
+		}
+		a, b := plain.Index(), grown.Index()
+		pb, gb := a.Edit(), b.Edit()
+		gb.Grow(1000)
+		if start == 0 && cap(gb.pending) < 1000 || start > 0 && cap(gb.pending) != 0 {
+			t.Fatalf("start %d: pending capacity %d after Grow(1000)", start, cap(gb.pending))
+		}
+		for i := start; i < start+1000; i++ {
+			pb.Put(nil, false, int64(i%7), codec.IntKey(int64(i)), i)
+			gb.Put(nil, false, int64(i%7), codec.IntKey(int64(i)), i)
+		}
+		var want, got []Entry[int]
+		for e := range pb.Index().Ascend() {
+			want = append(want, e)
+		}
+		for e := range gb.Index().Ascend() {
+			got = append(got, e)
+		}
+		if len(got) != start+1000 || !reflect.DeepEqual(got, want) {
+			t.Fatalf("start %d: %d entries after Grow, want %d equal to the plain builder's", start, len(got), len(want))
+		}
 	}
 }

@@ -222,8 +222,16 @@ func (s *Store[T]) write(names []string, fn func(*Root[T]) ([]Change[T], error),
 			cur = s.root.Load() // another table committed; ours cannot have changed
 		}
 	}
-	next, err := s.writeCommitted(names, held, fn, owned)
+	next, seen, err := s.writeCommitted(names, held, fn, owned)
 	if err != nil || next == nil {
+		// fn's answer (an error, or no change) may rest on commits of the
+		// head it saw that readers do not see yet: wait for them, so that
+		// a read after this write returns sees what the write saw.
+		if seen != nil && seen.seq > s.root.Load().seq {
+			if _, werr := s.await(seen); werr != nil && err == nil {
+				err = werr
+			}
+		}
 		return s.root.Load(), err
 	}
 	return s.await(next)
@@ -231,16 +239,17 @@ func (s *Store[T]) write(names []string, fn func(*Root[T]) ([]Change[T], error),
 
 // writeCommitted is write's part under the table locks of names when the
 // store has a Committer: it runs fn on the head and commits its changes,
-// returning the head root of the commit, or nil if fn changed nothing.
-// It releases the locks.
-func (s *Store[T]) writeCommitted(names []string, held []*tableLock, fn func(*Root[T]) ([]Change[T], error), owned bool) (*Root[T], error) {
+// returning the head root of the commit, or nil if fn changed nothing or
+// failed; seen is then the head fn saw. It releases the locks.
+func (s *Store[T]) writeCommitted(names []string, held []*tableLock, fn func(*Root[T]) ([]Change[T], error), owned bool) (next, seen *Root[T], err error) {
 	defer s.unlock(names)
 	cur := s.head.Load()
 	changes, err := s.run(names, held, cur, fn, owned)
 	if err != nil || len(changes) == 0 {
-		return nil, err
+		return nil, cur, err
 	}
-	return s.commit(cur, changes)
+	next, err = s.commit(cur, changes)
+	return next, nil, err
 }
 
 // run calls fn with cur, as the owner of held if owned, and checks that

@@ -266,17 +266,13 @@ type aggStep struct {
 // scan feeds every matching row to the accumulators, reading each field of
 // p.fields once per row: into the accumulators of the row's group if g is
 // not nil, else into accs[:len(p.steps)]. It returns the accumulators.
+// Without Where it walks the rows a leaf at a time.
 func (t *Table) scan(p *aggPlan, g *groups, accs []acc) ([]acc, error) {
 	nf, na := len(p.q.GroupBy), len(p.steps)
+	rr := newRowReader(p.refs)
 	vals := make([]any, len(p.fields)) // the current row's values
-	filter := p.q.Where != nil
-	for k, r := range t.candidates(p.q.Where) {
-		if filter && !p.match(r.rec) {
-			continue
-		}
-		for i, f := range p.refs {
-			vals[i] = f.Value(r.rec)
-		}
+	one := func(r Row) error {
+		rr.read(r.rec, vals)
 		a := accs
 		if g != nil {
 			n, added := g.find(vals[:nf])
@@ -285,11 +281,116 @@ func (t *Table) scan(p *aggPlan, g *groups, accs []acc) ([]acc, error) {
 			}
 			a = accs[n*na : (n+1)*na]
 		}
-		if err := p.feed(a, vals, k); err != nil {
+		return p.feed(a, vals, t, r)
+	}
+	if p.q.Where == nil {
+		for _, rows := range t.rows.Chunks() {
+			for _, r := range rows {
+				if err := one(r); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return accs, nil
+	}
+	for _, r := range t.candidates(p.q.Where) {
+		if !p.match(r.rec) {
+			continue
+		}
+		if err := one(r); err != nil {
 			return nil, err
 		}
 	}
 	return accs, nil
+}
+
+// A rowReader reads the values of some fields from records, resolving
+// their slots once per shape: the rows of a table usually share one.
+type rowReader struct {
+	refs  []*codec.Field
+	shape *codec.Shape
+	slots []int // the fields' slots in shape, -1 if absent
+}
+
+func newRowReader(refs []*codec.Field) *rowReader {
+	return &rowReader{refs: refs, slots: make([]int, len(refs))}
+}
+
+// read sets vals[i] to the value of field i in rec, nil if absent.
+func (rr *rowReader) read(rec codec.Record, vals []any) {
+	if s := rec.Shape(); s != rr.shape {
+		rr.shape = s
+		for i, f := range rr.refs {
+			rr.slots[i] = f.Slot(s)
+		}
+	}
+	rv := rec.Values()
+	for i, sl := range rr.slots {
+		if sl < 0 {
+			vals[i] = nil
+		} else {
+			vals[i] = rv[sl]
+		}
+	}
+}
+
+// groupRuns is aggregateGroups' pass for one GroupBy field that has an
+// index, without Where, when the aggregations read no other field (counts
+// of rows, aggregations of the grouping field): it walks the index's runs
+// of equal values, which come in group order, so a group is found by
+// comparing a run's value with the previous group's, never by hashing, and
+// no row is read: every row of a run has the run's value. Rows are counted
+// a run at a time. (Aggregations of other fields scan the rows in
+// primary-key order instead: reading them in index order jumps around
+// memory, which measured slower than hashing each row's group value.)
+func (t *Table) groupRuns(p *aggPlan, x *idx.Index[Row]) (*groups, []acc, error) {
+	na := len(p.steps)
+	counts := true // every step counts rows (or needs no pass)
+	for _, st := range p.steps {
+		counts = counts && (st.kind == 0 || st.kind == aggCountRows)
+	}
+	g := newGroups(1)
+	var accs []acc
+	vals := make([]any, len(p.fields)) // only the grouping field is ever read
+	var err error
+	x.EachRun(func(v any, rows []Row) bool {
+		if g.len() == 0 || !codec.Equal(v, g.keys[g.len()-1]) {
+			g.add([]any{v}, -1)
+			accs = append(accs, make([]acc, na)...)
+		}
+		a := accs[len(accs)-na:]
+		if counts {
+			for j := range a {
+				a[j].n += int64(len(rows))
+			}
+			return true
+		}
+		vals[0] = v
+		for _, r := range rows {
+			if err = p.feed(a, vals, t, r); err != nil {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		// A Sum or Avg over a value that is not a number: the scan
+		// names the first such record in key order, as always.
+		g = newGroups(1)
+		accs, err = t.scan(p, g, nil)
+	}
+	return g, accs, err
+}
+
+// readsOnly0 reports whether every aggregation of p that reads a field reads
+// the field of slot 0.
+func (p *aggPlan) readsOnly0() bool {
+	for _, st := range p.steps {
+		if st.kind != 0 && st.kind != aggCountRows && st.slot != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // aggregateOne computes an aggregation without GroupBy into row, which
@@ -444,9 +545,9 @@ func (c *acc) mean() (float64, bool) {
 	return sum / float64(c.n), ok
 }
 
-// feed adds one row, whose field values are vals and whose key is k, to
-// one accumulator per aggregation.
-func (p *aggPlan) feed(accs []acc, vals []any, k codec.Key) error {
+// feed adds one row r of t, whose field values are vals, to one
+// accumulator per aggregation.
+func (p *aggPlan) feed(accs []acc, vals []any, t *Table, r Row) error {
 	for j, st := range p.steps {
 		c := &accs[j]
 		switch st.kind {
@@ -474,6 +575,7 @@ func (p *aggPlan) feed(accs []acc, vals []any, k codec.Key) error {
 				c.hasFloat = true
 			default:
 				a := p.q.Aggs[j]
+				k, _, _ := t.recordKey(r.rec)
 				return invalid("%s %q of field %q: the value of record %s is a %s, not a number",
 					a.Kind, a.Name, a.Field, k, codec.KindOf(v))
 			}
@@ -585,12 +687,18 @@ func integral(f float64) (int64, bool) {
 // table of codec-equal chains.
 type groups struct {
 	nf    int
-	strs  map[string]int32 // one-field string keys
+	few   []string         // the first one-field string keys, searched in order
+	fewN  []int32          // their group numbers
+	strs  map[string]int32 // the other one-field string keys
 	ints  map[int64]int32  // one-field integral keys (int64 or float64)
 	heads map[uint64]int32 // hash -> newest group with that hash
 	next  []int32          // group -> older group with the same hash, or -1
 	keys  []any            // group g's key is keys[g*nf : (g+1)*nf]
 }
+
+// maxFewGroups is how many one-field string groups are searched in order
+// before the others go to a map.
+const maxFewGroups = 8
 
 func newGroups(nf int) *groups {
 	return &groups{nf: nf, strs: map[string]int32{}, ints: map[int64]int32{}, heads: map[uint64]int32{}}
@@ -608,6 +716,16 @@ func (g *groups) find(key []any) (n int, added bool) {
 	if g.nf == 1 {
 		switch x := key[0].(type) {
 		case string:
+			// A handful of groups is searched faster than hashed.
+			for i, s := range g.few {
+				if s == x {
+					return int(g.fewN[i]), false
+				}
+			}
+			if len(g.few) < maxFewGroups {
+				g.few, g.fewN = append(g.few, x), append(g.fewN, int32(g.len()))
+				return g.add(key, -1), true
+			}
 			if n, ok := g.strs[x]; ok {
 				return int(n), false
 			}
@@ -667,8 +785,17 @@ func equalKeys(a, b []any) bool {
 func (t *Table) aggregateGroups(p *aggPlan) ([]map[string]any, error) {
 	q := p.q
 	nf, na := len(q.GroupBy), len(q.Aggs)
-	g := newGroups(nf)
-	accs, err := t.scan(p, g, nil)
+	var (
+		g    *groups
+		accs []acc
+		err  error
+	)
+	if x := t.index(q.GroupBy[0]); nf == 1 && q.Where == nil && x != nil && p.readsOnly0() {
+		g, accs, err = t.groupRuns(p, x)
+	} else {
+		g = newGroups(nf)
+		accs, err = t.scan(p, g, nil)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,8 @@ func (t *Table) sortStrategy(p *plan, a access) string {
 	switch t.sortMethod(p, a) {
 	case keyOrder:
 		return "primary-key order"
+	case indexRange:
+		return "index order of the candidates (index on " + a.indexField + ")"
 	case streamed:
 		_, desc, _ := t.orderedSource(p.order)
 		return "streamed in " + desc + stopNote(p)

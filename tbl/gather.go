@@ -74,6 +74,19 @@ func gathered(desc func() string, x *idx.Index[Row], ranges []idx.Range, limit i
 		!ranges[0].Prefix && codec.Compare(ranges[0].Lo, ranges[0].Hi) == 0 {
 		return gatheredValue(desc, x, ranges[0], limit, served) // one value
 	}
+	if len(ranges) == 1 {
+		// One range: count it a leaf at a time, without copying, and
+		// gather its entries only when asked for them in key order. In
+		// index order (OrderBy on the field) they are never gathered.
+		n, ok := x.CountRange(ranges[0], limit)
+		if !ok {
+			return access{}, false
+		}
+		g := &gatheredHits{x: x, ranges: ranges, n: n}
+		return access{desc: desc, est: n, served: served,
+			rows: g.all, appendRows: g.appendRows, release: g.release,
+			inIndexOrder: g.appendIndexOrder, indexField: x.Def().Field}, true
+	}
 	s := getScratch()
 	for _, r := range ranges {
 		var ok bool
@@ -90,16 +103,26 @@ func gathered(desc func() string, x *idx.Index[Row], ranges []idx.Range, limit i
 // gatheredHits are the candidates of an index access, held in scratch
 // memory until release.
 type gatheredHits struct {
-	x      *idx.Index[Row]
-	ranges []idx.Range
-	s      scratch
-	held   bool           // s is ours: not released yet
-	sorted []idx.Hit[Row] // the hits in key order, once sorted (in s)
+	x        *idx.Index[Row]
+	ranges   []idx.Range
+	s        scratch
+	held     bool           // s is ours and holds the hits
+	released bool           // release was called
+	n        int            // the number of candidates, if counted (else 0)
+	sorted   []idx.Hit[Row] // the hits in key order, once sorted (in s)
 }
 
-// inOrder returns the hits in primary-key order, sorting them on first use.
-// After release, it reads the index again into fresh memory.
+// inOrder returns the hits in primary-key order, gathering them into
+// scratch memory and sorting them on first use. After release, it reads
+// the index again into fresh memory.
 func (g *gatheredHits) inOrder() []idx.Hit[Row] {
+	if !g.held && !g.released {
+		g.s = getScratch()
+		for _, r := range g.ranges {
+			*g.s.hits, _ = g.x.AppendScan(*g.s.hits, r, math.MaxInt)
+		}
+		g.held = true
+	}
 	if !g.held {
 		var again, tmp []idx.Hit[Row]
 		for _, r := range g.ranges {
@@ -122,6 +145,26 @@ func (g *gatheredHits) all(yield func(codec.Key, Row) bool) {
 	}
 }
 
+// appendIndexOrder appends the rows of the candidates in index order: the
+// hits as they were read from the index, before any sorting into key order.
+func (g *gatheredHits) appendIndexOrder(dst []Row) []Row {
+	if !g.held || g.sorted != nil {
+		// Copy the rows straight from the index's leaves: the hits are
+		// not gathered, or were sorted in place.
+		dst = slices.Grow(dst, g.n)
+		for _, r := range g.ranges {
+			dst = g.x.AppendRows(dst, r)
+		}
+		return dst
+	}
+	hs := *g.s.hits
+	dst = slices.Grow(dst, len(hs))
+	for i := range hs {
+		dst = append(dst, hs[i].Row)
+	}
+	return dst
+}
+
 func (g *gatheredHits) appendRows(dst []Row) []Row {
 	hs := g.inOrder()
 	dst = slices.Grow(dst, len(hs))
@@ -137,6 +180,7 @@ func (g *gatheredHits) release() {
 		g.s.release()
 		g.held, g.sorted = false, nil
 	}
+	g.released = true
 }
 
 // gatheredValue is gathered for the entries of one value, which are in key
@@ -158,5 +202,10 @@ func gatheredValue(desc func() string, x *idx.Index[Row], r idx.Range, limit int
 		},
 		appendRows: func(dst []Row) []Row {
 			return x.AppendRows(slices.Grow(dst, n), r)
-		}}, true
+		},
+		// One value: index order is key order.
+		inIndexOrder: func(dst []Row) []Row {
+			return x.AppendRows(slices.Grow(dst, n), r)
+		},
+		indexField: x.Def().Field}, true
 }

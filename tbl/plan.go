@@ -33,6 +33,12 @@ type access struct {
 	// appendRows, if set, appends the candidates to dst in primary-key
 	// order, like ranging over rows, but without a call per row.
 	appendRows func(dst []Row) []Row
+	// inIndexOrder, if set, appends the candidates to dst in the order of
+	// the index on indexField they came from: ascending value, equal
+	// values in primary-key order, which is OrderBy indexField's order.
+	// It saves putting them into primary-key order and sorting them back.
+	inIndexOrder func(dst []Row) []Row
+	indexField   string
 }
 
 func fullScan() string { return "full scan" }

@@ -206,3 +206,44 @@ func TestMergedRangesMatchFullScan(t *testing.T) {
 		}
 	}
 }
+
+// TestOrderByIndexedRangeKeepsIndexOrder checks the plan that returns the
+// candidates of a range on a sorted index in index order when the query is
+// ordered by that field: Explain names it, and the rows (equal values of
+// mixed kinds, 2 and 2.0, included) come out as a full sort orders them,
+// ties in primary-key order, with and without paging and a residual.
+func TestOrderByIndexedRangeKeepsIndexOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(testSeed(t), 2))
+	plain, err := New("t", "id", nil)
+	require.NoError(t, err)
+	indexed, err := plain.CreateIndex(idx.Def{Field: "age", Kind: idx.Sorted})
+	require.NoError(t, err)
+	for _, id := range rng.Perm(400) {
+		age := any(int64(rng.IntN(10)))
+		if rng.IntN(4) == 0 {
+			age = float64(rng.IntN(10))
+		}
+		rec := map[string]any{"id": int64(id), "age": age, "odd": id%2 == 1}
+		plain, _, err = plain.Insert(rec)
+		require.NoError(t, err)
+		indexed, _, err = indexed.Insert(rec)
+		require.NoError(t, err)
+	}
+	age := cond.Field("age")
+	for _, q := range []Query{
+		{Where: cond.And(age.Gte(int64(3)), age.Lt(int64(7))), OrderBy: []string{"age"}},
+		{Where: cond.And(age.Gte(int64(3)), age.Lt(int64(7)), cond.Field("odd").Eq(true)), OrderBy: []string{"age"}},
+		{Where: cond.And(age.Gt(2.5), age.Lte(int64(8))), OrderBy: []string{"age"}, Offset: 5, Limit: 30},
+		{Where: age.Eq(int64(4)), OrderBy: []string{"age"}},
+	} {
+		plan, err := indexed.Explain(q)
+		require.NoError(t, err)
+		require.Contains(t, plan, "order: index order", "%s", q.Where)
+		want, err := plain.Select(q)
+		require.NoError(t, err)
+		got, err := indexed.Select(q)
+		require.NoError(t, err)
+		require.NotEmpty(t, got)
+		require.Equal(t, rawMaps(want), rawMaps(got), "%s", q.Where)
+	}
+}

@@ -71,6 +71,8 @@ type plan struct {
 	// each of its slots the field read.
 	colShape  *codec.Shape
 	colFields []*codec.Field
+	// guard, set for one run of Scan, checks for cancellation.
+	guard *guard
 }
 
 func invalid(format string, args ...any) error {
@@ -112,6 +114,13 @@ func (t *Table) compileWhere(where cond.Cond) (cond.Matcher, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// CheckWhere returns the error Select would return for the condition
+// where, without reading a row.
+func (t *Table) CheckWhere(where cond.Cond) error {
+	_, err := t.compileWhere(where)
+	return err
 }
 
 // checkField fails if t has a schema that lacks field; part says which
@@ -219,6 +228,80 @@ func (t *Table) Select(q Query) ([]Row, error) {
 	return out, nil
 }
 
+// Scan compiles q, failing as Select does for an invalid query, and returns
+// a function that runs it: it calls yield with each result row in the
+// query's order until yield returns false, without collecting the rows
+// first when the plan reads them in order (primary-key order, or a sorted
+// index or the primary key serving OrderBy); a sort that cannot stream
+// collects the matches first. The function may run any number of times,
+// each run reading t, which never changes.
+//
+// If check is not nil, it is called once every few thousand rows examined
+// (checkEvery); when it returns an error the run stops at once and returns
+// that error. A run stopped by yield, or that ran to its end, returns nil.
+func (t *Table) Scan(q Query, check func() error) (func(yield func(Row) bool) error, error) {
+	p, err := t.compileQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	return func(yield func(Row) bool) (err error) {
+		if check == nil {
+			t.run(p, q.Where, nil, yield)
+			return nil
+		}
+		g := &guard{check: check}
+		defer func() {
+			if r := recover(); r != nil {
+				s, ok := r.(stopped)
+				if !ok || s.g != g {
+					panic(r)
+				}
+				err = s.err
+			}
+		}()
+		gp := *p
+		gp.guard = g
+		t.run(&gp, q.Where, nil, yield)
+		return nil
+	}, nil
+}
+
+// checkEvery is how many rows a guarded run examines between two checks.
+const checkEvery = 1024
+
+// A guard makes a run check for cancellation as it examines rows: its
+// matcher calls check every checkEvery rows and, on an error, unwinds the
+// run with a panic of type stopped that Scan recovers. A panic is the one
+// way out of the middle of run's loops that costs unguarded queries
+// nothing.
+type guard struct {
+	check func() error
+	n     int
+}
+
+type stopped struct {
+	g   *guard
+	err error
+}
+
+// guarded returns match (nil: every row) wrapped by p's guard, or match
+// itself without a guard.
+func (p *plan) guarded(match cond.Matcher) cond.Matcher {
+	g := p.guard
+	if g == nil {
+		return match
+	}
+	return func(r codec.Record) bool {
+		if g.n++; g.n >= checkEvery {
+			g.n = 0
+			if err := g.check(); err != nil {
+				panic(stopped{g, err})
+			}
+		}
+		return match == nil || match(r)
+	}
+}
+
 // Count returns the number of rows matching where, in constant time when
 // where is nil.
 func (t *Table) Count(where cond.Cond) (int, error) {
@@ -251,7 +334,7 @@ func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) boo
 	a := t.choose(where)
 	defer a.close()
 	if len(p.order) == 0 {
-		match := a.residual(where, p.match)
+		match := p.guarded(a.residual(where, p.match))
 		push := out.push
 		if out.plain() {
 			push = emit
@@ -282,10 +365,24 @@ func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) boo
 		return
 	}
 	method := t.sortMethod(p, a)
+	if method == indexRange {
+		match := a.residual(where, p.match)
+		if collect != nil && match == nil && out.plain() {
+			*collect = a.inIndexOrder(*collect)
+			return
+		}
+		for _, r := range a.inIndexOrder(nil) {
+			if (match == nil || match(r.rec)) && !out.push(r) {
+				return
+			}
+		}
+		return
+	}
 	if method == streamed {
 		rows, _, _ := t.orderedSource(p.order)
+		match := p.guarded(p.match)
 		for _, r := range rows {
-			if p.match(r.rec) && !out.push(r) {
+			if match(r.rec) && !out.push(r) {
 				return
 			}
 		}
@@ -296,6 +393,7 @@ func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) boo
 	if match == nil {
 		match = func(codec.Record) bool { return true }
 	}
+	match = p.guarded(match)
 	if method == topKSelection {
 		k, _ := p.topK(t.rows.Len())
 		sorted = topK(p, match, a.rows, k)
@@ -320,6 +418,7 @@ type ordering uint8
 const (
 	keyOrder      ordering = iota // no OrderBy: candidates come in primary-key order
 	streamed                      // read in order from the primary key or a sorted index
+	indexRange                    // the candidates, read from an index on the order field, in index order
 	topKSelection                 // the first offset+limit rows kept in a bounded heap
 	fullSort                      // every match collected and sorted
 )
@@ -332,6 +431,9 @@ const (
 func (t *Table) sortMethod(p *plan, a access) ordering {
 	if len(p.order) == 0 {
 		return keyOrder
+	}
+	if a.inIndexOrder != nil && len(p.order) == 1 && !p.order[0].desc && p.order[0].field == a.indexField {
+		return indexRange
 	}
 	if _, _, ok := t.orderedSource(p.order); ok && (p.limit > 0 || a.scan) {
 		return streamed

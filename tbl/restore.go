@@ -23,6 +23,43 @@ func (t *Table) WithNextID(n int64) *Table {
 
 func init() {
 	stored.Restore = func(t any, recs []map[string]any) (any, error) { return t.(*Table).restore(recs) }
+	stored.RestoreRecords = func(t any, recs []codec.Record) (any, error) { return t.(*Table).restoreRecords(recs) }
+}
+
+// restoreRecords is restore for records in their compact form: each is
+// stored as it is, or, without the primary-key field, as a copy with it.
+func (t *Table) restoreRecords(recs []codec.Record) (*Table, error) {
+	e := t.edit()
+	var last *codec.Shape
+	for i, r := range recs {
+		s := r.Shape()
+		if s.Len() == 0 {
+			return t, fmt.Errorf("record at index %d: %w", i, errorf(ErrInvalidRecord, t.name, "", nil, "invalid record: no fields"))
+		}
+		if s != last {
+			if s.Slot("") >= 0 {
+				return t, fmt.Errorf("record at index %d: %w", i, &codec.ValueError{Path: "", Type: "string", Reason: "empty field name"})
+			}
+			last = s
+		}
+		if s.Slot(t.pk) < 0 {
+			r = r.With(t.pk, nil)
+		}
+		k, rec, err := t.prepareRecord(e, r)
+		if err == nil {
+			err = e.put(k, Row{rec})
+		}
+		if err != nil {
+			if e, ok := err.(*Error); ok && e.Key != nil {
+				return t, err // names the record by its key already
+			}
+			return t, fmt.Errorf("record at index %d: %w", i, err)
+		}
+	}
+	if last != nil {
+		e.norm = *codec.NewNormalizer(last) // the new version's shape hint
+	}
+	return e.done(), nil
 }
 
 // restore returns a version of t with recs added, for loading a saved table:

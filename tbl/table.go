@@ -27,6 +27,40 @@ type Table struct {
 	nextID  int64             // the next auto key; never reused
 	indexes []*idx.Index[Row] // in creation order
 	shape   *codec.Shape      // the last inserted record's shape: the first guess for the next
+	// rowsVer identifies rows: a process-unique number given to every
+	// new row tree a version gets (copies that share rows share it).
+	rowsVer uint64
+	// touchedFrom, if not 0, is the rowsVer of the version the edit that
+	// made this one started from, and touched the keys of every row it
+	// changed (see ChangedKeys); touched1 holds the one key of the
+	// common single-row edit.
+	touchedFrom uint64
+	touched     []codec.Key
+	touched1    [1]codec.Key
+}
+
+// rowsVers numbers row trees, for ChangedKeys.
+var rowsVers atomic.Uint64
+
+// maxTouched bounds the keys an edit records for ChangedKeys; an edit that
+// changes more records none.
+const maxTouched = 16
+
+// ChangedKeys returns, when it knows them cheaply, the keys of every row
+// that may differ between old and cur: cur must have been made from old
+// by one write (Insert, Upsert, Update, Delete, ApplyDelta, ...) that
+// changed at most a few rows. Keys may repeat, and a listed row may be
+// unchanged. ok is false when cur was not made that way: use DiffRows.
+func ChangedKeys(old, cur *Table) (keys []codec.Key, ok bool) {
+	switch {
+	case old.rowsVer == cur.rowsVer:
+		return nil, true
+	case cur.touchedFrom == 0 || cur.touchedFrom != old.rowsVer:
+		return nil, false
+	case cur.touched == nil:
+		return cur.touched1[:], true
+	}
+	return cur.touched, true
 }
 
 var tableIDs atomic.Uint64
@@ -38,12 +72,13 @@ func New(name, pk string, schema *Schema) (*Table, error) {
 		return nil, errorf(ErrInvalidArgument, name, "", nil, "empty primary-key field name")
 	}
 	return &Table{
-		id:     tableIDs.Add(1),
-		name:   name,
-		pk:     pk,
-		schema: schema,
-		rows:   btree.New[codec.Key, Row](codec.CompareKeys),
-		nextID: 1,
+		id:      tableIDs.Add(1),
+		name:    name,
+		pk:      pk,
+		schema:  schema,
+		rows:    btree.New[codec.Key, Row](codec.CompareKeys),
+		nextID:  1,
+		rowsVer: rowsVers.Add(1),
 	}, nil
 }
 
@@ -116,6 +151,7 @@ func (t *Table) Columns() []string {
 func (t *Table) withoutRows() *Table {
 	n := *t
 	n.rows = btree.New[codec.Key, Row](codec.CompareKeys)
+	n.rowsVer, n.touchedFrom, n.touched = rowsVers.Add(1), 0, nil
 	n.indexes = make([]*idx.Index[Row], len(t.indexes))
 	for i, x := range t.indexes {
 		n.indexes[i] = idx.New[Row](x.Def())
@@ -210,6 +246,9 @@ func (t *Table) Insert(rec map[string]any) (*Table, codec.Key, error) {
 // returns t unchanged and an error naming the failing record's position.
 func (t *Table) InsertMany(recs []map[string]any) (*Table, []codec.Key, error) {
 	e := t.edit()
+	for i := range e.indexes {
+		e.indexes[i].Grow(len(recs))
+	}
 	keys := make([]codec.Key, 0, len(recs))
 	for i, rec := range recs {
 		k, m, err := t.prepareInsert(e, rec)
@@ -384,16 +423,17 @@ func (t *Table) Delete(where cond.Cond) (*Table, int, error) {
 // a new *Table.
 type edit struct {
 	base    *Table
-	rows    *btree.Editor[codec.Key, Row]
-	indexes []*idx.Builder[Row]
+	touched []codec.Key                  // the keys changed, up to maxTouched+1
+	rows    btree.Editor[codec.Key, Row] // values, not pointers: fewer allocations per commit
+	indexes []idx.Builder[Row]
 	nextID  int64
 	norm    codec.Normalizer // remembers the shapes of this edit's records
 }
 
 func (t *Table) edit() *edit {
-	e := &edit{base: t, rows: t.rows.Edit(), indexes: make([]*idx.Builder[Row], len(t.indexes)), nextID: t.nextID}
+	e := &edit{base: t, rows: *t.rows.Edit(), indexes: make([]idx.Builder[Row], len(t.indexes)), nextID: t.nextID}
 	for i, x := range t.indexes {
-		e.indexes[i] = x.Edit()
+		e.indexes[i] = *x.Edit()
 	}
 	e.norm = *codec.NewNormalizer(t.shape)
 	return e
@@ -420,7 +460,8 @@ func (e *edit) put(k codec.Key, r Row) error {
 // store is put for a caller that already knows k's current row in the
 // edit (old, if hadOld), which saves looking it up again.
 func (e *edit) store(k codec.Key, r Row, old Row, hadOld bool) error {
-	for _, x := range e.indexes {
+	for i := range e.indexes {
+		x := &e.indexes[i]
 		def := x.Def()
 		if !def.Unique {
 			continue
@@ -431,13 +472,15 @@ func (e *edit) store(k codec.Key, r Row, old Row, hadOld bool) error {
 				"duplicate key: unique index value %s is held by record %s", valueText(v), valueText(other.Value()))
 		}
 	}
-	for _, x := range e.indexes {
+	for i := range e.indexes {
+		x := &e.indexes[i]
 		f := x.Def().Field
 		ov, _ := old.rec.Get(f)
 		v, _ := r.rec.Get(f)
 		x.Put(ov, hadOld, v, k, r)
 	}
 	e.rows.Set(k, r)
+	e.touch(k)
 	if i, ok := k.Int(); ok && i >= e.nextID {
 		if i == math.MaxInt64 {
 			e.nextID = math.MaxInt64
@@ -454,11 +497,20 @@ func (e *edit) remove(k codec.Key) {
 	if !ok {
 		return
 	}
-	for _, x := range e.indexes {
+	for i := range e.indexes {
+		x := &e.indexes[i]
 		v, _ := old.rec.Get(x.Def().Field)
 		x.Remove(v, k)
 	}
 	e.rows.Delete(k)
+	e.touch(k)
+}
+
+// touch records that the row under k changed.
+func (e *edit) touch(k codec.Key) {
+	if len(e.touched) <= maxTouched {
+		e.touched = append(e.touched, k)
+	}
 }
 
 // done returns the new version. The edit may go on afterwards without
@@ -467,11 +519,21 @@ func (e *edit) done() *Table {
 	n := *e.base
 	n.rows, n.nextID = e.rows.Map(), e.nextID
 	n.indexes = make([]*idx.Index[Row], len(e.indexes))
-	for i, b := range e.indexes {
-		n.indexes[i] = b.Index()
+	for i := range e.indexes {
+		n.indexes[i] = e.indexes[i].Index()
 	}
 	if s := e.norm.Last(); s != nil {
 		n.shape = s
+	}
+	n.touchedFrom, n.touched = 0, nil
+	if n.rows != e.base.rows {
+		n.rowsVer = rowsVers.Add(1)
+		switch {
+		case len(e.touched) == 1:
+			n.touchedFrom, n.touched1[0] = e.base.rowsVer, e.touched[0]
+		case len(e.touched) <= maxTouched:
+			n.touchedFrom, n.touched = e.base.rowsVer, slices.Clone(e.touched)
+		}
 	}
 	checkInvariants(&n)
 	return &n

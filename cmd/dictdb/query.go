@@ -4,13 +4,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/dictdb-go/dictdb"
+	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
+	"github.com/dictdb-go/dictdb/idx"
 )
 
 // openView loads path and returns a read-only view of its table name.
@@ -379,6 +382,11 @@ var tablesCmd = &command{
 	name:    "tables",
 	args:    "FILE [--format table|json|jsonl|csv]",
 	summary: "list the tables of a database file with their keys, sizes and indexes",
+	detail: `
+On a binary file with a table directory (binary format version 3, what this
+version writes) only the file's header and its directory are read, whatever
+the file's size; the records are not read, nor checked (verify checks them).
+JSON files and older binary files are loaded.`,
 	flags: func(fs *flag.FlagSet) func(*env, []string) error {
 		format := fs.String("format", "table", "output `FORMAT`: table, json, jsonl or csv")
 		return func(e *env, args []string) error {
@@ -388,24 +396,19 @@ var tablesCmd = &command{
 			if err := checkOutputFormat(*format); err != nil {
 				return err
 			}
-			db, _, err := openDB(e, args[0])
+			facts, err := allTableFacts(e, args[0])
 			if err != nil {
 				return err
 			}
-			snap := db.Snapshot()
 			var rows []map[string]any
-			for _, name := range snap.TableNames() {
-				v, err := snap.Table(name)
-				if err != nil {
-					return err
-				}
+			for _, f := range facts {
 				var idx []string
-				for _, d := range v.Indexes() {
+				for _, d := range f.indexes {
 					idx = append(idx, indexDesc(d))
 				}
 				rows = append(rows, map[string]any{
-					"table": name, "primary_key": v.PrimaryKey(), "rows": int64(v.Count()),
-					"schema": v.Schema() != nil, "indexes": strings.Join(idx, ", "),
+					"table": f.name, "primary_key": f.pk, "rows": f.rows,
+					"schema": f.schema != nil, "indexes": strings.Join(idx, ", "),
 				})
 			}
 			return writeRows(e.stdout, *format, []string{"table", "primary_key", "rows", "schema", "indexes"}, rows)
@@ -429,7 +432,13 @@ var schemaCmd = &command{
 For a table with a schema, type is the declared type (int, float, str, bool,
 list, dict) and every field is required. Without a schema, type lists the kinds
 of value seen in the records (int, float, str, bool, bytes, time, list, dict,
-null), and required says whether every record has a non-null value.`,
+null), and required says whether every record has a non-null value.
+
+On a binary file with a table directory (binary format version 3, what this
+version writes) these come from the directory, which records them when the
+file is written: only the file's header and its directory are read, and the
+records are not checked (verify checks them). JSON files and older binary
+files are loaded.`,
 	flags: func(fs *flag.FlagSet) func(*env, []string) error {
 		format := fs.String("format", "table", "output `FORMAT`: table, json, jsonl or csv")
 		return func(e *env, args []string) error {
@@ -439,19 +448,143 @@ null), and required says whether every record has a non-null value.`,
 			if err := checkOutputFormat(*format); err != nil {
 				return err
 			}
-			v, err := openView(e, args[0], args[1])
+			f, err := oneTableFacts(e, args[0], args[1])
 			if err != nil {
 				return err
 			}
-			return writeRows(e.stdout, *format, []string{"field", "type", "primary_key", "required", "index"}, schemaRows(v))
+			return writeRows(e.stdout, *format, []string{"field", "type", "primary_key", "required", "index"}, schemaRows(f))
 		}
 	},
 }
 
-func schemaRows(v *dictdb.View) []map[string]any {
-	pk := v.PrimaryKey()
+// tableFacts is what tables and schema print about a table, taken from a
+// loaded table or from a binary file's table directory.
+type tableFacts struct {
+	name    string
+	pk      string
+	rows    int64
+	schema  []dictdb.Column // nil: no schema
+	indexes []dictdb.IndexDef
+	kinds   map[string]codec.KindSet // by field: the kinds of its values
+	nonNull map[string]int64         // by field: the records where it is not null
+}
+
+// viewFacts returns the facts of a loaded table; the field statistics only
+// if fields is set (they take a pass over the records).
+func viewFacts(v *dictdb.View, fields bool) tableFacts {
+	f := tableFacts{name: v.Name(), pk: v.PrimaryKey(), rows: int64(v.Count()), schema: v.Schema(), indexes: v.Indexes()}
+	if !fields || f.schema != nil {
+		return f
+	}
+	f.kinds, f.nonNull = map[string]codec.KindSet{}, map[string]int64{}
+	for _, r := range v.Records() {
+		for k, val := range r {
+			f.kinds[k] |= codec.KindsOf(val)
+			if val != nil {
+				f.nonNull[k]++
+			}
+		}
+	}
+	return f
+}
+
+// summaryFacts returns the facts of a table directory entry.
+func summaryFacts(s codec.TableSummary) (tableFacts, error) {
+	t := s.Table
+	f := tableFacts{name: t.Name, pk: t.PrimaryKey, rows: int64(min(s.Records, math.MaxInt64)),
+		kinds: map[string]codec.KindSet{}, nonNull: map[string]int64{}}
+	if t.Schema != nil {
+		f.schema = []dictdb.Column{}
+		for _, c := range t.Schema {
+			typ, ok := schemaTypes[c.Type]
+			if !ok {
+				return f, fmt.Errorf("table %q: unknown schema type %q", t.Name, c.Type)
+			}
+			f.schema = append(f.schema, dictdb.Col(c.Name, typ))
+		}
+	}
+	for _, x := range t.Indexes {
+		kind, ok := idx.ParseKind(x.Kind)
+		if !ok {
+			return f, fmt.Errorf("table %q: unknown index kind %q", t.Name, x.Kind)
+		}
+		f.indexes = append(f.indexes, dictdb.IndexDef{Field: x.Field, Kind: kind, Unique: x.Unique})
+	}
+	for _, fs := range s.Fields {
+		f.kinds[fs.Name], f.nonNull[fs.Name] = fs.Kinds, int64(min(fs.NonNull, math.MaxInt64))
+	}
+	return f, nil
+}
+
+var schemaTypes = map[string]dictdb.Type{"int": dictdb.Int, "float": dictdb.Float, "str": dictdb.Str,
+	"bool": dictdb.Bool, "list": dictdb.List, "dict": dictdb.Dict}
+
+// allTableFacts returns the facts of every table of the database file at
+// path, without field statistics: from the file's table directory when it
+// has one, else by loading it.
+func allTableFacts(e *env, path string) ([]tableFacts, error) {
+	if sums, ok, err := readDirectory(path); err != nil {
+		return nil, err
+	} else if ok {
+		out := make([]tableFacts, 0, len(sums))
+		for _, s := range sums {
+			f, err := summaryFacts(s)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			out = append(out, f)
+		}
+		return out, nil
+	}
+	db, _, err := openDB(e, path)
+	if err != nil {
+		return nil, err
+	}
+	snap := db.Snapshot()
+	var out []tableFacts
+	for _, name := range snap.TableNames() {
+		v, err := snap.Table(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, viewFacts(v, false))
+	}
+	return out, nil
+}
+
+// oneTableFacts returns the facts of table name of the database file at
+// path, with field statistics: from the file's table directory when it has
+// one, else by loading it.
+func oneTableFacts(e *env, path, name string) (tableFacts, error) {
+	sums, ok, err := readDirectory(path)
+	if err != nil {
+		return tableFacts{}, err
+	}
+	if !ok {
+		v, err := openView(e, path, name)
+		if err != nil {
+			return tableFacts{}, err
+		}
+		return viewFacts(v, true), nil
+	}
+	var names []string
+	for _, s := range sums {
+		if s.Table.Name == name {
+			f, err := summaryFacts(s)
+			if err != nil {
+				return f, fmt.Errorf("%s: %w", path, err)
+			}
+			return f, nil
+		}
+		names = append(names, s.Table.Name)
+	}
+	return tableFacts{}, fmt.Errorf("%s has no table %q (it has: %s)", path, name, listOrNone(names))
+}
+
+func schemaRows(f tableFacts) []map[string]any {
+	pk := f.pk
 	indexes := map[string]string{}
-	for _, d := range v.Indexes() {
+	for _, d := range f.indexes {
 		s := d.Kind.String()
 		if d.Unique {
 			s += ", unique"
@@ -459,49 +592,39 @@ func schemaRows(v *dictdb.View) []map[string]any {
 		indexes[d.Field] = s
 	}
 	var rows []map[string]any
-	if schema := v.Schema(); schema != nil {
-		for _, c := range schema {
+	if f.schema != nil {
+		for _, c := range f.schema {
 			rows = append(rows, map[string]any{"field": c.Name, "type": c.Type.String(), "primary_key": c.Name == pk,
 				"required": true, "index": indexes[c.Name]})
 		}
 		return rows
 	}
-	kinds := map[string]map[string]bool{}
-	present := map[string]int{}
-	all := v.All()
-	for _, r := range all {
-		for k, val := range r {
-			if kinds[k] == nil {
-				kinds[k] = map[string]bool{}
-			}
-			kinds[k][kindName(val)] = true
-			if val != nil {
-				present[k]++
-			}
-		}
-	}
-	fields := make([]string, 0, len(kinds))
-	for k := range kinds {
+	fields := make([]string, 0, len(f.kinds))
+	for k := range f.kinds {
 		if k != pk {
 			fields = append(fields, k)
 		}
 	}
 	slices.Sort(fields)
 	fields = append([]string{pk}, fields...)
-	order := []string{"int", "float", "str", "bool", "bytes", "time", "list", "dict", "null"}
-	for _, f := range fields {
+	order := []struct {
+		kind codec.KindSet
+		name string
+	}{{codec.KindInt, "int"}, {codec.KindFloat, "float"}, {codec.KindString, "str"}, {codec.KindBool, "bool"},
+		{codec.KindBytes, "bytes"}, {codec.KindTime, "time"}, {codec.KindList, "list"}, {codec.KindMap, "dict"}, {codec.KindNull, "null"}}
+	for _, field := range fields {
 		var ks []string
 		for _, k := range order {
-			if kinds[f][k] {
-				ks = append(ks, k)
+			if f.kinds[field]&k.kind != 0 {
+				ks = append(ks, k.name)
 			}
 		}
 		typ := strings.Join(ks, "|")
-		if f == pk && len(all) == 0 {
+		if field == pk && f.rows == 0 {
 			typ = "int|str"
 		}
-		rows = append(rows, map[string]any{"field": f, "type": typ, "primary_key": f == pk,
-			"required": f == pk || present[f] == len(all), "index": indexes[f]})
+		rows = append(rows, map[string]any{"field": field, "type": typ, "primary_key": field == pk,
+			"required": field == pk || f.nonNull[field] == f.rows, "index": indexes[field]})
 	}
 	return rows
 }

@@ -79,6 +79,41 @@ func openDB(e *env, path string) (*dictdb.DB, dictdb.Format, error) {
 	return db, format, nil
 }
 
+// readDirectory reads the table directory of the database file at path,
+// which tells what tables and schema print without loading the file: only
+// the file's header and its last blocks are read. ok is false, with no
+// error, for a JSON file, for a binary file of a version without a
+// directory and for a database directory: those must be loaded.
+func readDirectory(path string) (sums []codec.TableSummary, ok bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false, fileError(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, false, err
+	}
+	if st.IsDir() {
+		return nil, false, nil // a durable database: opened read-only and replayed
+	}
+	format, err := detectFormat(bufio.NewReaderSize(f, 512))
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	if format != dictdb.Binary {
+		return nil, false, nil
+	}
+	sums, err = codec.ReadBinaryDirectory(f, st.Size())
+	switch {
+	case errors.Is(err, codec.ErrNoDirectory):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	return sums, true, nil
+}
+
 // fileError makes an os error read well: "open x: no such file or
 // directory" stays as it is, which names the file.
 func fileError(err error) error {

@@ -1,7 +1,7 @@
 // Command quickstart is the README's Quick start: a table, queries with a
-// condition and an index, a schema, a snapshot, a transaction, an
-// aggregation, a save and reload, a backup and restore, and a durable
-// database.
+// condition and an index, the same table through a Go struct, a streaming
+// scan, a schema, a snapshot, a transaction, an aggregation, a save and
+// reload, a backup and restore, and a durable database.
 //
 //	go run ./examples/quickstart
 package main
@@ -42,6 +42,31 @@ func main() {
 	})
 	check(err)
 	fmt.Println("IT, 25 and over:", rows)
+
+	// The typed layer: the same table through a Go struct. Tags name the
+	// fields; record fields the struct lacks ("role") are left out.
+	type User struct {
+		ID   int64  `dictdb:"id,pk"`
+		Name string `dictdb:"name"`
+		Age  int    `dictdb:"age"`
+		Dept string `dictdb:"dept,omitempty"`
+	}
+	typed, err := dictdb.TableOf[User](db, "users")
+	check(err)
+	alice, _, err := typed.Get(1)
+	check(err)
+	fmt.Printf("typed: %+v\n", alice)
+	it, err := typed.Select(dictdb.Query{Where: cond.Field("dept").Eq("IT"), OrderBy: []string{"name"}})
+	check(err)
+	fmt.Println("typed IT:", it[0].Name, it[1].Name)
+
+	// Streaming: rows in the query's order as they are found; break
+	// whenever, and the rest is never read.
+	for u, err := range typed.Scan(dictdb.Query{OrderBy: []string{"-age"}}) {
+		check(err)
+		fmt.Println("oldest:", u.Name)
+		break
+	}
 
 	// Indexes never change a query's answer, only its speed.
 	check(users.CreateIndex("age", dictdb.SortedIndex))

@@ -57,6 +57,9 @@ func TestQuickStartRuns(t *testing.T) {
 	w.Close()
 	got := string(<-done)
 	want := `IT, 25 and over: [map[person:Alice years:30] map[person:Bob years:25]]
+typed: {ID:1 Name:Alice Age:30 Dept:IT}
+typed IT: Alice Bob
+oldest: Carol
 plan: table users (3 rows)
 access: sorted index on age for age BETWEEN 30 AND 45, estimated rows 2
 filter: age BETWEEN 30 AND 45

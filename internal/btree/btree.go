@@ -21,11 +21,33 @@ type owner struct{ _ byte }
 // keys[i] -> vals[i] in ascending order. An interior node holds
 // len(keys)+1 children: every key in kids[i] is below keys[i], and every
 // key in kids[i+1] is at least keys[i].
+//
+// A copy of a node shares its keys array with the original until it changes a key: most writes only replace one child pointer of
+// each interior node on their path, or one value of a leaf, so a path copy
+// copies the children and values but not the separators, which are the
+// wide part of a node (32 bytes each in a secondary index). An array that
+// is shared is never written; ownKeys copies it first.
+//
+// Whether the keys are shared is told by their capacity, which saves a
+// field (a node is 80 bytes, a size class below 96): a shared keys slice
+// is always clipped to its length (see mutable), and every array a writer
+// allocates for keys has room beyond them until it fills up, so an array
+// with spare capacity is the node's own. A full array of its own is at
+// worst copied once more than needed.
 type node[K, V any] struct {
 	owner *owner // the Editor that may change this node in place, or nil
 	keys  []K
 	vals  []V
 	kids  []*node[K, V]
+}
+
+// ownKeys makes n's keys its own, so that they may be changed in place.
+// n must be one the writer may change. A copy has room for two more keys:
+// one insertion still leaves it spare capacity, the mark of its own.
+func (n *node[K, V]) ownKeys() {
+	if len(n.keys) == cap(n.keys) {
+		n.keys = append(make([]K, 0, len(n.keys)+2), n.keys...)
+	}
 }
 
 func (n *node[K, V]) leaf() bool { return n.kids == nil }
@@ -102,10 +124,13 @@ func (w *writer[K, V]) capFor(n int) int { return n + 1 }
 // room makes sure n, which w may change, has room for one more item,
 // growing it straight to full size.
 func (w *writer[K, V]) room(n *node[K, V]) {
-	if len(n.keys) < cap(n.keys) && (n.leaf() || len(n.kids) < cap(n.kids)) {
+	n.ownKeys() // which leaves room for a key
+	if n.leaf() && len(n.vals) < cap(n.vals) || !n.leaf() && len(n.kids) < cap(n.kids) {
 		return
 	}
-	n.keys = append(make([]K, 0, maxItems+1), n.keys...)
+	// maxItems+2: a node overflows to maxItems+1 before its parent splits
+	// it, and its keys must still have spare room then (see node).
+	n.keys = append(make([]K, 0, maxItems+2), n.keys...)
 	if n.leaf() {
 		n.vals = append(make([]V, 0, maxItems+1), n.vals...)
 	} else {
@@ -131,15 +156,17 @@ func (w *writer[K, V]) newInterior(keys []K, kids []*node[K, V]) *node[K, V] {
 	}
 }
 
-// mutable returns n if w may change it in place, else a copy w may change.
+// mutable returns n if w may change it in place, else a copy w may change,
+// which shares n's keys (see node).
 func (w *writer[K, V]) mutable(n *node[K, V]) *node[K, V] {
 	if w.owner != nil && n.owner == w.owner {
 		return n
 	}
+	c := w.capFor(n.size())
 	if n.leaf() {
-		return w.newLeaf(n.keys, n.vals)
+		return &node[K, V]{owner: w.owner, keys: slices.Clip(n.keys), vals: append(make([]V, 0, c), n.vals...)}
 	}
-	return w.newInterior(n.keys, n.kids)
+	return &node[K, V]{owner: w.owner, keys: slices.Clip(n.keys), kids: append(make([]*node[K, V], 0, c), n.kids...)}
 }
 
 // set stores k -> v in the tree at root and returns the new root and
@@ -195,6 +222,7 @@ func (w *writer[K, V]) split(n *node[K, V], appended bool) (K, *node[K, V]) {
 	if appended {
 		h = n.size() - 1
 	}
+	n.ownKeys()
 	if n.leaf() {
 		right := w.newLeaf(n.keys[h:], n.vals[h:])
 		clear(n.keys[h:])
@@ -235,6 +263,7 @@ func (w *writer[K, V]) remove(n *node[K, V], k K) bool {
 		if !found {
 			return false
 		}
+		n.ownKeys()
 		n.keys = slices.Delete(n.keys, i, i+1)
 		n.vals = slices.Delete(n.vals, i, i+1)
 		return true
@@ -244,6 +273,9 @@ func (w *writer[K, V]) remove(n *node[K, V], k K) bool {
 	n.kids[i] = c
 	if !w.remove(c, k) {
 		return false
+	}
+	if c.size() == 0 || (c.size() < minItems && len(n.kids) > 1) {
+		n.ownKeys() // both repairs below change n's separators
 	}
 	switch {
 	case c.size() == 0:
@@ -273,6 +305,7 @@ func (w *writer[K, V]) rebalance(n *node[K, V], i int) {
 			l = w.mutable(l)
 			n.kids[li] = l
 		}
+		l.ownKeys()
 		if l.leaf() {
 			l.keys = append(l.keys, r.keys...)
 			l.vals = append(l.vals, r.vals...)
@@ -298,6 +331,8 @@ func (w *writer[K, V]) rebalance(n *node[K, V], i int) {
 // redistribute evens out the items of neighbours l and r, both of which
 // may be changed, and updates their separator sep.
 func redistribute[K, V any](l, r *node[K, V], sep *K) {
+	l.ownKeys()
+	r.ownKeys()
 	h := (l.size() + r.size()) / 2
 	if l.leaf() {
 		if len(l.keys) > h {

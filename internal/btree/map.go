@@ -47,7 +47,10 @@ func (m *Map[K, V]) Edit() *Editor[K, V] {
 	return &Editor[K, V]{
 		root: m.root,
 		n:    m.n,
-		w:    writer[K, V]{cmp: m.cmp, owner: new(owner)},
+		w:    writer[K, V]{cmp: m.cmp},
+		// Frozen until the first edit: an Editor that never edits
+		// never needs an owner tag.
+		frozen: true,
 	}
 }
 
@@ -55,10 +58,25 @@ func (m *Map[K, V]) Edit() *Editor[K, V] {
 // a Map the first time it changes it, and changes its own copies in place
 // afterwards. Map freezes its current state. An Editor is for one goroutine
 // at a time.
+//
+// An Editor is small and may be used as a value (e := *m.Edit()), which
+// saves an allocation per batch; it must not be copied once it has edited.
 type Editor[K, V any] struct {
 	root *node[K, V]
 	n    int
 	w    writer[K, V]
+	// frozen tells that Map handed out the current nodes: the next edit
+	// takes a new owner tag first. Taking it lazily saves an allocation
+	// for an Editor that ends with Map, as a single-row commit does.
+	frozen bool
+}
+
+// thaw gives e a new owner tag if Map froze its nodes.
+func (e *Editor[K, V]) thaw() {
+	if e.frozen {
+		e.w.owner = new(owner)
+		e.frozen = false
+	}
 }
 
 // Len returns the number of entries.
@@ -69,6 +87,7 @@ func (e *Editor[K, V]) Get(k K) (V, bool) { return get(e.root, k, e.w.cmp) }
 
 // Set maps k to v.
 func (e *Editor[K, V]) Set(k K, v V) {
+	e.thaw()
 	root, added := e.w.set(e.root, k, v)
 	e.root = root
 	if added {
@@ -84,6 +103,7 @@ func (e *Editor[K, V]) Delete(k K) bool {
 	if e.root == nil {
 		return false
 	}
+	e.thaw()
 	root, found := e.w.delete(e.root, k)
 	e.root = root
 	if found {
@@ -99,10 +119,9 @@ func (e *Editor[K, V]) Iterator() *Iterator[K, V] {
 }
 
 // Map returns the current entries as a Map, in O(1). The Editor stays
-// usable: it takes a new owner tag, so that its later edits copy the nodes
-// they touch and never change the returned Map.
+// usable: it takes a new owner tag before its next edit, so that its later
+// edits copy the nodes they touch and never change the returned Map.
 func (e *Editor[K, V]) Map() *Map[K, V] {
-	m := &Map[K, V]{root: e.root, n: e.n, cmp: e.w.cmp}
-	e.w.owner = new(owner)
-	return m
+	e.frozen = true
+	return &Map[K, V]{root: e.root, n: e.n, cmp: e.w.cmp}
 }

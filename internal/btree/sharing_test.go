@@ -101,14 +101,16 @@ func TestEditorNeverMutatesFrozenMap(t *testing.T) {
 	}
 }
 
-// No node of a frozen map carries the tag of the Editor it came from, so
-// that Editor can never change it in place.
+// No node of a frozen map carries the tag the Editor it came from edits
+// with afterwards, so that Editor can never change it in place. (The
+// Editor takes its new tag lazily, at its first edit after Map.)
 func TestFrozenMapHasNoNodeOfItsEditor(t *testing.T) {
 	r := newRand(t)
 	e := New[int, int](intCmp).Edit()
 	for range 10 {
 		edit(r, e, 5000, 20000)
 		f := e.Map()
+		edit(r, e, 1, 20000)
 		var walk func(*node[int, int])
 		walk = func(n *node[int, int]) {
 			if n.owner != nil && n.owner == e.w.owner {
@@ -119,5 +121,67 @@ func TestFrozenMapHasNoNodeOfItsEditor(t *testing.T) {
 			}
 		}
 		walk(f.root)
+	}
+}
+
+// TestPathCopiesShareSeparators checks that a write which changes no key of
+// a node copies its children or values but shares its keys with the
+// original, and that the copy's later key changes leave the original
+// untouched.
+func TestPathCopiesShareSeparators(t *testing.T) {
+	e := New[int, int](intCmp).Edit()
+	for k := range 3 * maxItems * maxItems {
+		e.Set(2*k, k)
+	}
+	m := e.Map()
+	want := entries(m)
+	m2 := m.Set(2*maxItems*maxItems, -1) // replaces a value: no key changes
+	if &m2.root.keys[0] != &m.root.keys[0] {
+		t.Fatal("the root's copy does not share its separators")
+	}
+	leaf, leaf2 := m.root, m2.root
+	for !leaf.leaf() {
+		i := child(leaf, 2*maxItems*maxItems, intCmp)
+		leaf, leaf2 = leaf.kids[i], leaf2.kids[i]
+	}
+	if leaf == leaf2 || &leaf.keys[0] != &leaf2.keys[0] {
+		t.Fatal("the leaf's copy does not share its keys")
+	}
+	// Now change keys everywhere on that path through the copy.
+	e2 := m2.Edit()
+	for k := range maxItems * maxItems {
+		e2.Set(2*maxItems*maxItems+2*k+1, 0)
+	}
+	for k := range maxItems {
+		e2.Delete(2 * k)
+	}
+	checkEditor(t, e2)
+	equalEntries(t, "original after edits of a copy", entries(m), want)
+	checkMap(t, m)
+}
+
+// TestAppendsKeepNodesAtFullSize checks that ascending appends through an
+// Editor, a bulk load's pattern, leave no node larger than a full one: a
+// key array copied on its own (see ownKeys) must not let the values or
+// children grow by append's doubling.
+func TestAppendsKeepNodesAtFullSize(t *testing.T) {
+	m := New[int, int](intCmp)
+	for round := range 20 {
+		e := m.Edit()
+		for k := range 2000 {
+			e.Set(round*2000+k, k)
+		}
+		m = e.Map()
+		var walk func(n *node[int, int])
+		walk = func(n *node[int, int]) {
+			if cap(n.keys) > maxItems+2 || cap(n.vals) > maxItems+1 || cap(n.kids) > maxItems+1 {
+				t.Fatalf("round %d: a node of %d items with capacities %d keys, %d values, %d children",
+					round, n.size(), cap(n.keys), cap(n.vals), cap(n.kids))
+			}
+			for _, c := range n.kids {
+				walk(c)
+			}
+		}
+		walk(m.root)
 	}
 }

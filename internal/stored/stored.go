@@ -27,3 +27,10 @@ var Record func(row any) codec.Record
 // an error naming the record's position. Package tbl sets it when it
 // initializes.
 var Restore func(t any, recs []map[string]any) (any, error)
+
+// RestoreRecords is Restore for records already in their compact form (a
+// file decoder's output, see codec.RecordVisitor): each is taken over as
+// the stored record of its row (a record without the primary-key field
+// gets one, as a new record). The same rules hold, and the caller must
+// never touch a record again. Package tbl sets it when it initializes.
+var RestoreRecords func(t any, recs []codec.Record) (any, error)

@@ -29,7 +29,7 @@ import (
 )
 
 var (
-	only      = flag.String("only", "", "comma-separated workloads to run (a,b,b2,c,d,e,f,g,h,i); empty: all")
+	only      = flag.String("only", "", "comma-separated workloads to run (a,b,b2,c,d,e,eo,f,g,h,i,j); empty: all")
 	quick     = flag.Bool("quick", false, "divide the sizes by 10, one repetition, shorter loops")
 	asJSON    = flag.Bool("json", false, "print the JSON array instead of the markdown table")
 	reps      = flag.Int("reps", 3, "repetitions per measurement (median reported)")
@@ -38,7 +38,7 @@ var (
 )
 
 // All workloads in order.
-var workloads = []string{"a", "b", "b2", "c", "d", "e", "f", "g", "h", "i"}
+var workloads = []string{"a", "b", "b2", "c", "d", "e", "eo", "f", "g", "h", "i", "j"}
 
 // A result is one workload's figures.
 type result struct {
@@ -154,7 +154,7 @@ func main() {
 	if run("b") || run("b2") {
 		add(runB(sizes, run("b2"))...)
 	}
-	if run("c") || run("d") || run("e") {
+	if run("c") || run("d") || run("e") || run("eo") {
 		add(runReads(sizes)...)
 	}
 	if run("f") {
@@ -168,6 +168,9 @@ func main() {
 	}
 	if run("i") {
 		add(runI(sizes))
+	}
+	if run("j") {
+		add(runJ(sizes))
 	}
 	elapsed := time.Since(start)
 	load += "; at the end: " + loadAvg()
@@ -293,6 +296,7 @@ func runReads(sz bench.Sizes) []*result {
 	c := &result{Workload: "c", Unit: "ns/op", Values: map[string]float64{}}
 	d := &result{Workload: "d", Unit: "ns/op", Values: map[string]float64{}}
 	e := &result{Workload: "e", Unit: "ns/op", Values: map[string]float64{}}
+	eo := &result{Workload: "eo", Unit: "ns/op", Values: map[string]float64{}}
 	for _, eng := range bench.Engines() {
 		s := bench.Loaded(eng, bench.AgeIndex, ps)
 		if x, ok := s.(interface{ Explain() string }); ok {
@@ -303,11 +307,14 @@ func runReads(sz bench.Sizes) []*result {
 		c.Values[eng.Name()] = repeat(func() float64 { return perOp(func(n int) { bench.GetLoop(s, keys, n) }) })
 		d.Values[eng.Name()] = repeat(func() float64 { return perOp(func(n int) { loop(n, s.Eq) }) })
 		e.Values[eng.Name()] = repeat(func() float64 { return perOp(func(n int) { loop(n, s.Range) }) })
+		if o, ok := s.(bench.OrderedRanger); ok {
+			eo.Values[eng.Name()] = repeat(func() float64 { return perOp(func(n int) { loop(n, o.RangeOrdered) }) })
+		}
 		logf("c/d/e %s %.1f %.1f %.1f ns/op", eng.Name(), c.Values[eng.Name()], d.Values[eng.Name()], e.Values[eng.Name()])
 		s.Close()
 		bench.GC()
 	}
-	return []*result{c, d, e}
+	return []*result{c, d, e, eo}
 }
 
 func loop(n int, op func() int) {
@@ -402,10 +409,16 @@ func runI(sz bench.Sizes) *result {
 }
 
 // A target is dictdb's limit for a workload: its ratio to go-memdb.
-var targets = map[string]float64{"a": 0.25, "b": 0.5, "b2": 0.5, "c": 0.35, "d": 0.35, "e": 0.2, "f": 1.0, "h": 0.25}
+var targets = map[string]float64{"a": 0.25, "b": 0.5, "b2": 0.5, "c": 0.35, "d": 0.35, "e": 0.35, "eo": 0.2, "f": 1.0, "h": 0.25}
+
+// immTargets are dictdb's limits as a ratio to the immutable engine, the
+// floor of the design, where a workload has one.
+var immTargets = map[string]float64{"a": 1.3, "b": 1.2, "eo": 1.2, "h": 1.0}
 
 func fmtNum(v float64, unit string) string {
 	switch {
+	case unit == "commits/s":
+		return fmt.Sprintf("%.0f", v)
 	case unit == "bytes":
 		return fmt.Sprintf("%.1f MB", v/1e6)
 	case v >= 1e6:
@@ -466,6 +479,10 @@ func printMarkdown(w io.Writer, rs []*result, sz bench.Sizes, load string, elaps
 			slow, wr := d/idle, mine/theirs
 			fmt.Fprintf(w, " reader <= 2x idle; commits/s >= 3x go-memdb | reader %.2fx idle %s; commits %.2fx go-memdb %s |\n",
 				slow, passMiss(slow <= 2), wr, passMiss(wr >= 3))
+		case "j":
+			one, _ := r.get("dictdb_1_writer")
+			x := d / one
+			fmt.Fprintf(w, " 2 writers >= 1.6x 1 writer | %.2fx %s |\n", x, passMiss(x >= 1.6))
 		case "i":
 			lo, _ := r.get("dictdb_1e3")
 			hi, _ := r.get("dictdb_1e6")
@@ -473,7 +490,14 @@ func printMarkdown(w io.Writer, rs []*result, sz bench.Sizes, load string, elaps
 		default:
 			t := targets[r.Workload]
 			ratio := d / r.Values["go-memdb"]
-			fmt.Fprintf(w, " <= %.2f of go-memdb | %.2f %s |\n", t, ratio, passMiss(ratio <= t))
+			target := fmt.Sprintf("<= %.2f of go-memdb", t)
+			res := fmt.Sprintf("%.2f %s", ratio, passMiss(ratio <= t))
+			if it, ok := immTargets[r.Workload]; ok && r.Values["immutable"] > 0 {
+				ri := d / r.Values["immutable"]
+				target += fmt.Sprintf(", <= %.2f of immutable", it)
+				res += fmt.Sprintf("; %.2f of immutable %s", ri, passMiss(ri <= it))
+			}
+			fmt.Fprintf(w, " %s | %s |\n", target, res)
 		}
 	}
 	for _, r := range rs {
@@ -486,6 +510,11 @@ func printMarkdown(w io.Writer, rs []*result, sz bench.Sizes, load string, elaps
 			idle, _ := r.get(n + "_idle")
 			cps, _ := r.get(n + "_commits_per_s")
 			fmt.Fprintf(w, "| %s | %.1f ns | %.1f ns | %.2fx | %.0f |\n", n, idle, r.Values[n], r.Values[n]/idle, cps)
+		}
+	}
+	for _, r := range rs {
+		if r.Workload == "j" {
+			printJ(w, r)
 		}
 	}
 	fmt.Fprintf(w, "\nGo %s, GOMAXPROCS=%d.\n", runtime.Version(), runtime.GOMAXPROCS(0))
