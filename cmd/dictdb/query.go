@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/dictdb-go/dictdb"
 	"github.com/dictdb-go/dictdb/codec"
@@ -629,27 +627,3 @@ func schemaRows(f tableFacts) []map[string]any {
 	return rows
 }
 
-// kindName names the kind of a stored value as the schema types do.
-func kindName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "bool"
-	case int64:
-		return "int"
-	case float64:
-		return "float"
-	case string:
-		return "str"
-	case []byte:
-		return "bytes"
-	case time.Time:
-		return "time"
-	case []any:
-		return "list"
-	case map[string]any:
-		return "dict"
-	}
-	return strconv.Quote(fmt.Sprintf("%T", v))
-}
