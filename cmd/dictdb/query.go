@@ -626,4 +626,3 @@ func schemaRows(f tableFacts) []map[string]any {
 	}
 	return rows
 }
-
