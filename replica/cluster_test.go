@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/raft"
 
 	"github.com/dictdb-go/dictdb"
 	"github.com/dictdb-go/dictdb/cond"
@@ -363,4 +366,49 @@ func testFailures(t *testing.T, size int) {
 		t.Error(m)
 	}
 	t.Logf("%d steps, %d leader kills, %d cuts, %d acknowledged inserts, %d snapshot restores, %d entries", steps, kills, cuts, len(acked), restores, len(errs))
+}
+
+// TestCloseAnswersWritesQueuedForTheStateMachine closes a node while
+// committed writes wait for its state machine (held up by OnApply). raft
+// drops such writes' futures at shutdown; every write must still return,
+// applied or with ErrUnknownOutcome, instead of waiting for ever.
+func TestCloseAnswersWritesQueuedForTheStateMachine(t *testing.T) {
+	var hold atomic.Bool
+	release := make(chan struct{})
+	c := newCluster(t, 1, InmemOptions{OnApply: func(int, uint64, []Result, error) {
+		if hold.Load() {
+			<-release
+		}
+	}})
+	n := waitLeader(t, c)
+	if err := n.CreateTable("t", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	hold.Store(true)
+	const writes = 12
+	errs := make(chan error, writes)
+	for i := range writes {
+		before := n.Raft().CommitIndex()
+		go func() {
+			_, err := n.Insert("t", dictdb.Record{"id": int64(i)})
+			errs <- err
+		}()
+		// One commit at a time, so that each waits in its own batch.
+		waitFor(t, "the write to commit", func() bool { return n.Raft().CommitIndex() > before })
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- c.Close() }()
+	waitFor(t, "raft to begin shutting down", func() bool { return n.Raft().State() == raft.Shutdown })
+	close(release)
+	for range writes {
+		var err error
+		testhang.Returns(t, "a write caught by Close", func() { err = <-errs })
+		if err != nil && !errors.Is(err, ErrUnknownOutcome) {
+			t.Errorf("write caught by Close: %v, want nil or ErrUnknownOutcome", err)
+		}
+	}
+	testhang.Returns(t, "Close", func() { <-closed })
+	if _, err := n.Insert("t", dictdb.Record{"id": int64(writes)}); !errors.Is(err, ErrClosed) {
+		t.Errorf("write after Close: %v, want ErrClosed", err)
+	}
 }

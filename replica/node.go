@@ -68,6 +68,7 @@ type Node struct {
 	timeout time.Duration
 
 	closed    atomic.Bool
+	done      chan struct{} // closed once raft has shut down
 	closeOnce sync.Once
 	closers   []io.Closer
 	closeErr  error
@@ -103,7 +104,7 @@ func NewNode(id string, logs raft.LogStore, stable raft.StableStore, snaps raft.
 	if err != nil {
 		return nil, fmt.Errorf("replica: node %s: %w", id, err)
 	}
-	return &Node{id: id, raft: r, fsm: fsm, timeout: opts.Timeout, closers: closers}, nil
+	return &Node{id: id, raft: r, fsm: fsm, timeout: opts.Timeout, closers: closers, done: make(chan struct{})}, nil
 }
 
 // Bootstrap makes servers the initial configuration of a new cluster. Call
@@ -164,6 +165,27 @@ func (n *Node) raftError(err error) error {
 	return fmt.Errorf("replica: node %s: %w", n.id, err)
 }
 
+// wait returns f's error, or raft.ErrRaftShutdown once the node is closed.
+// raft never answers the future of an entry that was committed but still
+// queued for the state machine when it shut down (its FSM goroutine leaves
+// the queue behind): without this, a write caught by Close would wait for
+// ever. The goroutine left waiting on such a future is the only cost.
+func (n *Node) wait(f raft.Future) error {
+	errc := make(chan error, 1)
+	go func() { errc <- f.Error() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-n.done:
+		select {
+		case err := <-errc: // answered as the node closed: the real outcome
+			return err
+		default:
+			return raft.ErrRaftShutdown
+		}
+	}
+}
+
 // Batch replicates ops as one command, applied on every node in one
 // transaction: all of them or none. It returns once the command is
 // committed and applied on this node, with one Result per operation, or the
@@ -184,7 +206,7 @@ func (n *Node) Batch(ops ...Op) ([]Result, error) {
 		return nil, err
 	}
 	f := n.raft.Apply(cmd, n.timeout)
-	if err := f.Error(); err != nil {
+	if err := n.wait(f); err != nil {
 		return nil, n.raftError(err)
 	}
 	resp, ok := f.Response().(*response)
@@ -284,7 +306,10 @@ func (n *Node) LinearizableSnapshot() (*dictdb.Snapshot, error) {
 	if !n.IsLeader() {
 		return nil, n.notLeader()
 	}
-	if err := n.raft.Barrier(n.timeout).Error(); err != nil {
+	if err := n.wait(n.raft.Barrier(n.timeout)); err != nil {
+		if errors.Is(err, raft.ErrRaftShutdown) {
+			return nil, n.closedError()
+		}
 		if errors.Is(err, raft.ErrNotLeader) || errors.Is(err, raft.ErrLeadershipLost) {
 			return nil, n.notLeader()
 		}
@@ -300,6 +325,7 @@ func (n *Node) Close() error {
 	n.closeOnce.Do(func() {
 		n.closed.Store(true)
 		errs := []error{n.raft.Shutdown().Error()}
+		close(n.done)
 		for _, c := range n.closers {
 			errs = append(errs, c.Close())
 		}

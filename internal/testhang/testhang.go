@@ -3,6 +3,7 @@
 package testhang
 
 import (
+	"runtime"
 	"testing"
 	"time"
 )
@@ -12,7 +13,8 @@ import (
 const bound = time.Minute
 
 // Returns runs f and fails t if f has not returned within a minute; what
-// names the call in the failure.
+// names the call in the failure, which logs every goroutine's stack so that
+// the hang can be diagnosed from a CI log.
 func Returns(t testing.TB, what string, f func()) {
 	t.Helper()
 	done := make(chan struct{})
@@ -23,6 +25,8 @@ func Returns(t testing.TB, what string, f func()) {
 	select {
 	case <-done:
 	case <-time.After(bound):
+		buf := make([]byte, 1<<20)
+		t.Logf("goroutines:\n%s", buf[:runtime.Stack(buf, true)])
 		t.Fatalf("%s did not return: it waits for ever", what)
 	}
 }
