@@ -10,6 +10,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
@@ -716,7 +717,15 @@ func (g *groups) find(key []any) (n int, added bool) {
 	if g.nf == 1 {
 		switch x := key[0].(type) {
 		case string:
-			// A handful of groups is searched faster than hashed.
+			// A handful of groups is searched faster than hashed: first by
+			// the strings' addresses (rows built from the same values
+			// share them, and a comparison of addresses is one
+			// instruction), then by content.
+			for i, s := range g.few {
+				if unsafe.StringData(s) == unsafe.StringData(x) && len(s) == len(x) {
+					return int(g.fewN[i]), false
+				}
+			}
 			for i, s := range g.few {
 				if s == x {
 					return int(g.fewN[i]), false
