@@ -498,7 +498,7 @@ func (m *BackupManager) full() (*BackupResult, error) {
 func (m *BackupManager) delta() (*BackupResult, error) {
 	now := m.clock.Now()
 	snap := m.db.Snapshot()
-	diff := snapshot.Diff(m.last.root, snap.root)
+	diff := snapshot.Diff(m.last.state(), snap.state())
 	if len(diff.Tables) == 0 {
 		return nil, nil // nothing changed: no file
 	}

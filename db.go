@@ -213,7 +213,7 @@ func (db *DB) TableNames() []string { return db.store.Load().Names() }
 
 // Snapshot returns a consistent, read-only view of every table as of now, in
 // constant time. It never blocks and never changes.
-func (db *DB) Snapshot() *Snapshot { return &Snapshot{root: db.store.Load()} }
+func (db *DB) Snapshot() *Snapshot { return snapshotOf(db.store.Load()) }
 
 // Seq returns the sequence number of the latest commit.
 func (db *DB) Seq() uint64 { return db.store.Load().Seq() }
@@ -231,7 +231,7 @@ func (db *DB) Seq() uint64 { return db.store.Load().Seq() }
 // Update function whose transaction holds one of those tables, it fails at
 // once with ErrReentrantWrite, changing nothing.
 func (db *DB) Restore(snap *Snapshot) error {
-	if snap == nil || snap.root == nil {
+	if snap == nil || snap.state().IsZero() {
 		return &tbl.Error{Err: ErrInvalidArgument, Msg: "Restore needs a snapshot taken by DB.Snapshot"}
 	}
 	// Never lower a live table's next auto key: the rule depends only on
@@ -243,7 +243,7 @@ func (db *DB) Restore(snap *Snapshot) error {
 		}
 		return v
 	}
-	if _, err := db.store.Replace(snap.root, adjust); err != nil {
+	if _, err := db.store.Replace(snap.state(), adjust); err != nil {
 		return err
 	}
 	db.log.Info("Restored database.", "seq", snap.Seq())
@@ -259,10 +259,10 @@ func (db *DB) Restore(snap *Snapshot) error {
 // (atomicity, handles, waiting for writers, ErrReentrantWrite) is as for
 // Restore.
 func (db *DB) RestoreExact(snap *Snapshot) error {
-	if snap == nil || snap.root == nil {
+	if snap == nil || snap.state().IsZero() {
 		return &tbl.Error{Err: ErrInvalidArgument, Msg: "RestoreExact needs a snapshot taken by DB.Snapshot"}
 	}
-	if _, err := db.store.Replace(snap.root, nil); err != nil {
+	if _, err := db.store.Replace(snap.state(), nil); err != nil {
 		return err
 	}
 	db.log.Info("Restored database exactly.", "seq", snap.Seq())

@@ -587,7 +587,7 @@ func (d *durable) writeCheckpoint(root *mvcc.Root[*tbl.Table]) (err error) {
 		}
 	}()
 	bw := bufio.NewWriterSize(f, 1<<20)
-	if err = writeSnapshot(bw, &Snapshot{root: root}, Binary, options{}); err != nil {
+	if err = writeSnapshot(bw, snapshotOf(root), Binary, options{}); err != nil {
 		return err
 	}
 	if err = bw.Flush(); err != nil {

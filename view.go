@@ -21,20 +21,26 @@ import (
 //
 // A nil or zero Snapshot, which no DB returns, reads as an empty database
 // at sequence 0; DB.Restore rejects it.
-type Snapshot struct {
-	root *mvcc.Root[*tbl.Table]
-}
+//
+// A Snapshot is the database's published version itself (an immutable
+// mvcc.Root), so taking one allocates nothing: its cost does not grow
+// with the data or with the garbage collector's work.
+type Snapshot mvcc.Root[*tbl.Table]
 
-// emptyRoot is the state a nil or zero Snapshot reads as.
+// emptyRoot is the state a nil Snapshot reads as.
 var emptyRoot = new(mvcc.Root[*tbl.Table])
 
-// state returns the root s reflects: emptyRoot for a nil or zero s.
+// state returns the root s reflects: emptyRoot for a nil s; a zero s is a
+// zero root, which reads as empty as well.
 func (s *Snapshot) state() *mvcc.Root[*tbl.Table] {
-	if s == nil || s.root == nil {
+	if s == nil {
 		return emptyRoot
 	}
-	return s.root
+	return (*mvcc.Root[*tbl.Table])(s)
 }
+
+// snapshotOf returns the Snapshot of a published root.
+func snapshotOf(r *mvcc.Root[*tbl.Table]) *Snapshot { return (*Snapshot)(r) }
 
 // Seq returns the commit sequence number the snapshot reflects.
 func (s *Snapshot) Seq() uint64 { return s.state().Seq() }

@@ -45,7 +45,7 @@ type Committer[T any] interface {
 
 // RootOf returns a root at sequence seq holding the given tables.
 func RootOf[T any](seq uint64, tables map[string]T) *Root[T] {
-	r := &Root[T]{seq: seq, tables: make([]entry[T], 0, len(tables))}
+	r := &Root[T]{made: true, seq: seq, tables: make([]entry[T], 0, len(tables))}
 	for name, v := range tables {
 		r.tables = append(r.tables, entry[T]{name, v})
 	}

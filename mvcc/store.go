@@ -14,7 +14,12 @@ import (
 type Root[T any] struct {
 	seq    uint64
 	tables []entry[T] // sorted by name; never mutated after publication
+	made   bool       // false only in a zero Root, which no Store publishes
 }
+
+// IsZero reports whether r is a zero Root (a Root{} literal), as opposed to
+// one a Store or RootOf made.
+func (r *Root[T]) IsZero() bool { return !r.made }
 
 type entry[T any] struct {
 	name string
@@ -61,7 +66,7 @@ type Change[T any] struct {
 
 // apply returns a new root: r with changes applied and the next sequence.
 func (r *Root[T]) apply(changes []Change[T]) *Root[T] {
-	next := &Root[T]{seq: r.seq + 1, tables: make([]entry[T], len(r.tables), len(r.tables)+len(changes))}
+	next := &Root[T]{made: true, seq: r.seq + 1, tables: make([]entry[T], len(r.tables), len(r.tables)+len(changes))}
 	copy(next.tables, r.tables)
 	for _, c := range changes {
 		i, found := next.find(c.Name)
@@ -101,7 +106,7 @@ type Store[T any] struct {
 // New returns an empty store at sequence 0.
 func New[T any]() *Store[T] {
 	s := &Store[T]{}
-	s.root.Store(&Root[T]{})
+	s.root.Store(&Root[T]{made: true})
 	return s
 }
 
@@ -345,7 +350,7 @@ func (s *Store[T]) replace(next *Root[T], adjust func(cur *Root[T], name string,
 		if !covers(names, cur) {
 			return nil, nil
 		}
-		nr := &Root[T]{seq: cur.seq + 1, tables: slices.Clone(next.tables)}
+		nr := &Root[T]{made: true, seq: cur.seq + 1, tables: slices.Clone(next.tables)}
 		if adjust != nil {
 			for i, e := range nr.tables {
 				nr.tables[i].v = adjust(cur, e.name, e.v)
