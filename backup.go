@@ -47,7 +47,8 @@ type BackupOptions struct {
 	// dictdb's extra keys); like every JSON file they turn time.Time and
 	// []byte into strings. Binary backups keep every value kind exactly.
 	Format Format
-	// MinInterval is the debounce window of NotifyChange: a change notified
+	// MinInterval is the debounce window of changes (commits and
+	// NotifyChange calls): a change
 	// sooner than this after the last successful backup is backed up when
 	// the window ends. 0 means 5 seconds; negative means no debounce.
 	MinInterval time.Duration
@@ -211,7 +212,11 @@ func NewBackupManager(db *DB, dir string, opts BackupOptions) (*BackupManager, e
 }
 
 // Start begins periodic backups (and the handling of NotifyChange) on a
-// goroutine of the manager. It fails with ErrBackupState if the manager was
+// goroutine of the manager. From then on every commit to the database
+// counts as a NotifyChange: the manager follows the change feed's
+// publications without subscribing, so it keeps no commits and cannot lag,
+// and callers need not notify it (NotifyChange still works, for changes
+// the manager cannot see). It fails with ErrBackupState if the manager was
 // started or stopped before.
 func (m *BackupManager) Start() error {
 	m.stateMu.Lock()
@@ -220,7 +225,7 @@ func (m *BackupManager) Start() error {
 		return fmt.Errorf("%w: it was already started or stopped", ErrBackupState)
 	}
 	m.started = true
-	go m.loop()
+	go m.loop(m.db.Seq())
 	return nil
 }
 
@@ -286,11 +291,17 @@ func (m *BackupManager) DeltasSinceFull() int {
 	return int(m.deltas.Load())
 }
 
-func (m *BackupManager) loop() {
+// loop runs the schedule; seen is the sequence of the last commit before
+// Start, so every later commit counts as a change.
+func (m *BackupManager) loop(seen uint64) {
 	defer close(m.done)
 	m.loopID.Store(goid.Current())
 	tick := m.clock.After(m.opts.Interval)
 	var pending <-chan time.Time // the end of a debounce window
+	// Every commit after Start counts as a NotifyChange: the loop waits
+	// for the feed's next publication, without subscribing (nothing is
+	// kept for it, and it cannot lag).
+	var committed <-chan struct{}
 	for {
 		// Stop first: a callback may have called Stop (which does not
 		// wait for this goroutine), and no backup may start after it.
@@ -299,12 +310,20 @@ func (m *BackupManager) loop() {
 			return
 		default:
 		}
+		if committed == nil {
+			if seen, committed = m.db.hub.publishedAfter(seen); committed == nil {
+				m.NotifyChange()
+				continue
+			}
+		}
 		select {
 		case <-m.stop:
 			return
 		case <-tick:
 			m.BackupNow()
 			tick = m.clock.After(m.opts.Interval)
+		case <-committed:
+			committed = nil // the next turn notes the commit
 		case <-m.notify:
 			if pending != nil {
 				continue // already scheduled

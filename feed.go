@@ -375,6 +375,22 @@ func (h *hub) read(next uint64, batch []*commitRec) ([]*commitRec, <-chan struct
 	return batch, h.wake, nil
 }
 
+// publishedAfter returns the latest published sequence if it is after
+// seq, and otherwise a channel closed at the next publication. It is how
+// a BackupManager follows the commits without a subscription (which would
+// keep commits in the buffer, and could lag).
+func (h *hub) publishedAfter(seq uint64) (uint64, <-chan struct{}) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.published > seq {
+		return h.published, nil
+	}
+	if h.wake == nil {
+		h.wake = make(chan struct{})
+	}
+	return seq, h.wake
+}
+
 // change returns the commit as a Change the caller owns.
 func (rec *commitRec) change() Change {
 	c := rec.built.Load()
