@@ -48,8 +48,8 @@ type BackupOptions struct {
 	// []byte into strings. Binary backups keep every value kind exactly.
 	Format Format
 	// MinInterval is the debounce window of changes (commits and
-	// NotifyChange calls): a change
-	// sooner than this after the last successful backup is backed up when
+	// NotifyChange calls): a change sooner than this after the last
+	// successful backup is backed up when
 	// the window ends. 0 means 5 seconds; negative means no debounce.
 	MinInterval time.Duration
 	// OnFailure, if set, is called after each failed backup with the error
