@@ -241,3 +241,44 @@ func TestContextNilIsRejected(t *testing.T) {
 	assert.Equal(t, 1, n)
 	assert.Equal(t, []string{"t"}, db.TableNames())
 }
+
+// A cancelled checkpoint leaves the directory as it was: the previous
+// checkpoint and the whole log, no temporary file; the database reopens
+// to every commit.
+func TestCheckpointContextCancelledLeavesDirectory(t *testing.T) {
+	dir := t.TempDir()
+	db, err := dictdb.Open(dir)
+	require.NoError(t, err)
+	tb, err := db.CreateTable("t")
+	require.NoError(t, err)
+	recs := make([]dictdb.Record, 60000)
+	for i := range recs {
+		recs[i] = dictdb.Record{"id": i + 1, "name": "some name to make the checkpoint longer", "n": i}
+	}
+	_, err = tb.InsertMany(recs)
+	require.NoError(t, err)
+	require.NoError(t, db.Checkpoint())
+
+	cancelPoints(t, func(ctx context.Context) error {
+		// A commit before each run, so that there is something to write.
+		_, err := tb.Insert(dictdb.Record{"name": "new"})
+		require.NoError(t, err)
+		before := dirNames(t, dir)
+		err = db.CheckpointContext(ctx)
+		if err != nil {
+			assert.Equal(t, before, dirNames(t, dir), "a cancelled checkpoint changes no file")
+		}
+		return err
+	}, func(error) {})
+
+	want := jsonDump(t, db)
+	require.NoError(t, db.Close())
+	reopened, err := dictdb.Open(dir)
+	require.NoError(t, err)
+	defer reopened.Close()
+	assert.Equal(t, want, jsonDump(t, reopened), "the reopened database has every commit")
+
+	//lint:ignore SA1012 a nil context is the case under test
+	err = reopened.CheckpointContext(nil) //nolint:staticcheck
+	assert.ErrorIs(t, err, dictdb.ErrInvalidArgument)
+}

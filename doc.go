@@ -223,11 +223,12 @@
 //
 // Long operations have a form taking a context.Context, named as in
 // database/sql (SaveContext, LoadContext, ImportCSVContext,
-// ExportCSVContext, RestoreBackupContext, ScanContext). Once the context
-// ends they stop with an error wrapping ctx.Err() and leave nothing
-// half-done: a cancelled save or export leaves the previous file, a
-// cancelled load or restore returns no database, a cancelled import
-// creates no table.
+// ExportCSVContext, RestoreBackupContext, CheckpointContext, ScanContext).
+// Once the context ends they stop with an error wrapping ctx.Err() and
+// leave nothing half-done: a cancelled save or export leaves the previous
+// file, a cancelled load or restore returns no database, a cancelled
+// import creates no table, a cancelled checkpoint leaves the previous
+// checkpoint and the whole log.
 //
 // # Options
 //

@@ -9,6 +9,7 @@ package dictdb
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -514,6 +515,16 @@ func (db *DB) Close() error {
 // on a database that Open did not open, ErrReadOnly on a read-only one
 // and ErrClosed after Close.
 func (db *DB) Checkpoint() error {
+	return db.CheckpointContext(context.Background())
+}
+
+// CheckpointContext is Checkpoint that stops once ctx ends: it removes its
+// temporary file and leaves the directory as it was (the previous
+// checkpoint and the whole log), and its error wraps ctx.Err().
+func (db *DB) CheckpointContext(ctx context.Context) error {
+	if err := nilContext(ctx, "CheckpointContext"); err != nil {
+		return err
+	}
 	d := db.dur
 	switch {
 	case d == nil:
@@ -521,14 +532,17 @@ func (db *DB) Checkpoint() error {
 	case d.readOnly:
 		return fmt.Errorf("dictdb: checkpoint: %w", ErrReadOnly)
 	}
-	return d.checkpoint()
+	return cancelled(ctx, "checkpoint", d.checkpoint(ctx))
 }
 
-func (d *durable) checkpoint() error {
+func (d *durable) checkpoint(ctx context.Context) error {
 	d.ckptMu.Lock()
 	defer d.ckptMu.Unlock()
 	if d.closed.Load() {
 		return fmt.Errorf("dictdb: checkpoint: %w", ErrClosed)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	d.logged.Store(0)
 	root := d.store.Load()
@@ -542,7 +556,7 @@ func (d *durable) checkpoint() error {
 	if err := d.w.Sync(); err != nil {
 		return fmt.Errorf("dictdb: checkpoint: write-ahead log: %w", err)
 	}
-	if err := d.writeCheckpoint(root); err != nil {
+	if err := d.writeCheckpoint(ctx, root); err != nil {
 		return fmt.Errorf("dictdb: checkpoint %s: %w", d.dir, err)
 	}
 	prev, hadPrev := d.ckptSeq, d.hasCkpt
@@ -569,7 +583,7 @@ func (d *durable) checkpoint() error {
 
 // writeCheckpoint writes root as the checkpoint of its commit: a
 // temporary file, fsynced, renamed into place, the directory fsynced.
-func (d *durable) writeCheckpoint(root *mvcc.Root[*tbl.Table]) (err error) {
+func (d *durable) writeCheckpoint(ctx context.Context, root *mvcc.Root[*tbl.Table]) (err error) {
 	final := filepath.Join(d.dir, checkpointName(root.Seq()))
 	tmp := final + tmpExt
 	_ = d.fsys.Remove(tmp) // a leftover of a failed attempt
@@ -586,12 +600,15 @@ func (d *durable) writeCheckpoint(root *mvcc.Root[*tbl.Table]) (err error) {
 			_ = d.fsys.Remove(tmp)
 		}
 	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
+	bw := bufio.NewWriterSize(writerWithContext(ctx, f), 1<<20)
 	if err = writeSnapshot(bw, snapshotOf(root), Binary, options{}); err != nil {
 		return err
 	}
 	if err = bw.Flush(); err != nil {
 		return err
+	}
+	if err = ctx.Err(); err != nil {
+		return err // written whole, but not to be put in place once ctx ended
 	}
 	if err = f.Sync(); err != nil {
 		return err
@@ -618,7 +635,7 @@ func (d *durable) startCheckpoint() {
 	d.bg.Add(1)
 	go func() {
 		defer d.bg.Done()
-		if err := d.checkpoint(); err != nil && !errors.Is(err, ErrClosed) {
+		if err := d.checkpoint(context.Background()); err != nil && !errors.Is(err, ErrClosed) {
 			d.log.Error("Automatic checkpoint failed.", "dir", d.dir, "err", err)
 		}
 		d.bgMu.Lock()
