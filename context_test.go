@@ -240,6 +240,33 @@ func TestContextNilIsRejected(t *testing.T) {
 	}
 	assert.Equal(t, 1, n)
 	assert.Equal(t, []string{"t"}, db.TableNames())
+
+	// The change feed and the watches.
+	n = 0
+	//lint:ignore SA1012 a nil context is the case under test
+	for _, err := range db.Changes(nil, 0) { //nolint:staticcheck
+		assert.ErrorIs(t, err, dictdb.ErrInvalidArgument)
+		n++
+	}
+	assert.Equal(t, 1, n)
+	//lint:ignore SA1012 a nil context is the case under test
+	snap, changes := db.Follow(nil) //nolint:staticcheck
+	assert.Equal(t, db.Seq(), snap.Seq())
+	for _, err := range changes {
+		assert.ErrorIs(t, err, dictdb.ErrInvalidArgument)
+	}
+	w, err := tb.WatchTable()
+	require.NoError(t, err)
+	//lint:ignore SA1012 a nil context is the case under test
+	assert.ErrorIs(t, w.Wait(nil), dictdb.ErrInvalidArgument) //nolint:staticcheck
+	set := dictdb.NewWatchSet()
+	set.Add(w)
+	//lint:ignore SA1012 a nil context is the case under test
+	assert.ErrorIs(t, set.Watch(nil), dictdb.ErrInvalidArgument) //nolint:staticcheck
+	_, err = tb.Insert(dictdb.Record{"name": "x"})
+	require.NoError(t, err)
+	assert.True(t, w.Fired(), "a watch a nil context was refused for stays registered")
+	assert.NoError(t, set.Watch(context.Background()))
 }
 
 // A cancelled checkpoint leaves the directory as it was: the previous

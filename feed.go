@@ -131,9 +131,14 @@ func (e *LaggedError) Unwrap() error { return ErrLagged }
 //
 // To start from a consistent state and follow it with no gap and no
 // overlap, use Follow. A from later than DB.Seq yields an error wrapping
-// ErrInvalidArgument. Each iteration is a new subscription.
+// ErrInvalidArgument, and so does a nil ctx. Each iteration is a new
+// subscription.
 func (db *DB) Changes(ctx context.Context, from uint64) iter.Seq2[Change, error] {
 	return func(yield func(Change, error) bool) {
+		if err := nilContext(ctx, "Changes"); err != nil {
+			yield(Change{}, err)
+			return
+		}
 		if seq := db.store.Load().Seq(); from > seq {
 			yield(Change{}, fmt.Errorf("dictdb: change feed: %w: from %d is after the latest commit %d", ErrInvalidArgument, from, seq))
 			return
@@ -149,8 +154,12 @@ func (db *DB) Changes(ctx context.Context, from uint64) iter.Seq2[Change, error]
 // snapshot-then-follow recipe, with no gap and no overlap however many
 // commits happen meanwhile (up to the buffer). The subscription is open
 // from the call on: range over the iterator once, and cancel ctx if you
-// never do, to close it.
+// never do, to close it. With a nil ctx the iterator yields an error
+// wrapping ErrInvalidArgument, and no subscription is opened.
 func (db *DB) Follow(ctx context.Context) (*Snapshot, iter.Seq2[Change, error]) {
+	if err := nilContext(ctx, "Follow"); err != nil {
+		return db.Snapshot(), func(yield func(Change, error) bool) { yield(Change{}, err) }
+	}
 	h := db.hub
 	h.subscribe()
 	// Every commit readers see from here on stays in the buffer, and the

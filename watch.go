@@ -33,26 +33,41 @@ import (
 // A Watch holds no goroutine. Once fired or cancelled it holds nothing in
 // the DB; one that is neither, and no longer referenced, is cancelled by
 // the garbage collector. Cancel frees it at once. A Watch is safe for
-// concurrent use.
+// concurrent use. A Watch that no Table method returned (the zero Watch,
+// or a nil one) watches nothing and counts as fired, so that a loop
+// waiting on it reads again rather than waiting for ever.
 type Watch struct {
 	w *watcher
 }
 
+// fired is the channel of every Watch no Table method returned.
+var fired = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
 // Done returns a channel closed when the watch fires. A cancelled watch
 // that had not fired never closes it.
-func (w *Watch) Done() <-chan struct{} { return w.w.sig.ch }
+func (w *Watch) Done() <-chan struct{} {
+	if w == nil || w.w == nil {
+		return fired
+	}
+	return w.w.sig.ch
+}
 
 // Seq returns the sequence number the watch starts after: for
 // SelectWatch, that of the version the result was read from; for the
 // other watches, the latest commit readers saw when it was registered. The
 // watch fires for later commits only. A long poll hands it to its client
 // as the index to come back with (see the README).
-func (w *Watch) Seq() uint64 { return w.w.seq }
+func (w *Watch) Seq() uint64 {
+	if w == nil || w.w == nil {
+		return 0
+	}
+	return w.w.seq
+}
 
 // Fired reports whether the watch fired.
 func (w *Watch) Fired() bool {
 	select {
-	case <-w.w.sig.ch:
+	case <-w.Done():
 		return true
 	default:
 		return false
@@ -61,14 +76,22 @@ func (w *Watch) Fired() bool {
 
 // Cancel unregisters the watch, freeing what it holds. It is safe to call
 // more than once, and after the watch fired.
-func (w *Watch) Cancel() { w.w.cancel() }
+func (w *Watch) Cancel() {
+	if w != nil && w.w != nil {
+		w.w.cancel()
+	}
+}
 
 // Wait blocks until the watch fires, returning nil, or until ctx is done,
-// returning ctx's error; either way the watch is cancelled on return.
+// returning ctx's error; either way the watch is cancelled on return. A
+// nil ctx is ErrInvalidArgument, and the watch stays registered.
 func (w *Watch) Wait(ctx context.Context) error {
+	if err := nilContext(ctx, "Watch.Wait"); err != nil {
+		return err
+	}
 	defer w.Cancel()
 	select {
-	case <-w.w.sig.ch:
+	case <-w.Done():
 		return nil
 	case <-ctx.Done():
 		if w.Fired() {
@@ -81,26 +104,43 @@ func (w *Watch) Wait(ctx context.Context) error {
 // A WatchSet waits for any of several watches with one channel, however
 // many there are (no goroutine, no reflection): a query that reads several
 // tables or keys adds a watch for each and waits on the set. It is
-// go-memdb's WatchSet for dictdb. A WatchSet is safe for concurrent use.
+// go-memdb's WatchSet for dictdb. The zero WatchSet is empty and ready to
+// use. A WatchSet is safe for concurrent use.
 type WatchSet struct {
 	mu      sync.Mutex
-	sig     *signal
+	sig     *signal // made by the first use: the zero WatchSet is usable
 	watches []*Watch
 }
 
 // NewWatchSet returns an empty WatchSet.
 func NewWatchSet() *WatchSet { return &WatchSet{sig: newSignal()} }
 
+// signal returns the set's signal, making it on first use.
+func (s *WatchSet) signal() *signal {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sig == nil {
+		s.sig = newSignal()
+	}
+	return s.sig
+}
+
 // Add puts w in the set: the set fires when w does (at once if w fired
-// already). A nil w is ignored.
+// already). A nil w is ignored; a zero Watch fires the set at once, as it
+// counts as fired.
 func (s *WatchSet) Add(w *Watch) {
 	if w == nil {
 		return
 	}
+	sig := s.signal()
 	s.mu.Lock()
 	s.watches = append(s.watches, w)
 	s.mu.Unlock()
-	w.w.also(s.sig)
+	if w.w == nil {
+		sig.fire()
+		return
+	}
+	w.w.also(sig)
 }
 
 // Len returns the number of watches added.
@@ -111,19 +151,24 @@ func (s *WatchSet) Len() int {
 }
 
 // Done returns a channel closed when a watch of the set fires.
-func (s *WatchSet) Done() <-chan struct{} { return s.sig.ch }
+func (s *WatchSet) Done() <-chan struct{} { return s.signal().ch }
 
 // Watch blocks until a watch of the set fires, returning nil, or ctx is
 // done, returning ctx's error; either way it cancels every watch of the
-// set on return. An empty set waits for ctx.
+// set on return. An empty set waits for ctx. A nil ctx is
+// ErrInvalidArgument, and the watches stay registered.
 func (s *WatchSet) Watch(ctx context.Context) error {
+	if err := nilContext(ctx, "WatchSet.Watch"); err != nil {
+		return err
+	}
 	defer s.Cancel()
+	ch := s.signal().ch
 	select {
-	case <-s.sig.ch:
+	case <-ch:
 		return nil
 	case <-ctx.Done():
 		select {
-		case <-s.sig.ch:
+		case <-ch:
 			return nil
 		default:
 			return ctx.Err()

@@ -389,3 +389,49 @@ func TestWatchForgottenIsCollected(t *testing.T) {
 		}
 	})
 }
+
+// The zero WatchSet is usable: a watch added to it fires it, and the
+// commit that fires it goes through (it once panicked in the commit's
+// publication, with the set's signal never made).
+func TestZeroWatchSetIsUsable(t *testing.T) {
+	db := dictdb.New()
+	tb, err := db.CreateTable("t")
+	require.NoError(t, err)
+	w, err := tb.WatchTable()
+	require.NoError(t, err)
+	var set dictdb.WatchSet
+	set.Add(w)
+	_, err = tb.Insert(dictdb.Record{"a": 1})
+	require.NoError(t, err)
+	testhang.Returns(t, "the set fires", func() {
+		require.NoError(t, set.Watch(context.Background()))
+	})
+	_, err = tb.Insert(dictdb.Record{"a": 2})
+	require.NoError(t, err, "the database keeps committing")
+	require.Equal(t, 2, tb.Count())
+}
+
+// A Watch that no Table method returned watches nothing and counts as
+// fired: nothing waits on it for ever, and nothing panics.
+func TestZeroWatchCountsAsFired(t *testing.T) {
+	for name, w := range map[string]*dictdb.Watch{"zero": {}, "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			require.True(t, w.Fired())
+			require.Equal(t, uint64(0), w.Seq())
+			testhang.Returns(t, "Wait returns", func() {
+				require.NoError(t, w.Wait(context.Background()))
+			})
+			w.Cancel()
+			if w == nil {
+				return // Add ignores a nil Watch
+			}
+			var set dictdb.WatchSet
+			set.Add(w)
+			select {
+			case <-set.Done():
+			default:
+				t.Fatal("a set holding a fired watch has not fired")
+			}
+		})
+	}
+}
