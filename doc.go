@@ -245,4 +245,10 @@
 //
 // Versions are immutable and garbage-collected once no snapshot, view or
 // row refers to them. Holding a Snapshot keeps its rows alive.
+//
+// A DB comes from New, Open, Load, LoadFrom or RestoreBackup, and a Table,
+// TxTable, View, Typed or BackupManager from the function or method that
+// returns it; as with os.File, their zero values are not usable. Values a
+// caller may declare are usable as zero: options structs, Record, Query,
+// and WatchSet (a zero Watch counts as fired).
 package dictdb
