@@ -226,7 +226,7 @@ func (d *durable) open(db *DB) error {
 		if err != nil {
 			return err
 		}
-		if err := replayDelta(tables, delta); err != nil {
+		if _, err := replayDelta(tables, delta, nil); err != nil {
 			return err
 		}
 		seq = s
@@ -296,22 +296,25 @@ func (d *durable) loadCheckpoint(seq uint64) (map[string]*tbl.Table, error) {
 	return tables, nil
 }
 
-// replayDelta applies one logged commit to tables.
-func replayDelta(tables map[string]*tbl.Table, delta *codec.Delta) error {
+// replayDelta applies one logged commit to tables and appends to steps
+// the versions of each table around it.
+func replayDelta(tables map[string]*tbl.Table, delta *codec.Delta, steps []tableStep) ([]tableStep, error) {
 	for i := range delta.Tables {
 		dt := &delta.Tables[i]
+		cur, exists := tables[dt.Name]
 		if dt.Dropped {
 			delete(tables, dt.Name)
+			steps = append(steps, tableStep{dt.Name, cur, nil})
 			continue
 		}
-		cur, exists := tables[dt.Name]
 		next, err := applyTableDelta(cur, exists, dt)
 		if err != nil {
-			return inTable(dt.Name, err)
+			return steps, inTable(dt.Name, err)
 		}
 		tables[dt.Name] = next
+		steps = append(steps, tableStep{dt.Name, cur, next})
 	}
-	return nil
+	return steps, nil
 }
 
 // logError turns the log's corruption error into a *CorruptError naming

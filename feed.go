@@ -129,6 +129,13 @@ func (e *LaggedError) Unwrap() error { return ErrLagged }
 // while no subscription is open). Committing never waits for subscribers,
 // and a subscription holds no goroutine: subscribers share one buffer.
 //
+// On a database Open opened, the commits after from that the buffer no
+// longer holds come from the log, also after a restart: Changes rebuilds
+// them from the newest checkpoint and the log (which costs about what Open
+// costs), then goes on from the buffer. A from older than the newest
+// checkpoint, whose Checkpoint removed the log before it, gets a
+// *LaggedError whose Oldest is the checkpoint's commit plus one.
+//
 // To start from a consistent state and follow it with no gap and no
 // overlap, use Follow. A from later than DB.Seq yields an error wrapping
 // ErrInvalidArgument, and so does a nil ctx. Each iteration is a new
@@ -145,6 +152,14 @@ func (db *DB) Changes(ctx context.Context, from uint64) iter.Seq2[Change, error]
 		}
 		db.hub.subscribe()
 		defer db.hub.unsubscribe()
+		if held := db.hub.oldestHeld(); db.dur != nil && from+1 < held {
+			// The buffer keeps the commits from held on (the subscription
+			// is open): the earlier ones come from the log.
+			var ok bool
+			if from, ok = db.dur.feedFromLog(ctx, from, held-1, yield); !ok {
+				return
+			}
+		}
 		db.hub.follow(ctx, from, yield)
 	}
 }
@@ -270,6 +285,14 @@ func (h *hub) subscribe() {
 	h.mu.Lock()
 	h.subs++
 	h.mu.Unlock()
+}
+
+// oldestHeld returns the sequence of the oldest commit the buffer holds
+// (the latest published plus one if it holds none).
+func (h *hub) oldestHeld() uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.oldest
 }
 
 // unsubscribe closes a subscription; once none is open, and without a
