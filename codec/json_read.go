@@ -83,17 +83,17 @@ type jsonReader struct {
 	v    Visitor
 	rv   RecordVisitor // v, if it takes Records
 	norm Normalizer
+	sink recordSink
 	skew int64 // bytes skipped before the decoder's input (a byte-order mark)
 }
 
-// record hands m, a decoded and converted record, to the visitor: as a
-// Record sharing m's values when the visitor takes Records, so that m is
-// garbage at once.
-func (jr *jsonReader) record(m map[string]any) error {
+// record hands r, a decoded record, to the visitor: as a map that the
+// visitor owns when it does not take Records.
+func (jr *jsonReader) record(r Record) error {
 	if jr.rv != nil {
-		return jr.rv.VisitRecord(jr.norm.Wrap(m, ""))
+		return jr.rv.VisitRecord(r)
 	}
-	return jr.v.Record(m)
+	return jr.v.Record(r.Map())
 }
 
 // DecodeJSON reads a JSON dump (the layout JSONWriter writes, with or
@@ -316,7 +316,7 @@ func (jr *jsonReader) table(name string) error {
 	}
 	t := &TableDump{Name: name}
 	var sawPK, sawSchema, sawRecords, begun bool
-	var held []map[string]any // records read before primary_key/schema
+	var held []Record // records read before primary_key/schema
 	for {
 		k, more, err := jr.key(what)
 		if err != nil {
@@ -379,25 +379,21 @@ func (jr *jsonReader) table(name string) error {
 				return err
 			}
 			for n := 0; jr.dec.More(); n++ {
-				var raw any
 				before := jr.dec.InputOffset()
-				if err := jr.dec.Decode(&raw); err != nil {
+				jr.sink.called = false
+				if err := jr.dec.Decode(&jr.sink); err != nil {
 					if ce := jr.nonFinite(err, before, what, t.PrimaryKey, n); ce != nil {
 						return ce
 					}
 					return jr.fromDecodeErr(err, what+": record", before)
 				}
 				end := jr.dec.InputOffset()
-				m, ok := raw.(map[string]any)
+				rec, ok := jr.sink.rec, jr.sink.ok
 				if !ok {
-					return jr.corrupt(end, nil, "%s: a record must be an object, found %s", what, jsonKindName(raw))
-				}
-				if err := fromJSON(m, 0); err != nil {
-					record := recordName(m, t.PrimaryKey, n)
-					if pe, ok := err.(*pathError); ok {
-						return jr.corrupt(end, pe.err, "%s: %s: field %q", what, record, pe.path)
+					var err error
+					if rec, err = jr.recordMap(what, t.PrimaryKey, n, end); err != nil {
+						return err
 					}
-					return jr.corrupt(end, err, "%s: %s", what, record)
 				}
 				if !begun && sawPK && sawSchema {
 					if err := jr.v.BeginTable(cloneDump(t)); err != nil {
@@ -406,11 +402,11 @@ func (jr *jsonReader) table(name string) error {
 					begun = true
 				}
 				if begun {
-					if err := jr.record(m); err != nil {
+					if err := jr.record(rec); err != nil {
 						return jr.corrupt(end, err, "%s", what)
 					}
 				} else {
-					held = append(held, m)
+					held = append(held, rec)
 				}
 				jr.lt.commit(end)
 			}
@@ -436,11 +432,11 @@ func (jr *jsonReader) table(name string) error {
 		if err := jr.v.BeginTable(cloneDump(t)); err != nil {
 			return jr.corrupt(end, err, "%s", what)
 		}
-		for i, m := range held {
-			if err := jr.record(m); err != nil {
+		for i, r := range held {
+			if err := jr.record(r); err != nil {
 				return jr.corrupt(end, err, "%s: record %d", what, i)
 			}
-			held[i] = nil
+			held[i] = Record{}
 		}
 	}
 	if err := jr.v.EndTable(t); err != nil {
@@ -448,6 +444,33 @@ func (jr *jsonReader) table(name string) error {
 	}
 	jr.lt.commit(end)
 	return nil
+}
+
+// recordMap decodes the n-th record of a table, whose text the sink holds,
+// the slow way: into a map, whose numbers it converts and checks. It gives
+// the error of a record that is not an object or holds a value outside the
+// value model. end is the offset after the record.
+func (jr *jsonReader) recordMap(what, pk string, n int, end int64) (Record, error) {
+	if !jr.sink.called {
+		return Record{}, jr.corrupt(end, nil, "%s: a record must be an object, found null", what)
+	}
+	raw, err := decodeRecordMap(jr.sink.raw)
+	if err != nil {
+		// The decoder has checked the text once already.
+		return Record{}, jr.corrupt(end, err, "%s: record", what)
+	}
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return Record{}, jr.corrupt(end, nil, "%s: a record must be an object, found %s", what, jsonKindName(raw))
+	}
+	if err := fromJSON(m, 0); err != nil {
+		record := recordName(m, pk, n)
+		if pe, ok := err.(*pathError); ok {
+			return Record{}, jr.corrupt(end, pe.err, "%s: %s: field %q", what, record, pe.path)
+		}
+		return Record{}, jr.corrupt(end, err, "%s: %s", what, record)
+	}
+	return jr.norm.Wrap(m, ""), nil
 }
 
 // recordName names the n-th record of a table in an error: by its primary
