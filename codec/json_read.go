@@ -83,9 +83,21 @@ type jsonReader struct {
 	v    Visitor
 	rv   RecordVisitor // v, if it takes Records
 	norm Normalizer
-	sink recordSink
 	skew int64 // bytes skipped before the decoder's input (a byte-order mark)
+	// decBase is the input offset of the decoder's first byte: DecodeJSON
+	// reads each table's records itself and then starts a new decoder.
+	decBase int64
+	src     io.Reader // the decoder's input, after what it has buffered
+	rb      recordsBuf
+	parser  recordParser
+	// readRecords reads a table's list of records after its '[' through
+	// the ']', handing each record and the offset after it to put:
+	// scanRecords, but the tests' oracle instead.
+	readRecords func(jr *jsonReader, what, pk string, put func(Record, int64) error) error
 }
+
+// off returns the input offset after the decoder's last token.
+func (jr *jsonReader) off() int64 { return jr.decBase + jr.dec.InputOffset() }
 
 // record hands r, a decoded record, to the visitor: as a map that the
 // visitor owns when it does not take Records.
@@ -124,6 +136,10 @@ func (jr *jsonReader) record(r Record) error {
 // definition key (primary key, schema, indexes) comes after the records,
 // it differs from what BeginTable got, and the final one counts.
 func DecodeJSON(r io.Reader, v Visitor) error {
+	return decodeJSON(r, v, (*jsonReader).scanRecords)
+}
+
+func decodeJSON(r io.Reader, v Visitor, readRecords func(jr *jsonReader, what, pk string, put func(Record, int64) error) error) error {
 	if r == nil || v == nil {
 		return fmt.Errorf("codec: %w: DecodeJSON needs a reader and a visitor", ErrInvalidArgument)
 	}
@@ -134,7 +150,7 @@ func DecodeJSON(r io.Reader, v Visitor) error {
 		skew = 3
 	}
 	lt := &lineTracker{r: &utf8Reader{r: br}}
-	jr := &jsonReader{lt: lt, v: v, skew: skew}
+	jr := &jsonReader{lt: lt, src: lt, v: v, skew: skew, readRecords: readRecords}
 	jr.rv, _ = v.(RecordVisitor)
 	rest := lt
 	jr.dec = json.NewDecoder(rest)
@@ -179,7 +195,7 @@ func (jr *jsonReader) fromDecodeErr(err error, what string, before int64) *Corru
 }
 
 func (jr *jsonReader) token(what string) (json.Token, error) {
-	before := jr.dec.InputOffset()
+	before := jr.off()
 	tok, err := jr.dec.Token()
 	if err != nil {
 		return nil, jr.fromDecodeErr(err, what, before)
@@ -188,7 +204,7 @@ func (jr *jsonReader) token(what string) (json.Token, error) {
 }
 
 func (jr *jsonReader) expectDelim(d json.Delim, what string) error {
-	start := jr.dec.InputOffset()
+	start := jr.off()
 	tok, err := jr.token(what)
 	if err != nil {
 		return err
@@ -226,7 +242,7 @@ func (jr *jsonReader) key(what string) (string, bool, error) {
 	}
 	k, ok := tok.(string)
 	if !ok {
-		return "", false, jr.corrupt(jr.dec.InputOffset(), nil, "%s: expected a key, found %s", what, describeToken(tok))
+		return "", false, jr.corrupt(jr.off(), nil, "%s: expected a key, found %s", what, describeToken(tok))
 	}
 	return k, true, nil
 }
@@ -275,7 +291,7 @@ func (jr *jsonReader) run() error {
 			return err
 		}
 	}
-	end := jr.dec.InputOffset()
+	end := jr.off()
 	if !sawTables {
 		return jr.corrupt(end, nil, "missing key \"tables\"")
 	}
@@ -309,7 +325,7 @@ func (jr *jsonReader) tables() error {
 func (jr *jsonReader) table(name string) error {
 	what := "table " + strconv.Quote(name)
 	if name == "" {
-		return jr.corrupt(jr.dec.InputOffset(), nil, "a table name is empty")
+		return jr.corrupt(jr.off(), nil, "a table name is empty")
 	}
 	if err := jr.expectDelim('{', what+" must be an object"); err != nil {
 		return err
@@ -325,7 +341,7 @@ func (jr *jsonReader) table(name string) error {
 		if !more {
 			break
 		}
-		at := jr.dec.InputOffset()
+		at := jr.off()
 		switch k {
 		case "primary_key":
 			tok, err := jr.token(what + ": primary_key")
@@ -378,23 +394,7 @@ func (jr *jsonReader) table(name string) error {
 			if err := jr.expectDelim('[', what+": records must be a list"); err != nil {
 				return err
 			}
-			for n := 0; jr.dec.More(); n++ {
-				before := jr.dec.InputOffset()
-				jr.sink.called = false
-				if err := jr.dec.Decode(&jr.sink); err != nil {
-					if ce := jr.nonFinite(err, before, what, t.PrimaryKey, n); ce != nil {
-						return ce
-					}
-					return jr.fromDecodeErr(err, what+": record", before)
-				}
-				end := jr.dec.InputOffset()
-				rec, ok := jr.sink.rec, jr.sink.ok
-				if !ok {
-					var err error
-					if rec, err = jr.recordMap(what, t.PrimaryKey, n, end); err != nil {
-						return err
-					}
-				}
+			put := func(rec Record, end int64) error {
 				if !begun && sawPK && sawSchema {
 					if err := jr.v.BeginTable(cloneDump(t)); err != nil {
 						return jr.corrupt(end, err, "%s", what)
@@ -409,8 +409,9 @@ func (jr *jsonReader) table(name string) error {
 					held = append(held, rec)
 				}
 				jr.lt.commit(end)
+				return nil
 			}
-			if err := jr.expectDelim(']', what+": records"); err != nil {
+			if err := jr.readRecords(jr, what, t.PrimaryKey, put); err != nil {
 				return err
 			}
 		default:
@@ -419,7 +420,7 @@ func (jr *jsonReader) table(name string) error {
 			}
 		}
 	}
-	end := jr.dec.InputOffset()
+	end := jr.off()
 	switch {
 	case !sawPK:
 		return jr.corrupt(end, nil, "%s: missing key \"primary_key\"", what)
@@ -446,18 +447,15 @@ func (jr *jsonReader) table(name string) error {
 	return nil
 }
 
-// recordMap decodes the n-th record of a table, whose text the sink holds,
-// the slow way: into a map, whose numbers it converts and checks. It gives
+// recordMap decodes the n-th record of a table, whose text is text, the
+// slow way: into a map, whose numbers it converts and checks. It gives
 // the error of a record that is not an object or holds a value outside the
-// value model. end is the offset after the record.
-func (jr *jsonReader) recordMap(what, pk string, n int, end int64) (Record, error) {
-	if !jr.sink.called {
-		return Record{}, jr.corrupt(end, nil, "%s: a record must be an object, found null", what)
-	}
-	raw, err := decodeRecordMap(jr.sink.raw)
+// value model. before and end are the offsets of its start and end.
+func (jr *jsonReader) recordMap(text []byte, what, pk string, n int, before, end int64) (Record, error) {
+	raw, err := decodeRecordMap(text)
 	if err != nil {
-		// The decoder has checked the text once already.
-		return Record{}, jr.corrupt(end, err, "%s: record", what)
+		// Only nesting deeper than encoding/json takes is news to it.
+		return Record{}, jr.recordSyntax(before, what, pk, n)
 	}
 	m, ok := raw.(map[string]any)
 	if !ok {
@@ -632,7 +630,7 @@ func cloneDump(t *TableDump) *TableDump {
 // keeping the field order.
 func (jr *jsonReader) schema(t *TableDump, what string) error {
 	what += ": schema"
-	at := jr.dec.InputOffset()
+	at := jr.off()
 	tok, err := jr.token(what)
 	if err != nil {
 		return err
@@ -653,7 +651,7 @@ func (jr *jsonReader) schema(t *TableDump, what string) error {
 		if !more {
 			return nil
 		}
-		at := jr.dec.InputOffset()
+		at := jr.off()
 		tok, err := jr.token(what)
 		if err != nil {
 			return err

@@ -3,9 +3,12 @@ package codec
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // A recordParser builds Records straight from the JSON text of record
@@ -320,30 +323,6 @@ func parseNumber(t []byte, integral bool) (any, bool) {
 	return nil, false
 }
 
-// A recordSink takes one record from encoding/json's Decoder, as the text
-// the decoder has checked, and parses it with a recordParser while the text
-// is at hand, or keeps a copy of the text for the slow way.
-type recordSink struct {
-	p      recordParser
-	slow   bool // decode every record the slow way (the tests' oracle)
-	called bool // UnmarshalJSON has run for the last record
-	rec    Record
-	ok     bool   // rec is the record
-	raw    []byte // !ok: a copy of the record's text
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (s *recordSink) UnmarshalJSON(b []byte) error {
-	s.rec, s.ok, s.called = Record{}, false, true
-	if !s.slow {
-		s.rec, s.ok = s.p.parse(b)
-	}
-	if !s.ok {
-		s.raw = append(s.raw[:0], b...)
-	}
-	return nil
-}
-
 // decodeRecordMap decodes the text of one value the slow way: into a map
 // (for an object) with encoding/json, then converting its numbers.
 func decodeRecordMap(raw []byte) (any, error) {
@@ -354,4 +333,400 @@ func decodeRecordMap(raw []byte) (any, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// scanResult is what scanValue found.
+type scanResult int
+
+const (
+	scanDone scanResult = iota // a whole value
+	scanMore                   // the input ends inside the value
+	scanBad                    // a syntax error
+)
+
+// scanValue finds the end of the JSON value at b[i] (not white space),
+// checking its syntax as encoding/json does (the input is known to be
+// UTF-8). It returns the index just after the value, or where the syntax
+// error is. stack is scratch space for the open containers.
+func scanValue(b []byte, i int, stack []byte) (int, scanResult, []byte) {
+	stack = stack[:0]
+	const (
+		wantValue = iota
+		wantKey
+		afterValue
+	)
+	state := wantValue
+	for {
+		if state != wantValue || len(stack) > 0 {
+			i = skipSpace(b, i)
+		}
+		if i >= len(b) {
+			return i, scanMore, stack
+		}
+		c := b[i]
+		switch state {
+		case wantKey:
+			if c != '"' {
+				return i, scanBad, stack
+			}
+			j, res := scanString(b, i)
+			if res != scanDone {
+				return j, res, stack
+			}
+			j = skipSpace(b, j)
+			if j >= len(b) {
+				return j, scanMore, stack
+			}
+			if b[j] != ':' {
+				return j, scanBad, stack
+			}
+			i, state = j+1, wantValue
+		case wantValue:
+			switch {
+			case c == '{' || c == '[':
+				stack = append(stack, c)
+				j := skipSpace(b, i+1)
+				if j >= len(b) {
+					return j, scanMore, stack
+				}
+				switch {
+				case c == '{' && b[j] == '}', c == '[' && b[j] == ']':
+					stack = stack[:len(stack)-1]
+					i, state = j+1, afterValue
+				case c == '{':
+					i, state = j, wantKey
+				default:
+					i = j
+				}
+			case c == '"':
+				j, res := scanString(b, i)
+				if res != scanDone {
+					return j, res, stack
+				}
+				i, state = j, afterValue
+			case c == '-' || c >= '0' && c <= '9':
+				j, res := scanNumber(b, i)
+				if res != scanDone {
+					return j, res, stack
+				}
+				i, state = j, afterValue
+			case c == 't' || c == 'f' || c == 'n':
+				lit := "null"
+				if c == 't' {
+					lit = "true"
+				} else if c == 'f' {
+					lit = "false"
+				}
+				for k := 1; k < len(lit); k++ {
+					if i+k >= len(b) {
+						return i + k, scanMore, stack
+					}
+					if b[i+k] != lit[k] {
+						return i + k, scanBad, stack
+					}
+				}
+				i, state = i+len(lit), afterValue
+			default:
+				return i, scanBad, stack
+			}
+		case afterValue:
+			if len(stack) == 0 {
+				return i, scanDone, stack
+			}
+			top := stack[len(stack)-1]
+			switch {
+			case c == ',':
+				i++
+				if top == '{' {
+					state = wantKey
+				} else {
+					state = wantValue
+				}
+			case top == '{' && c == '}', top == '[' && c == ']':
+				stack = stack[:len(stack)-1]
+				i++
+			default:
+				return i, scanBad, stack
+			}
+		}
+		if state == afterValue && len(stack) == 0 {
+			return i, scanDone, stack
+		}
+	}
+}
+
+// scanString finds the end of the string at b[i] (a '"').
+func scanString(b []byte, i int) (int, scanResult) {
+	for j := i + 1; j < len(b); {
+		switch c := b[j]; {
+		case c == '"':
+			return j + 1, scanDone
+		case c == '\\':
+			if j+1 >= len(b) {
+				return j, scanMore
+			}
+			switch b[j+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				j += 2
+			case 'u':
+				for k := j + 2; k < j+6; k++ {
+					if k >= len(b) {
+						return k, scanMore
+					}
+					if !isHex(b[k]) {
+						return k, scanBad
+					}
+				}
+				j += 6
+			default:
+				return j + 1, scanBad
+			}
+		case c < 0x20:
+			return j, scanBad
+		default:
+			j++
+		}
+	}
+	return len(b), scanMore
+}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+// scanNumber finds the end of the number at b[i]. A number that reaches
+// the end of b may go on: scanMore.
+func scanNumber(b []byte, i int) (int, scanResult) {
+	digits := func(j int) (int, scanResult) {
+		if j >= len(b) {
+			return j, scanMore
+		}
+		if b[j] < '0' || b[j] > '9' {
+			return j, scanBad
+		}
+		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			j++
+		}
+		if j >= len(b) {
+			return j, scanMore
+		}
+		return j, scanDone
+	}
+	j := i
+	if b[j] == '-' {
+		j++
+	}
+	if j >= len(b) {
+		return j, scanMore
+	}
+	if b[j] == '0' {
+		j++
+		if j >= len(b) {
+			return j, scanMore
+		}
+	} else {
+		var res scanResult
+		if j, res = digits(j); res != scanDone {
+			return j, res
+		}
+	}
+	if b[j] == '.' {
+		var res scanResult
+		if j, res = digits(j + 1); res != scanDone {
+			return j, res
+		}
+	}
+	if b[j] == 'e' || b[j] == 'E' {
+		j++
+		if j < len(b) && (b[j] == '+' || b[j] == '-') {
+			j++
+		}
+		var res scanResult
+		if j, res = digits(j); res != scanDone {
+			return j, res
+		}
+	}
+	return j, scanDone
+}
+
+// recordsBuf holds the input of a list of records that DecodeJSON reads
+// itself, without encoding/json.
+type recordsBuf struct {
+	b     []byte
+	base  int64 // the input offset of b[0]
+	err   error // the read error after b
+	stack []byte
+}
+
+// nestedTables is text that puts a new json.Decoder where a table's
+// records list ends: inside the table's object, inside "tables", inside
+// the top-level object, after a value.
+const nestedTables = `{"":{"":{"":0`
+
+// scanRecords reads a table's list of records after its '[' through the
+// ']' itself: it takes over the decoder's read-ahead, finds and checks each
+// record's text (scanValue), builds the record from it (recordParser, or
+// recordMap for the records that parser does not take) and hands it to put,
+// and then starts a new decoder after the ']'. Syntax errors are described
+// as encoding/json describes them.
+func (jr *jsonReader) scanRecords(what, pk string, put func(Record, int64) error) error {
+	rb := &jr.rb
+	rb.base, rb.err = jr.off(), nil
+	rb.b = rb.b[:0]
+	if _, err := io.Copy((*appendWriter)(&rb.b), jr.dec.Buffered()); err != nil {
+		return jr.corrupt(rb.base, err, "%s: read failed", what)
+	}
+	c, pos, err := jr.peekByte(0)
+	if err != nil {
+		return jr.fromDecodeErr(err, what+": records", rb.base+int64(pos))
+	}
+	for n := 0; c != ']'; n++ {
+		start := pos
+		before := rb.base + int64(start)
+		if c == ',' { // recordSyntax would skip it as a separator
+			return jr.corrupt(before, nil, "%s: record: invalid character ',' looking for beginning of value", what)
+		}
+		var end int
+		for {
+			e, res, st := scanValue(rb.b, start, rb.stack)
+			rb.stack = st
+			if res == scanDone {
+				end = e
+				break
+			}
+			if res == scanBad {
+				return jr.recordSyntax(before, what, pk, n)
+			}
+			shift, err := jr.fill(start)
+			if err != nil {
+				return jr.fromDecodeErr(err, what+": record", before)
+			}
+			start -= shift
+		}
+		endOff := rb.base + int64(end)
+		rec, ok := jr.parser.parse(rb.b[start:end])
+		if !ok {
+			var err error
+			if rec, err = jr.recordMap(slices.Clone(rb.b[start:end]), what, pk, n, before, endOff); err != nil {
+				return err
+			}
+		}
+		if err := put(rec, endOff); err != nil {
+			return err
+		}
+		if c, pos, err = jr.peekByte(end); err != nil {
+			return jr.fromDecodeErr(err, what+": records", rb.base+int64(pos))
+		}
+		switch c {
+		case ',':
+			if c, pos, err = jr.peekByte(pos + 1); err != nil {
+				return jr.fromDecodeErr(err, what+": record", rb.base+int64(pos))
+			}
+			if c == ']' {
+				return jr.recordSyntax(rb.base+int64(pos), what, pk, n+1)
+			}
+		case ']':
+		case '}':
+			return jr.corrupt(rb.base+int64(pos), nil, "%s: records: invalid character '}' after array element", what)
+		default:
+			return jr.corrupt(rb.base+int64(pos), nil, "%s: record: expected comma after array element", what)
+		}
+	}
+	// Hand the rest to a new decoder, in the state the old one had.
+	pos++
+	rest := jr.src
+	if rb.err != nil {
+		rest = errReader{rb.err}
+	}
+	jr.src = io.MultiReader(bytes.NewReader(slices.Clone(rb.b[pos:])), rest)
+	jr.dec = json.NewDecoder(io.MultiReader(strings.NewReader(nestedTables), jr.src))
+	jr.dec.UseNumber()
+	jr.decBase = rb.base + int64(pos) - int64(len(nestedTables))
+	for range 7 { // { "" { "" { "" 0
+		if _, err := jr.dec.Token(); err != nil {
+			return jr.corrupt(rb.base+int64(pos), err, "%s: records", what)
+		}
+	}
+	rb.b = rb.b[:0]
+	if cap(rb.b) > 1<<20 {
+		rb.b = nil // a huge record is not kept
+	}
+	return nil
+}
+
+type appendWriter []byte
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	*w = append(*w, p...)
+	return len(p), nil
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// peekByte returns the first byte that is not white space from rb.b[pos]
+// on, reading more input as needed, and its index.
+func (jr *jsonReader) peekByte(pos int) (byte, int, error) {
+	rb := &jr.rb
+	for {
+		pos = skipSpace(rb.b, pos)
+		if pos < len(rb.b) {
+			return rb.b[pos], pos, nil
+		}
+		shift, err := jr.fill(pos)
+		pos -= shift
+		if err != nil {
+			return 0, pos, err
+		}
+	}
+}
+
+// fill reads more input into rb.b, at least as much as it holds (so that
+// a long record is scanned again only a few times), dropping the bytes
+// before keep when they are most of the buffer. It returns by how much the
+// indices into rb.b moved, and the read error when nothing more came.
+func (jr *jsonReader) fill(keep int) (int, error) {
+	rb := &jr.rb
+	if rb.err != nil {
+		return 0, rb.err
+	}
+	shift := 0
+	if keep > 0 && keep >= len(rb.b)/2 {
+		n := copy(rb.b, rb.b[keep:])
+		rb.b = rb.b[:n]
+		rb.base += int64(keep)
+		shift = keep
+	}
+	want := max(len(rb.b), 32<<10)
+	rb.b = slices.Grow(rb.b, want)
+	got := 0
+	for got < want {
+		n, err := jr.src.Read(rb.b[len(rb.b):cap(rb.b)])
+		rb.b = rb.b[:len(rb.b)+n]
+		got += n
+		if err != nil {
+			rb.err = err
+			break
+		}
+	}
+	if got == 0 {
+		return shift, rb.err
+	}
+	return shift, nil
+}
+
+// recordSyntax describes the syntax error in the n-th record, which starts
+// at offset before, as encoding/json does: its text is still held by the
+// line tracker.
+func (jr *jsonReader) recordSyntax(before int64, what, pk string, n int) error {
+	start, p, _ := jr.lt.valueFrom(before)
+	var v any
+	err := json.NewDecoder(bytes.NewReader(p)).Decode(&v)
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return jr.corrupt(start, nil, "%s: record: invalid JSON", what)
+	}
+	if ce := jr.nonFinite(err, before, what, pk, n); ce != nil {
+		return ce
+	}
+	return jr.fromDecodeErr(err, what+": record", before)
 }
