@@ -99,13 +99,19 @@ type jsonReader struct {
 // off returns the input offset after the decoder's last token.
 func (jr *jsonReader) off() int64 { return jr.decBase + jr.dec.InputOffset() }
 
-// record hands r, a decoded record, to the visitor: as a map that the
-// visitor owns when it does not take Records.
+// record hands r, a freshly decoded record, to the visitor: as a map
+// sharing r's values when the visitor does not take Records (r is garbage
+// then).
 func (jr *jsonReader) record(r Record) error {
 	if jr.rv != nil {
 		return jr.rv.VisitRecord(r)
 	}
-	return jr.v.Record(r.Map())
+	s, vals := r.Shape(), r.Values()
+	m := make(map[string]any, len(vals))
+	for i, v := range vals {
+		m[s.names[i]] = v
+	}
+	return jr.v.Record(m)
 }
 
 // DecodeJSON reads a JSON dump (the layout JSONWriter writes, with or
@@ -114,7 +120,8 @@ func (jr *jsonReader) record(r Record) error {
 // wrapping ErrCorrupt that gives the line and byte offset.
 //
 // The reader streams: it holds one record at a time (plus the decoder's
-// read-ahead), not the file. Integral literals (no '.', 'e' or 'E') decode
+// read-ahead), not the file. A RecordVisitor gets each record built
+// straight from its text, without a map on the way. Integral literals (no '.', 'e' or 'E') decode
 // to int64, other numbers to float64. A record value outside the value model
 // (NaN, Infinity and -Infinity, which Python's json module writes but dictdb
 // never stores, integers outside int64, floats outside float64, nesting

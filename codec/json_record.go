@@ -17,8 +17,9 @@ import (
 // Record of the interned shape of their names (the last shape, when the
 // names are the same, as for the rows of one table they usually are).
 //
-// It parses text that encoding/json has already checked (syntax, UTF-8,
-// control characters in strings), so it never reports a syntax error: text
+// It parses text that scanValue has already checked (syntax, control
+// characters in strings; the line tracker's reader checks UTF-8), so it
+// never reports a syntax error: text
 // it does not expect, a value outside the value model or nesting deeper
 // than MaxDepth make it give up, and the caller decodes the record the slow
 // way (decodeRecordMap), which accepts or rejects it exactly as ever, with
@@ -344,6 +345,9 @@ const (
 	scanBad                    // a syntax error
 )
 
+// maxJSONNesting is the nesting encoding/json refuses to go beyond.
+const maxJSONNesting = 10000
+
 // scanValue finds the end of the JSON value at b[i] (not white space),
 // checking its syntax as encoding/json does (the input is known to be
 // UTF-8). It returns the index just after the value, or where the syntax
@@ -384,6 +388,9 @@ func scanValue(b []byte, i int, stack []byte) (int, scanResult, []byte) {
 		case wantValue:
 			switch {
 			case c == '{' || c == '[':
+				if len(stack) == maxJSONNesting {
+					return i, scanBad, stack // as deep as encoding/json goes
+				}
 				stack = append(stack, c)
 				j := skipSpace(b, i+1)
 				if j >= len(b) {
