@@ -462,7 +462,7 @@ func (jr *jsonReader) recordMap(text []byte, what, pk string, n int, before, end
 	raw, err := decodeRecordMap(text)
 	if err != nil {
 		// Only nesting deeper than encoding/json takes is news to it.
-		return Record{}, jr.recordSyntax(before, what, pk, n)
+		return Record{}, jr.recordSyntax(before, what, pk, n, false)
 	}
 	m, ok := raw.(map[string]any)
 	if !ok {

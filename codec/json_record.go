@@ -588,8 +588,8 @@ func (jr *jsonReader) scanRecords(what, pk string, put func(Record, int64) error
 	for n := 0; c != ']'; n++ {
 		start := pos
 		before := rb.base + int64(start)
-		if c == ',' { // recordSyntax would skip it as a separator
-			return jr.corrupt(before, nil, "%s: record: invalid character ',' looking for beginning of value", what)
+		if c == ',' {
+			return jr.recordSyntax(before, what, pk, n, true)
 		}
 		var end int
 		for {
@@ -600,7 +600,7 @@ func (jr *jsonReader) scanRecords(what, pk string, put func(Record, int64) error
 				break
 			}
 			if res == scanBad {
-				return jr.recordSyntax(before, what, pk, n)
+				return jr.recordSyntax(before, what, pk, n, false)
 			}
 			shift, err := jr.fill(start)
 			if err != nil {
@@ -628,7 +628,7 @@ func (jr *jsonReader) scanRecords(what, pk string, put func(Record, int64) error
 				return jr.fromDecodeErr(err, what+": record", rb.base+int64(pos))
 			}
 			if c == ']' {
-				return jr.recordSyntax(rb.base+int64(pos), what, pk, n+1)
+				return jr.recordSyntax(rb.base+int64(pos), what, pk, n+1, false)
 			}
 		case ']':
 		case '}':
@@ -722,18 +722,26 @@ func (jr *jsonReader) fill(keep int) (int, error) {
 }
 
 // recordSyntax describes the syntax error in the n-th record, which starts
-// at offset before, as encoding/json does: its text is still held by the
-// line tracker.
-func (jr *jsonReader) recordSyntax(before int64, what, pk string, n int) error {
+// at offset before, as the map-based decoder did: encoding/json decodes
+// its text (still held by the line tracker) again, and a NaN or an
+// infinity is a value outside the value model (nonFinite). comma says the
+// error is a ',' where the first record should start; like a separator,
+// it is skipped in the search for a NaN.
+func (jr *jsonReader) recordSyntax(before int64, what, pk string, n int, comma bool) error {
 	start, p, _ := jr.lt.valueFrom(before)
 	var v any
 	err := json.NewDecoder(bytes.NewReader(p)).Decode(&v)
 	var se *json.SyntaxError
-	if !errors.As(err, &se) {
-		return jr.corrupt(start, nil, "%s: record: invalid JSON", what)
+	if errors.As(err, &se) {
+		if ce := jr.nonFinite(err, before, what, pk, n); ce != nil {
+			return ce
+		}
+		if !comma {
+			return jr.fromDecodeErr(err, what+": record", before)
+		}
 	}
-	if ce := jr.nonFinite(err, before, what, pk, n); ce != nil {
-		return ce
+	if comma {
+		return jr.corrupt(before, nil, "%s: record: invalid character ',' looking for beginning of value", what)
 	}
-	return jr.fromDecodeErr(err, what+": record", before)
+	return jr.corrupt(start, nil, "%s: record: invalid JSON", what)
 }
