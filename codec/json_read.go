@@ -121,13 +121,14 @@ func (jr *jsonReader) record(r Record) error {
 //
 // The reader streams: it holds one record at a time (plus the decoder's
 // read-ahead), not the file. A RecordVisitor gets each record built
-// straight from its text, without a map on the way. Integral literals (no '.', 'e' or 'E') decode
-// to int64, other numbers to float64. A record value outside the value model
-// (NaN, Infinity and -Infinity, which Python's json module writes but dictdb
-// never stores, integers outside int64, floats outside float64, nesting
-// deeper than MaxDepth) is an error wrapping both ErrCorrupt and
-// ErrUnsupportedValue that also names the table, the record (by its primary
-// key when the file gives it), the field path and the value, for example
+// straight from its text, without a map on the way. Integral literals (no
+// '.', 'e' or 'E') decode to int64, other numbers to float64. A record
+// value outside the value model (NaN, Infinity and -Infinity, which
+// Python's json module writes but dictdb never stores, integers outside
+// int64, floats outside float64, nesting deeper than MaxDepth) is an error
+// wrapping both ErrCorrupt and ErrUnsupportedValue that also names the
+// table, the record (by its primary key when the file gives it), the field
+// path and the value, for example
 // `table "users": record 7: field "scores[2]": unsupported value: NaN:
 // dictdb stores only finite floats`. A leading UTF-8 byte-order mark is
 // skipped. Input that is not UTF-8 is an error at the first bad byte (it is

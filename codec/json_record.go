@@ -37,7 +37,7 @@ type jsonPair struct {
 }
 
 // parse returns the record whose JSON text (one object, checked by
-// encoding/json) is b, or ok false.
+// scanValue) is b, or ok false.
 func (p *recordParser) parse(b []byte) (r Record, ok bool) {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
