@@ -84,14 +84,32 @@ type jsonReader struct {
 	rv   RecordVisitor // v, if it takes Records
 	norm Normalizer
 	skew int64 // bytes skipped before the decoder's input (a byte-order mark)
+	// decBase is the input offset of the decoder's first byte: DecodeJSON
+	// reads each table's records itself and then starts a new decoder.
+	decBase int64
+	src     io.Reader // the decoder's input, after what it has buffered
+	rb      recordsBuf
+	parser  recordParser
+	// readRecords reads a table's list of records after its '[' through
+	// the ']', handing each record and the offset after it to put:
+	// scanRecords, but the tests' oracle instead.
+	readRecords func(jr *jsonReader, what, pk string, put func(Record, int64) error) error
 }
 
-// record hands m, a decoded and converted record, to the visitor: as a
-// Record sharing m's values when the visitor takes Records, so that m is
-// garbage at once.
-func (jr *jsonReader) record(m map[string]any) error {
+// off returns the input offset after the decoder's last token.
+func (jr *jsonReader) off() int64 { return jr.decBase + jr.dec.InputOffset() }
+
+// record hands r, a freshly decoded record, to the visitor: as a map
+// sharing r's values when the visitor does not take Records (r is garbage
+// then).
+func (jr *jsonReader) record(r Record) error {
 	if jr.rv != nil {
-		return jr.rv.VisitRecord(jr.norm.Wrap(m, ""))
+		return jr.rv.VisitRecord(r)
+	}
+	s, vals := r.Shape(), r.Values()
+	m := make(map[string]any, len(vals))
+	for i, v := range vals {
+		m[s.names[i]] = v
 	}
 	return jr.v.Record(m)
 }
@@ -102,13 +120,15 @@ func (jr *jsonReader) record(m map[string]any) error {
 // wrapping ErrCorrupt that gives the line and byte offset.
 //
 // The reader streams: it holds one record at a time (plus the decoder's
-// read-ahead), not the file. Integral literals (no '.', 'e' or 'E') decode
-// to int64, other numbers to float64. A record value outside the value model
-// (NaN, Infinity and -Infinity, which Python's json module writes but dictdb
-// never stores, integers outside int64, floats outside float64, nesting
-// deeper than MaxDepth) is an error wrapping both ErrCorrupt and
-// ErrUnsupportedValue that also names the table, the record (by its primary
-// key when the file gives it), the field path and the value, for example
+// read-ahead), not the file. A RecordVisitor gets each record built
+// straight from its text, without a map on the way. Integral literals (no
+// '.', 'e' or 'E') decode to int64, other numbers to float64. A record
+// value outside the value model (NaN, Infinity and -Infinity, which
+// Python's json module writes but dictdb never stores, integers outside
+// int64, floats outside float64, nesting deeper than MaxDepth) is an error
+// wrapping both ErrCorrupt and ErrUnsupportedValue that also names the
+// table, the record (by its primary key when the file gives it), the field
+// path and the value, for example
 // `table "users": record 7: field "scores[2]": unsupported value: NaN:
 // dictdb stores only finite floats`. A leading UTF-8 byte-order mark is
 // skipped. Input that is not UTF-8 is an error at the first bad byte (it is
@@ -124,6 +144,10 @@ func (jr *jsonReader) record(m map[string]any) error {
 // definition key (primary key, schema, indexes) comes after the records,
 // it differs from what BeginTable got, and the final one counts.
 func DecodeJSON(r io.Reader, v Visitor) error {
+	return decodeJSON(r, v, (*jsonReader).scanRecords)
+}
+
+func decodeJSON(r io.Reader, v Visitor, readRecords func(jr *jsonReader, what, pk string, put func(Record, int64) error) error) error {
 	if r == nil || v == nil {
 		return fmt.Errorf("codec: %w: DecodeJSON needs a reader and a visitor", ErrInvalidArgument)
 	}
@@ -134,7 +158,7 @@ func DecodeJSON(r io.Reader, v Visitor) error {
 		skew = 3
 	}
 	lt := &lineTracker{r: &utf8Reader{r: br}}
-	jr := &jsonReader{lt: lt, v: v, skew: skew}
+	jr := &jsonReader{lt: lt, src: lt, v: v, skew: skew, readRecords: readRecords}
 	jr.rv, _ = v.(RecordVisitor)
 	rest := lt
 	jr.dec = json.NewDecoder(rest)
@@ -179,7 +203,7 @@ func (jr *jsonReader) fromDecodeErr(err error, what string, before int64) *Corru
 }
 
 func (jr *jsonReader) token(what string) (json.Token, error) {
-	before := jr.dec.InputOffset()
+	before := jr.off()
 	tok, err := jr.dec.Token()
 	if err != nil {
 		return nil, jr.fromDecodeErr(err, what, before)
@@ -188,7 +212,7 @@ func (jr *jsonReader) token(what string) (json.Token, error) {
 }
 
 func (jr *jsonReader) expectDelim(d json.Delim, what string) error {
-	start := jr.dec.InputOffset()
+	start := jr.off()
 	tok, err := jr.token(what)
 	if err != nil {
 		return err
@@ -226,7 +250,7 @@ func (jr *jsonReader) key(what string) (string, bool, error) {
 	}
 	k, ok := tok.(string)
 	if !ok {
-		return "", false, jr.corrupt(jr.dec.InputOffset(), nil, "%s: expected a key, found %s", what, describeToken(tok))
+		return "", false, jr.corrupt(jr.off(), nil, "%s: expected a key, found %s", what, describeToken(tok))
 	}
 	return k, true, nil
 }
@@ -275,7 +299,7 @@ func (jr *jsonReader) run() error {
 			return err
 		}
 	}
-	end := jr.dec.InputOffset()
+	end := jr.off()
 	if !sawTables {
 		return jr.corrupt(end, nil, "missing key \"tables\"")
 	}
@@ -309,14 +333,14 @@ func (jr *jsonReader) tables() error {
 func (jr *jsonReader) table(name string) error {
 	what := "table " + strconv.Quote(name)
 	if name == "" {
-		return jr.corrupt(jr.dec.InputOffset(), nil, "a table name is empty")
+		return jr.corrupt(jr.off(), nil, "a table name is empty")
 	}
 	if err := jr.expectDelim('{', what+" must be an object"); err != nil {
 		return err
 	}
 	t := &TableDump{Name: name}
 	var sawPK, sawSchema, sawRecords, begun bool
-	var held []map[string]any // records read before primary_key/schema
+	var held []Record // records read before primary_key/schema
 	for {
 		k, more, err := jr.key(what)
 		if err != nil {
@@ -325,7 +349,7 @@ func (jr *jsonReader) table(name string) error {
 		if !more {
 			break
 		}
-		at := jr.dec.InputOffset()
+		at := jr.off()
 		switch k {
 		case "primary_key":
 			tok, err := jr.token(what + ": primary_key")
@@ -378,27 +402,7 @@ func (jr *jsonReader) table(name string) error {
 			if err := jr.expectDelim('[', what+": records must be a list"); err != nil {
 				return err
 			}
-			for n := 0; jr.dec.More(); n++ {
-				var raw any
-				before := jr.dec.InputOffset()
-				if err := jr.dec.Decode(&raw); err != nil {
-					if ce := jr.nonFinite(err, before, what, t.PrimaryKey, n); ce != nil {
-						return ce
-					}
-					return jr.fromDecodeErr(err, what+": record", before)
-				}
-				end := jr.dec.InputOffset()
-				m, ok := raw.(map[string]any)
-				if !ok {
-					return jr.corrupt(end, nil, "%s: a record must be an object, found %s", what, jsonKindName(raw))
-				}
-				if err := fromJSON(m, 0); err != nil {
-					record := recordName(m, t.PrimaryKey, n)
-					if pe, ok := err.(*pathError); ok {
-						return jr.corrupt(end, pe.err, "%s: %s: field %q", what, record, pe.path)
-					}
-					return jr.corrupt(end, err, "%s: %s", what, record)
-				}
+			put := func(rec Record, end int64) error {
 				if !begun && sawPK && sawSchema {
 					if err := jr.v.BeginTable(cloneDump(t)); err != nil {
 						return jr.corrupt(end, err, "%s", what)
@@ -406,15 +410,16 @@ func (jr *jsonReader) table(name string) error {
 					begun = true
 				}
 				if begun {
-					if err := jr.record(m); err != nil {
+					if err := jr.record(rec); err != nil {
 						return jr.corrupt(end, err, "%s", what)
 					}
 				} else {
-					held = append(held, m)
+					held = append(held, rec)
 				}
 				jr.lt.commit(end)
+				return nil
 			}
-			if err := jr.expectDelim(']', what+": records"); err != nil {
+			if err := jr.readRecords(jr, what, t.PrimaryKey, put); err != nil {
 				return err
 			}
 		default:
@@ -423,7 +428,7 @@ func (jr *jsonReader) table(name string) error {
 			}
 		}
 	}
-	end := jr.dec.InputOffset()
+	end := jr.off()
 	switch {
 	case !sawPK:
 		return jr.corrupt(end, nil, "%s: missing key \"primary_key\"", what)
@@ -436,11 +441,11 @@ func (jr *jsonReader) table(name string) error {
 		if err := jr.v.BeginTable(cloneDump(t)); err != nil {
 			return jr.corrupt(end, err, "%s", what)
 		}
-		for i, m := range held {
-			if err := jr.record(m); err != nil {
+		for i, r := range held {
+			if err := jr.record(r); err != nil {
 				return jr.corrupt(end, err, "%s: record %d", what, i)
 			}
-			held[i] = nil
+			held[i] = Record{}
 		}
 	}
 	if err := jr.v.EndTable(t); err != nil {
@@ -448,6 +453,30 @@ func (jr *jsonReader) table(name string) error {
 	}
 	jr.lt.commit(end)
 	return nil
+}
+
+// recordMap decodes the n-th record of a table, whose text is text, the
+// slow way: into a map, whose numbers it converts and checks. It gives
+// the error of a record that is not an object or holds a value outside the
+// value model. before and end are the offsets of its start and end.
+func (jr *jsonReader) recordMap(text []byte, what, pk string, n int, before, end int64) (Record, error) {
+	raw, err := decodeRecordMap(text)
+	if err != nil {
+		// Only nesting deeper than encoding/json takes is news to it.
+		return Record{}, jr.recordSyntax(before, what, pk, n, false)
+	}
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return Record{}, jr.corrupt(end, nil, "%s: a record must be an object, found %s", what, jsonKindName(raw))
+	}
+	if err := fromJSON(m, 0); err != nil {
+		record := recordName(m, pk, n)
+		if pe, ok := err.(*pathError); ok {
+			return Record{}, jr.corrupt(end, pe.err, "%s: %s: field %q", what, record, pe.path)
+		}
+		return Record{}, jr.corrupt(end, err, "%s: %s", what, record)
+	}
+	return jr.norm.Wrap(m, ""), nil
 }
 
 // recordName names the n-th record of a table in an error: by its primary
@@ -609,7 +638,7 @@ func cloneDump(t *TableDump) *TableDump {
 // keeping the field order.
 func (jr *jsonReader) schema(t *TableDump, what string) error {
 	what += ": schema"
-	at := jr.dec.InputOffset()
+	at := jr.off()
 	tok, err := jr.token(what)
 	if err != nil {
 		return err
@@ -630,7 +659,7 @@ func (jr *jsonReader) schema(t *TableDump, what string) error {
 		if !more {
 			return nil
 		}
-		at := jr.dec.InputOffset()
+		at := jr.off()
 		tok, err := jr.token(what)
 		if err != nil {
 			return err
