@@ -183,7 +183,8 @@ func (w *Writer) stoppedLocked() error {
 // Write writes one frame carrying payload to the log file, without waiting
 // for it to be durable, and returns its sequence number. Once Write
 // returns, the frame survives a crash of this process but not of the
-// machine; WaitDurable or Sync make it durable.
+// machine; WaitDurable or Sync make it durable. Write copies payload into
+// a frame; WriteFrame writes a frame the caller built, without the copy.
 func (w *Writer) Write(payload []byte) (uint64, error) {
 	if len(payload) > MaxPayload {
 		return 0, fmt.Errorf("append %d bytes: %w", len(payload), ErrTooLarge)
@@ -193,19 +194,46 @@ func (w *Writer) Write(payload []byte) (uint64, error) {
 	if err := w.stoppedLocked(); err != nil {
 		return 0, err
 	}
+	w.buf = appendFrame(w.buf[:0], w.next, payload)
+	seq, err := w.writeLocked(w.buf)
+	if len(w.buf) > 1<<20 {
+		w.buf = nil // do not keep a large frame's buffer
+	}
+	return seq, err
+}
+
+// WriteFrame is Write for a frame the caller built: frame[:HeaderSize] is
+// room for the header, which WriteFrame fills in, and the payload follows.
+// It writes frame to the file as it is, without copying it, and does not
+// keep it: the caller may reuse frame once WriteFrame returns.
+func (w *Writer) WriteFrame(frame []byte) (uint64, error) {
+	if len(frame) < HeaderSize {
+		return 0, fmt.Errorf("write a frame of %d bytes: shorter than its header", len(frame))
+	}
+	if n := len(frame) - HeaderSize; n > MaxPayload {
+		return 0, fmt.Errorf("append %d bytes: %w", n, ErrTooLarge)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.stoppedLocked(); err != nil {
+		return 0, err
+	}
+	putHeader(frame[:HeaderSize], w.next, frame[HeaderSize:])
+	return w.writeLocked(frame)
+}
+
+// writeLocked writes frame, whose header holds sequence w.next, to the
+// file; a failure stops the writer.
+func (w *Writer) writeLocked(frame []byte) (uint64, error) {
 	seq := w.next
-	w.buf = appendFrame(w.buf[:0], seq, payload)
-	n, err := w.f.Write(w.buf)
+	n, err := w.f.Write(frame)
 	w.size += int64(n)
-	if err == nil && n < len(w.buf) {
+	if err == nil && n < len(frame) {
 		err = errors.New("short write")
 	}
 	if err != nil {
 		w.failLocked(fmt.Errorf("write seq %d: %w", seq, err))
 		return 0, w.stoppedLocked()
-	}
-	if len(w.buf) > 1<<20 {
-		w.buf = nil // do not keep a large frame's buffer
 	}
 	w.next++
 	w.written = seq
