@@ -7,13 +7,16 @@ import (
 	"runtime"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
 
 // benchInsert inserts b.N single rows with writers goroutines, into one
 // table or (spread) one table per goroutine, and reports commits per
-// second.
+// second and the process's CPU time per commit (cpu-ns/op, user and
+// system: on a shared machine it moves with the load much less than
+// ns/op does).
 func benchInsert(b *testing.B, db *DB, writers int, spread bool) {
 	b.Helper()
 	tables := make([]*Table, writers)
@@ -31,6 +34,7 @@ func benchInsert(b *testing.B, db *DB, writers int, spread bool) {
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := procCPU()
 	if writers == 1 {
 		for i := range b.N {
 			if _, err := tables[0].Insert(Record{"n": i, "name": "some name"}); err != nil {
@@ -50,7 +54,18 @@ func benchInsert(b *testing.B, db *DB, writers int, spread bool) {
 			}
 		})
 	}
+	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commits/s")
+	b.ReportMetric(float64((procCPU()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
+// procCPU returns the CPU time the process has used, user and system.
+func procCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkDurableInsert: single-row inserts into a durable database
