@@ -448,7 +448,8 @@ func frameTable(delta *codec.Delta, base *mvcc.Root[*tbl.Table], c mvcc.Change[*
 	})
 }
 
-// Commit appends the prepared frame to the log as commit seq.
+// Commit queues the prepared frame in the log as commit seq; Wait writes
+// it.
 func (d *durable) Commit(seq uint64, prep any) error {
 	p := prep.(*prepared)
 	err := d.commit(seq, p)
@@ -456,18 +457,20 @@ func (d *durable) Commit(seq uint64, prep any) error {
 	return err
 }
 
-// commit writes p's frame, without copying it, as commit seq.
+// commit queues p's frame as commit seq. It runs under the store's commit
+// lock, so it does not write: the writers waiting meanwhile share one
+// write of the file (see Wait).
 func (d *durable) commit(seq uint64, p *prepared) error {
 	if d.mismatch != nil {
 		return d.mismatch
 	}
-	got, err := d.w.WriteFrame(p.frame)
+	got, err := d.w.Queue(p.frame)
 	if err != nil {
 		return d.walError(err)
 	}
 	if got != seq {
 		// Never expected: the log and the store disagree on numbering.
-		// The frame is written; refuse everything from now on.
+		// The frame is queued; refuse everything from now on.
 		d.mismatch = fmt.Errorf("dictdb: %w: the log numbered commit %d as %d", ErrStopped, seq, got)
 		return d.mismatch
 	}
@@ -477,12 +480,18 @@ func (d *durable) commit(seq uint64, p *prepared) error {
 	return nil
 }
 
-// Wait waits, under SyncAlways, until commit seq is durable.
+// Wait waits until commit seq is written to the log file or, under
+// SyncAlways, durable. Concurrent writers share the write (and the fsync):
+// the first to wait writes every frame queued so far.
 func (d *durable) Wait(seq uint64) error {
-	if d.policy != wal.SyncAlways || d.readOnly {
+	if d.readOnly {
 		return nil
 	}
-	if err := d.w.WaitDurable(seq); err != nil {
+	wait := d.w.WaitWritten
+	if d.policy == wal.SyncAlways {
+		wait = d.w.WaitDurable
+	}
+	if err := wait(seq); err != nil {
 		return d.walError(err)
 	}
 	return nil
