@@ -346,6 +346,10 @@ const (
 	maxPooledRows  = 256
 )
 
+// maxQueuedFrame is the largest frame Commit queues; a larger one it
+// writes at once (see commit).
+const maxQueuedFrame = 64 << 10
+
 // release gives p back to the pool, dropping its references to rows and
 // tables.
 func (p *prepared) release() {
@@ -459,12 +463,19 @@ func (d *durable) Commit(seq uint64, prep any) error {
 
 // commit queues p's frame as commit seq. It runs under the store's commit
 // lock, so it does not write: the writers waiting meanwhile share one
-// write of the file (see Wait).
+// write of the file (see Wait). A large frame is written at once instead,
+// without the copy Queue makes, after the frames queued before it.
 func (d *durable) commit(seq uint64, p *prepared) error {
 	if d.mismatch != nil {
 		return d.mismatch
 	}
-	got, err := d.w.Queue(p.frame)
+	var got uint64
+	var err error
+	if len(p.frame) > maxQueuedFrame {
+		got, err = d.w.WriteFrame(p.frame)
+	} else {
+		got, err = d.w.Queue(p.frame)
+	}
 	if err != nil {
 		return d.walError(err)
 	}

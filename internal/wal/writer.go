@@ -328,6 +328,9 @@ func (w *Writer) flushQueueHeld() error {
 		err = errors.New("short write")
 	}
 	w.queue = w.queue[:0]
+	if cap(w.queue) > 1<<20 {
+		w.queue = nil // do not keep a large batch's buffer
+	}
 	if err != nil {
 		w.failLocked(fmt.Errorf("write seq %d to %d: %w", w.written+1, w.next-1, err))
 		return fmt.Errorf("%w: %w", ErrStopped, w.err)
