@@ -39,15 +39,15 @@
 //     (Get, queries, Snapshot, Seq, Table handles) see a commit only once
 //     it is durable, so no reader ever sees a commit that a crash, of the
 //     process or of the machine, could lose. Concurrent writers share one
-//     fsync (group commit). One exception: the function of a write holding
-//     a table (an Update function, say) works on the latest commit of that
-//     table, which may still be in its fsync; if that fsync fails, the
-//     dependent commit fails too.
+//     write of the log and one fsync (group commit). One exception: the
+//     function of a write holding a table (an Update function, say) works
+//     on the latest commit of that table, which may not be durable yet; if
+//     the log fails to write or fsync it, the dependent commit fails too.
 //   - SyncEvery(d): the write returns, and readers see the commit, once its
-//     frame is written to the operating system; a background fsync every d
-//     bounds what a crash of the machine loses to the commits of the last d
-//     plus the duration of one fsync. A crash of the process alone loses
-//     nothing.
+//     frame is written to the operating system (concurrent writers share
+//     one write of the log file); a background fsync every d bounds what a
+//     crash of the machine loses to the commits of the last d plus the
+//     duration of one fsync. A crash of the process alone loses nothing.
 //   - SyncNever: as SyncEvery, with no background fsync: the operating
 //     system decides when the log reaches the disk. Close and Checkpoint
 //     still fsync.
@@ -55,15 +55,16 @@
 // Open recovers every commit whose write returned (under SyncEvery and
 // SyncNever, those that reached the disk) and no other, except possibly
 // a write that failed with ErrStopped: when a write or fsync of the log
-// fails, that write may or may not survive a crash, and every later write
-// fails with ErrStopped (fail-stop: a failed fsync is never retried);
-// reads keep working. A torn frame at the end of the log is cut off and
-// logged at warning level; any other damage is ErrCorrupt, naming the file
-// and offset, and Open opens nothing. Checkpoint writes the visible state
-// from a snapshot while writers go on; WithCheckpointSize takes
-// checkpoints in the background. Open locks the directory (ErrLocked for
-// a second Open); ReadOnly opens it without the lock, for inspection.
-// Close releases it; later writes fail with ErrClosed.
+// fails, the writes whose commits it carried may or may not survive a
+// crash, and every later write fails with ErrStopped (fail-stop: a failed
+// fsync is never retried); reads keep working. A torn frame at the end of
+// the log is cut off and logged at warning level; any other damage is
+// ErrCorrupt, naming the file and offset, and Open opens nothing.
+// Checkpoint writes the visible state from a snapshot while writers go
+// on; WithCheckpointSize takes checkpoints in the background. Open locks
+// the directory (ErrLocked for a second Open); ReadOnly opens it without
+// the lock, for inspection. Close releases it; later writes fail with
+// ErrClosed.
 //
 // # Values
 //

@@ -328,62 +328,125 @@ func logError(err error) error {
 	return err
 }
 
-// Prepare encodes the commit that changes makes of base as a binary delta.
+// A prepared commit of a durable database, as Prepare returns it: the
+// log's frame (wal.HeaderSize bytes of room for the header, then the
+// binary delta) and, with a change feed, the feed's record. Commit gives
+// it back to prepPool once the frame is written; the delta's slices are
+// kept for the next commit.
+type prepared struct {
+	frame []byte
+	delta codec.Delta
+	rec   *commitRec // set by loggedFeed.Prepare
+}
+
+// prepPool recycles prepared commits. (One the store discards is left to
+// the garbage collector.)
+var prepPool = sync.Pool{New: func() any { return new(prepared) }}
+
+// Limits on what a prepared commit keeps for reuse: a large commit's
+// buffers go to the garbage collector instead.
+const (
+	maxPooledFrame = 64 << 10
+	maxPooledRows  = 256
+)
+
+// maxQueuedFrame is the largest frame Commit queues; a larger one it
+// writes at once (see commit).
+const maxQueuedFrame = 64 << 10
+
+// release gives p back to the pool, dropping its references to rows and
+// tables.
+func (p *prepared) release() {
+	p.rec = nil
+	if cap(p.frame) > maxPooledFrame {
+		p.frame = nil
+	}
+	ts := p.delta.Tables[:cap(p.delta.Tables)]
+	for i := range ts {
+		t := &ts[i]
+		ups, dels := t.Upserts, t.Deletes
+		clear(ups)
+		clear(dels)
+		if cap(ups) > maxPooledRows {
+			ups = nil
+		}
+		if cap(dels) > maxPooledRows {
+			dels = nil
+		}
+		*t = codec.DeltaTable{Upserts: ups[:0], Deletes: dels[:0]}
+	}
+	p.delta = codec.Delta{Tables: ts[:0]}
+	if len(ts) > 16 {
+		p.delta.Tables = nil
+	}
+	prepPool.Put(p)
+}
+
+// Prepare encodes the commit that changes makes of base as a binary delta
+// in a frame for the log.
 func (d *durable) Prepare(base *mvcc.Root[*tbl.Table], changes []mvcc.Change[*tbl.Table]) (any, error) {
+	return d.prepare(base, changes)
+}
+
+func (d *durable) prepare(base *mvcc.Root[*tbl.Table], changes []mvcc.Change[*tbl.Table]) (*prepared, error) {
 	if d.readOnly {
 		return nil, fmt.Errorf("dictdb: %w", ErrReadOnly)
 	}
 	if d.closed.Load() {
 		return nil, fmt.Errorf("dictdb: %w", ErrClosed)
 	}
-	delta := codec.Delta{Tables: make([]codec.DeltaTable, 0, len(changes))}
+	p := prepPool.Get().(*prepared)
 	for _, c := range changes {
-		if dt, ok := frameTable(base, c); ok {
-			delta.Tables = append(delta.Tables, dt)
-		}
+		frameTable(&p.delta, base, c)
 	}
-	buf := framePool.Get().(*[]byte)
-	b, err := codec.AppendBinaryDelta((*buf)[:0], &delta)
+	var hdr [wal.HeaderSize]byte
+	b, err := codec.AppendBinaryDelta(append(p.frame[:0], hdr[:]...), &p.delta)
 	if err != nil {
-		framePool.Put(buf)
+		p.release()
 		return nil, err
 	}
-	*buf = b
-	return buf, nil
+	p.frame = b
+	return p, nil
 }
 
-// framePool recycles frame buffers: Commit returns its buffer once the
-// frame is written. (A prepared frame the store discards is left to the
-// garbage collector.)
-var framePool = sync.Pool{New: func() any { return new([]byte) }}
-
-// frameTable describes one table's change in a commit; ok is false if
-// the change changes nothing.
-func frameTable(base *mvcc.Root[*tbl.Table], c mvcc.Change[*tbl.Table]) (dt codec.DeltaTable, ok bool) {
-	if c.Drop {
-		return codec.DeltaTable{Name: c.Name, Dropped: true}, true
-	}
+// frameTable appends to delta one table's change in a commit, unless the
+// change changes nothing. It reuses the slices of the delta's spare
+// tables.
+func frameTable(delta *codec.Delta, base *mvcc.Root[*tbl.Table], c mvcc.Change[*tbl.Table]) {
 	cur := c.Value
 	old, had := base.Table(c.Name)
-	if had && old == cur {
-		return dt, false
+	if !c.Drop && had && old == cur {
+		return
 	}
-	dt = codec.DeltaTable{Name: c.Name, NextID: cur.NextID()}
+	var dt *codec.DeltaTable
+	if n := len(delta.Tables); n < cap(delta.Tables) {
+		delta.Tables = delta.Tables[:n+1]
+		dt = &delta.Tables[n]
+	} else {
+		delta.Tables = append(delta.Tables, codec.DeltaTable{})
+		dt = &delta.Tables[n]
+	}
+	dt.Name = c.Name
+	if c.Drop {
+		dt.Dropped = true
+		return
+	}
+	dt.NextID = cur.NextID()
 	if !had || old.ID() != cur.ID() {
 		dt.Created = tableDump(cur)
-		dt.Upserts = make([]codec.Record, 0, cur.Len())
+		dt.Upserts = slices.Grow(dt.Upserts, cur.Len())
 		for _, r := range cur.All() {
 			dt.Upserts = append(dt.Upserts, stored.Record(r))
 		}
-		return dt, true
+		return
 	}
-	if xs := cur.Indexes(); !slices.Equal(old.Indexes(), xs) {
+	if !tbl.SameIndexes(old, cur) {
 		dt.HasIndexes, dt.Indexes = true, []codec.IndexDump{}
-		for _, x := range xs {
+		for _, x := range cur.Indexes() {
 			dt.Indexes = append(dt.Indexes, codec.IndexDump{Field: x.Field, Kind: x.Kind.String(), Unique: x.Unique})
 		}
 	}
-	tbl.DiffRows(old, cur, func(k codec.Key, _ tbl.Row, _ bool, r tbl.Row, ok bool) bool {
+	tbl.ChangedRows(old, cur, func(k codec.Key, _ tbl.Row, _ bool, r tbl.Row, ok bool) bool {
 		if ok {
 			dt.Upserts = append(dt.Upserts, stored.Record(r))
 		} else {
@@ -391,41 +454,59 @@ func frameTable(base *mvcc.Root[*tbl.Table], c mvcc.Change[*tbl.Table]) (dt code
 		}
 		return true
 	})
-	return dt, true
 }
 
-// Commit appends the prepared frame to the log as commit seq.
-func (d *durable) Commit(seq uint64, prepared any) error {
+// Commit queues the prepared frame in the log as commit seq; Wait writes
+// it.
+func (d *durable) Commit(seq uint64, prep any) error {
+	p := prep.(*prepared)
+	err := d.commit(seq, p)
+	p.release()
+	return err
+}
+
+// commit queues p's frame as commit seq. It runs under the store's commit
+// lock, so it does not write: the writers waiting meanwhile share one
+// write of the file (see Wait). A large frame is written at once instead,
+// without the copy Queue makes, after the frames queued before it.
+func (d *durable) commit(seq uint64, p *prepared) error {
 	if d.mismatch != nil {
 		return d.mismatch
 	}
-	buf := prepared.(*[]byte)
-	p := *buf
-	got, err := d.w.Write(p)
-	if cap(p) <= 64<<10 {
-		framePool.Put(buf) // the log copied the frame
+	var got uint64
+	var err error
+	if len(p.frame) > maxQueuedFrame {
+		got, err = d.w.WriteFrame(p.frame)
+	} else {
+		got, err = d.w.Queue(p.frame)
 	}
 	if err != nil {
 		return d.walError(err)
 	}
 	if got != seq {
 		// Never expected: the log and the store disagree on numbering.
-		// The frame is written; refuse everything from now on.
+		// The frame is queued; refuse everything from now on.
 		d.mismatch = fmt.Errorf("dictdb: %w: the log numbered commit %d as %d", ErrStopped, seq, got)
 		return d.mismatch
 	}
-	if d.limit > 0 && d.logged.Add(int64(len(p))+16) >= d.limit {
+	if d.limit > 0 && d.logged.Add(int64(len(p.frame))) >= d.limit {
 		d.startCheckpoint()
 	}
 	return nil
 }
 
-// Wait waits, under SyncAlways, until commit seq is durable.
+// Wait waits until commit seq is written to the log file or, under
+// SyncAlways, durable. Concurrent writers share the write (and the fsync):
+// the first to wait writes every frame queued so far.
 func (d *durable) Wait(seq uint64) error {
-	if d.policy != wal.SyncAlways || d.readOnly {
+	if d.readOnly {
 		return nil
 	}
-	if err := d.w.WaitDurable(seq); err != nil {
+	wait := d.w.WaitWritten
+	if d.policy == wal.SyncAlways {
+		wait = d.w.WaitDurable
+	}
+	if err := wait(seq); err != nil {
 		return d.walError(err)
 	}
 	return nil
@@ -441,24 +522,24 @@ type loggedFeed struct {
 	h *hub
 }
 
-// loggedPrep is what loggedFeed.Prepare returns: the log's frame and the
-// feed's record.
-type loggedPrep struct{ frame, rec any }
-
 func (c loggedFeed) Prepare(base *mvcc.Root[*tbl.Table], changes []mvcc.Change[*tbl.Table]) (any, error) {
-	frame, err := c.d.Prepare(base, changes)
+	p, err := c.d.prepare(base, changes)
 	if err != nil {
 		return nil, err
 	}
-	return loggedPrep{frame, c.h.prepare(base, changes)}, nil
+	p.rec = c.h.prepare(base, changes)
+	return p, nil
 }
 
-func (c loggedFeed) Commit(seq uint64, prepared any) error {
-	p := prepared.(loggedPrep)
-	if err := c.d.Commit(seq, p.frame); err != nil {
+func (c loggedFeed) Commit(seq uint64, prep any) error {
+	p := prep.(*prepared)
+	rec := p.rec
+	err := c.d.commit(seq, p)
+	p.release()
+	if err != nil {
 		return err
 	}
-	c.h.commit(seq, p.rec.(*commitRec))
+	c.h.commit(seq, rec)
 	return nil
 }
 

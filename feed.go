@@ -350,7 +350,11 @@ func (h *hub) commit(seq uint64, rec *commitRec) {
 	h.mu.Unlock()
 }
 
-// published makes every pending commit up to seq visible to subscribers
+// maxPendingKept bounds the capacity of the pending list the hub keeps
+// between publications.
+const maxPendingKept = 256
+
+// publish makes every pending commit up to seq visible to subscribers
 // and fires the watches they affect, in commit order.
 func (h *hub) publish(seq uint64) {
 	h.mu.Lock()
@@ -374,10 +378,13 @@ func (h *hub) publish(seq uint64) {
 		}
 		n++
 	}
-	clear(h.pending[:n])
-	h.pending = h.pending[n:]
-	if len(h.pending) == 0 {
-		h.pending = h.pending[:0:0] // let the array go; the next append makes one
+	// Keep the array for the next commits: move what is left to its
+	// front and clear the rest, so that it holds no published commit.
+	left := copy(h.pending, h.pending[n:])
+	clear(h.pending[left:])
+	h.pending = h.pending[:left]
+	if left == 0 && cap(h.pending) > maxPendingKept {
+		h.pending = nil // a burst's large array goes
 	}
 	h.published = seq
 	if h.wake != nil {
@@ -462,13 +469,13 @@ func (rec *commitRec) build() *Change {
 			tc.NextIDChanged, tc.NextID = true, s.cur.NextID()
 		default:
 			tc.PrimaryKey = s.cur.PrimaryKey()
-			if xs := s.cur.Indexes(); !slices.Equal(s.old.Indexes(), xs) {
-				tc.IndexesChanged, tc.Indexes = true, xs
+			if !tbl.SameIndexes(s.old, s.cur) {
+				tc.IndexesChanged, tc.Indexes = true, s.cur.Indexes()
 			}
 			if s.cur.NextID() != s.old.NextID() {
 				tc.NextIDChanged, tc.NextID = true, s.cur.NextID()
 			}
-			tbl.DiffRows(s.old, s.cur, func(_ codec.Key, before tbl.Row, had bool, after tbl.Row, has bool) bool {
+			tbl.ChangedRows(s.old, s.cur, func(_ codec.Key, before tbl.Row, had bool, after tbl.Row, has bool) bool {
 				switch {
 				case had && has:
 					tc.Updated = append(tc.Updated, RowUpdate{Row(before), Row(after)})

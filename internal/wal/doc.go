@@ -14,12 +14,22 @@
 // Sync and Close still fsync. Under every policy a frame whose Append
 // returned survives a crash of the process alone.
 //
+// Queued frames. Queue numbers a frame and keeps it in memory: it is not
+// written yet, and a crash of the process loses it. WaitWritten and
+// WaitDurable write it, with every frame queued before it, in one write
+// of the file that the goroutines waiting meanwhile share; WaitDurable
+// then fsyncs, sharing the fsync too. While an fsync is under way the
+// queue grows, and the leader of the next fsync writes it whole. Write,
+// Rotate, Sync and Close write what is queued first, so frames reach the
+// file in sequence order.
+//
 // Fail-stop. After any failed write or fsync the Writer refuses every
-// later Write, Append, WaitDurable for a frame not yet durable, Sync and
-// Rotate with an error wrapping ErrStopped and the first failure. A failed
-// fsync is never retried: on Linux the data it failed to write may be
-// dropped while a second fsync reports success. Frames acknowledged before
-// the failure stay durable; recovery (Replay) then starts a new Writer.
+// later Write, Append, Queue, WaitWritten or WaitDurable for a frame not
+// yet written or durable, Sync and Rotate with an error wrapping
+// ErrStopped and the first failure. A failed fsync is never retried: on
+// Linux the data it failed to write may be dropped while a second fsync
+// reports success. Frames acknowledged before the failure stay durable;
+// recovery (Replay) then starts a new Writer.
 //
 // Torn tail. A frame is entirely valid or not: its CRC-32C covers its
 // length, sequence number and payload. Sequence numbers are consecutive

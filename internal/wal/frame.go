@@ -13,6 +13,10 @@ import (
 //	[16:]   payload
 const headerSize = 16
 
+// HeaderSize is the length of a frame's header: a frame built for
+// WriteFrame starts with this many bytes of room for it.
+const HeaderSize = headerSize
+
 // MaxPayload is the longest payload a frame may carry.
 const MaxPayload = 1 << 30
 
@@ -28,11 +32,17 @@ func frameCRC(h []byte, p []byte) uint32 {
 // appendFrame appends the encoding of one frame to dst.
 func appendFrame(dst []byte, seq uint64, payload []byte) []byte {
 	var h [headerSize]byte
-	binary.LittleEndian.PutUint32(h[0:4], uint32(len(payload)))
-	binary.LittleEndian.PutUint64(h[8:16], seq)
-	binary.LittleEndian.PutUint32(h[4:8], frameCRC(h[:], payload))
+	putHeader(h[:], seq, payload)
 	dst = append(dst, h[:]...)
 	return append(dst, payload...)
+}
+
+// putHeader writes into h, headerSize bytes, the header of the frame of
+// sequence seq carrying payload.
+func putHeader(h []byte, seq uint64, payload []byte) {
+	binary.LittleEndian.PutUint32(h[0:4], uint32(len(payload)))
+	binary.LittleEndian.PutUint64(h[8:16], seq)
+	binary.LittleEndian.PutUint32(h[4:8], frameCRC(h, payload))
 }
 
 // header is a decoded frame header.

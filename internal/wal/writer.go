@@ -79,9 +79,14 @@ type Writer struct {
 	written  uint64 // last sequence number written to the file
 	synced   uint64 // last sequence number known durable
 	syncing  bool   // a leader is fsyncing outside mu
+	writing  bool   // a leader is writing queued frames outside mu
 	err      error  // first write or sync failure, sticky (fail-stop)
 	closed   bool
 	buf      []byte
+	// queue holds the frames Queue took and no leader has taken yet:
+	// written+1 up to next-1, less those a leader is writing. spare is
+	// the buffer the next leader swaps in.
+	queue, spare []byte
 
 	stop chan struct{} // closed by Close to end the SyncEvery loop
 	done chan struct{} // closed when the loop has ended
@@ -183,10 +188,57 @@ func (w *Writer) stoppedLocked() error {
 // Write writes one frame carrying payload to the log file, without waiting
 // for it to be durable, and returns its sequence number. Once Write
 // returns, the frame survives a crash of this process but not of the
-// machine; WaitDurable or Sync make it durable.
+// machine; WaitDurable or Sync make it durable. Write copies payload into
+// a frame; WriteFrame writes a frame the caller built, without the copy.
 func (w *Writer) Write(payload []byte) (uint64, error) {
 	if len(payload) > MaxPayload {
 		return 0, fmt.Errorf("append %d bytes: %w", len(payload), ErrTooLarge)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.drainLocked(); err != nil {
+		return 0, err
+	}
+	w.buf = appendFrame(w.buf[:0], w.next, payload)
+	seq, err := w.writeLocked(w.buf)
+	if len(w.buf) > 1<<20 {
+		w.buf = nil // do not keep a large frame's buffer
+	}
+	return seq, err
+}
+
+// WriteFrame is Write for a frame the caller built: frame[:HeaderSize] is
+// room for the header, which WriteFrame fills in, and the payload follows.
+// It writes frame to the file as it is, without copying it, and does not
+// keep it: the caller may reuse frame once WriteFrame returns.
+func (w *Writer) WriteFrame(frame []byte) (uint64, error) {
+	if len(frame) < HeaderSize {
+		return 0, fmt.Errorf("write a frame of %d bytes: shorter than its header", len(frame))
+	}
+	if n := len(frame) - HeaderSize; n > MaxPayload {
+		return 0, fmt.Errorf("append %d bytes: %w", n, ErrTooLarge)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.drainLocked(); err != nil {
+		return 0, err
+	}
+	putHeader(frame[:HeaderSize], w.next, frame[HeaderSize:])
+	return w.writeLocked(frame)
+}
+
+// Queue gives the log a frame built as for WriteFrame, numbers it and
+// returns its sequence number, without writing it: WaitWritten or
+// WaitDurable write it, together with every frame queued before it, in
+// one write of the file shared by the goroutines waiting meanwhile. Queue
+// copies frame; the caller may reuse it once Queue returns. Until the
+// frame is written, a crash of the process loses it.
+func (w *Writer) Queue(frame []byte) (uint64, error) {
+	if len(frame) < HeaderSize {
+		return 0, fmt.Errorf("queue a frame of %d bytes: shorter than its header", len(frame))
+	}
+	if n := len(frame) - HeaderSize; n > MaxPayload {
+		return 0, fmt.Errorf("append %d bytes: %w", n, ErrTooLarge)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -194,18 +246,112 @@ func (w *Writer) Write(payload []byte) (uint64, error) {
 		return 0, err
 	}
 	seq := w.next
-	w.buf = appendFrame(w.buf[:0], seq, payload)
-	n, err := w.f.Write(w.buf)
+	putHeader(frame[:HeaderSize], seq, frame[HeaderSize:])
+	w.queue = append(w.queue, frame...)
+	w.next++
+	return seq, nil
+}
+
+// WaitWritten returns once the frame seq and every frame before it are
+// written to the file (see Write). If no write is under way, the caller
+// becomes the leader: it writes every frame queued so far in one write, so
+// that concurrent callers share it. After a failed write it returns the
+// failure, as does every later call for a frame not written before it.
+func (w *Writer) WaitWritten(seq uint64) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for {
+		if w.written >= seq {
+			return nil
+		}
+		if w.err != nil {
+			return w.stoppedLocked()
+		}
+		if seq >= w.next {
+			return fmt.Errorf("wait for seq %d: not queued (last %d)", seq, w.next-1)
+		}
+		if !w.writing {
+			w.writeQueueLocked()
+			continue
+		}
+		w.cond.Wait()
+	}
+}
+
+// writeQueueLocked writes every queued frame in one write, releasing mu
+// during the write. w.writing is false on entry and the queue not empty.
+func (w *Writer) writeQueueLocked() {
+	w.writing = true
+	buf, target, f := w.queue, w.next-1, w.f
+	w.queue, w.spare = w.spare[:0], nil
+	w.mu.Unlock()
+	n, err := f.Write(buf)
+	w.mu.Lock()
+	w.writing = false
 	w.size += int64(n)
-	if err == nil && n < len(w.buf) {
+	if err == nil && n < len(buf) {
+		err = errors.New("short write")
+	}
+	if cap(buf) <= 1<<20 {
+		w.spare = buf[:0] // do not keep a large batch's buffer
+	}
+	if err != nil {
+		w.failLocked(fmt.Errorf("write seq %d to %d: %w", w.written+1, target, err))
+		return
+	}
+	w.written = target
+	w.cond.Broadcast()
+}
+
+// drainLocked waits for a leader's write and writes, holding mu, what is
+// still queued, so that a frame written next follows every queued one.
+// It returns the error the writer stopped with, if any.
+func (w *Writer) drainLocked() error {
+	for w.writing {
+		w.cond.Wait()
+	}
+	if err := w.stoppedLocked(); err != nil {
+		return err
+	}
+	return w.flushQueueHeld()
+}
+
+// flushQueueHeld writes what is queued without releasing mu (no leader is
+// writing). A failure stops the writer.
+func (w *Writer) flushQueueHeld() error {
+	if len(w.queue) == 0 {
+		return nil
+	}
+	n, err := w.f.Write(w.queue)
+	w.size += int64(n)
+	if err == nil && n < len(w.queue) {
+		err = errors.New("short write")
+	}
+	w.queue = w.queue[:0]
+	if cap(w.queue) > 1<<20 {
+		w.queue = nil // do not keep a large batch's buffer
+	}
+	if err != nil {
+		w.failLocked(fmt.Errorf("write seq %d to %d: %w", w.written+1, w.next-1, err))
+		return fmt.Errorf("%w: %w", ErrStopped, w.err)
+	}
+	w.written = w.next - 1
+	w.cond.Broadcast()
+	return nil
+}
+
+// writeLocked writes frame, whose header holds sequence w.next, to the
+// file; a failure stops the writer.
+func (w *Writer) writeLocked(frame []byte) (uint64, error) {
+	seq := w.next
+	n, err := w.f.Write(frame)
+	w.size += int64(n)
+	if err == nil && n < len(frame) {
 		err = errors.New("short write")
 	}
 	if err != nil {
 		w.failLocked(fmt.Errorf("write seq %d: %w", seq, err))
 		return 0, w.stoppedLocked()
-	}
-	if len(w.buf) > 1<<20 {
-		w.buf = nil // do not keep a large frame's buffer
 	}
 	w.next++
 	w.written = seq
@@ -225,10 +371,11 @@ func (w *Writer) Append(payload []byte) (uint64, error) {
 
 // WaitDurable returns once the frame seq and every frame before it are
 // durable. If no fsync is under way, the caller becomes the leader: it
-// fsyncs once for every frame written so far, so concurrent callers share
-// one fsync. After a failed fsync it returns the failure, and so does
-// every later call for a frame that was not durable before it: a failed
-// fsync is never retried and trusted.
+// writes every frame queued so far in one write (see WaitWritten) and
+// fsyncs once for every frame written, so concurrent callers share one
+// write and one fsync. After a failed write or fsync it returns the
+// failure, and so does every later call for a frame that was not durable
+// before it: a failed fsync is never retried and trusted.
 func (w *Writer) WaitDurable(seq uint64) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -239,10 +386,17 @@ func (w *Writer) WaitDurable(seq uint64) error {
 		if w.err != nil {
 			return w.stoppedLocked()
 		}
-		if seq > w.written {
-			return fmt.Errorf("wait for seq %d: not written (last %d)", seq, w.written)
+		if seq >= w.next {
+			return fmt.Errorf("wait for seq %d: not written (last %d)", seq, w.next-1)
 		}
-		if !w.syncing {
+		if seq > w.written {
+			// Queued. While an fsync is under way the queue grows, to be
+			// written in one write by the leader of the next fsync.
+			if !w.writing && !w.syncing {
+				w.writeQueueLocked()
+				continue
+			}
+		} else if !w.syncing {
 			w.syncLocked()
 			continue
 		}
@@ -269,11 +423,11 @@ func (w *Writer) syncLocked() {
 	w.cond.Broadcast()
 }
 
-// Sync makes every frame written so far durable. After a failure it
-// returns the failure.
+// Sync makes every frame written or queued so far durable. After a
+// failure it returns the failure.
 func (w *Writer) Sync() error {
 	w.mu.Lock()
-	target := w.written
+	target := w.next - 1
 	if w.err != nil {
 		defer w.mu.Unlock()
 		return w.stoppedLocked()
@@ -316,16 +470,19 @@ func (w *Writer) Err() error {
 	return w.stoppedLocked()
 }
 
-// Rotate makes every frame written so far durable, then starts a new
-// segment whose first frame is the next one. It does nothing if the
+// Rotate makes every frame written or queued so far durable, then starts
+// a new segment whose first frame is the next one. It does nothing if the
 // current segment has no frames.
 func (w *Writer) Rotate() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for w.syncing {
+	for w.syncing || w.writing {
 		w.cond.Wait()
 	}
 	if err := w.stoppedLocked(); err != nil {
+		return err
+	}
+	if err := w.flushQueueHeld(); err != nil {
 		return err
 	}
 	if w.size == 0 {
@@ -387,8 +544,8 @@ func (w *Writer) RemoveBefore(seq uint64) error {
 	return nil
 }
 
-// Close makes every frame written durable (unless the writer has failed)
-// and closes the log. It returns the failure that stopped the writer, if
+// Close writes the queued frames and makes every frame written durable
+// (unless the writer has failed), and closes the log. It returns the failure that stopped the writer, if
 // any. Later calls return ErrClosed or that failure.
 func (w *Writer) Close() error {
 	w.mu.Lock()
@@ -404,8 +561,11 @@ func (w *Writer) Close() error {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for w.syncing {
+	for w.syncing || w.writing {
 		w.cond.Wait()
+	}
+	if w.err == nil {
+		_ = w.flushQueueHeld() // a failure is recorded in w.err
 	}
 	if w.err == nil && w.synced < w.written {
 		if err := w.f.Sync(); err != nil {
