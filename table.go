@@ -50,7 +50,7 @@ func (t *Table) View() (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &View{t: v}, nil
+	return viewOf(v), nil
 }
 
 // view returns a view of the current version, or nil once the table was
@@ -60,7 +60,7 @@ func (t *Table) view() *View {
 	if err != nil {
 		return nil
 	}
-	return &View{t: v}
+	return viewOf(v)
 }
 
 // write runs one single-table write: fn gets the current version and
@@ -71,7 +71,9 @@ func (t *Table) write(fn func(cur *tbl.Table) (*tbl.Table, error)) error {
 		if !ok || cur.ID() != t.id {
 			return nil, mvcc.NotFound(t.name)
 		}
-		next, err := fn(cur)
+		// Writes see what reads see: the rows expired now go in this
+		// commit.
+		next, err := fn(cur.Live(now()))
 		if err != nil || next == cur {
 			return nil, err
 		}

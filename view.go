@@ -55,7 +55,7 @@ func (s *Snapshot) Table(name string) (*View, error) {
 	if !ok {
 		return nil, mvcc.NotFound(name)
 	}
-	return &View{t: t}, nil
+	return viewOf(t), nil
 }
 
 // A View is the read API of one table at one version: a table of a
