@@ -70,3 +70,11 @@ func SetTTLClock(c Clock) (restore func()) {
 // SetSweepHook makes db's sweeps call hook with a table's name after they
 // chose to sweep it and before they commit.
 func SetSweepHook(db *DB, hook func(table string)) { db.sweepHook = hook }
+
+// WaitSweeper waits until the sweeper goroutine of db, if one was started,
+// has ended; call it after Close.
+func WaitSweeper(db *DB) {
+	if db.sweep.started.Load() {
+		<-db.sweep.done
+	}
+}

@@ -143,7 +143,8 @@ func (db *DB) declareTTL(o *options) error {
 // commit), so that finding expired rows is one range lookup; without a
 // sorted index on the field (after DropIndex, or with a hash index) every
 // read of the table scans it. SetTTL with the field already set changes
-// nothing; another field replaces it.
+// nothing; another field replaces it. Like every write, SetTTL removes the
+// rows expired (under the field set before) at its commit.
 //
 // The setting is not stored in files (Save, backups, checkpoints) or in
 // the write-ahead log, whose formats have no place for it: declare it
@@ -166,9 +167,10 @@ func (t *Table) SetTTL(field string) error {
 	return nil
 }
 
-// ClearTTL turns expiry off: rows expired but not yet removed read as live
-// again. The index SetTTL created stays. It fails with ErrTableNotFound
-// once the table was dropped.
+// ClearTTL turns expiry off. Like every write of the table, it removes
+// the rows expired at its commit (reads no longer returned them); after it
+// no row expires. The index SetTTL created stays. It fails with
+// ErrTableNotFound once the table was dropped.
 func (t *Table) ClearTTL() error {
 	return t.write(func(cur *tbl.Table) (*tbl.Table, error) { return cur.WithTTL("") })
 }
