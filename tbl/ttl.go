@@ -2,7 +2,9 @@ package tbl
 
 import (
 	"encoding/binary"
+	"sync/atomic"
 	"time"
+	"weak"
 
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/idx"
@@ -41,7 +43,7 @@ func (t *Table) WithTTL(field string) (*Table, error) {
 		return t, nil
 	case field == "":
 		c := *t
-		c.ttl = ""
+		c.ttl, c.live = "", nil
 		return &c, nil
 	case field == t.pk:
 		return t, errorf(ErrInvalidArgument, t.name, field, nil,
@@ -58,7 +60,7 @@ func (t *Table) WithTTL(field string) (*Table, error) {
 		}
 	}
 	c := *next
-	c.ttl = field
+	c.ttl, c.live = field, new(liveSlot)
 	checkInvariants(&c)
 	return &c, nil
 }
@@ -78,18 +80,52 @@ func (t *Table) Expired(r Row, now time.Time) bool {
 // TTL field or no row is expired, else a private version without them
 // (the same as Delete of the TTL field Lt now). With a sorted index on the
 // TTL field, telling that no row is expired is one range lookup.
+//
+// Between a row's expiry and the sweep that deletes it, every read would
+// build that private version again; the last one built is remembered
+// (weakly: the garbage collector may drop it) and reused as long as t is
+// the version read, the clock has not gone back, and no other row has
+// expired since.
 func (t *Table) Live(now time.Time) *Table {
 	if t.ttl == "" {
 		return t
 	}
+	sorted := false
 	if x := t.index(t.ttl); x != nil && x.Def().Kind == idx.Sorted {
-		if n, _ := x.CountRange(idx.Range{Lo: MinTime, LoIncl: true, Hi: now}, 0); n == 0 {
+		if t.noneExpired(x, now) {
 			return t
+		}
+		sorted = true
+		if m := t.live.p.Load(); m != nil && m.base.Value() == t && !now.Before(m.at) {
+			if live := m.live.Value(); live != nil && live.noneExpired(live.index(t.ttl), now) {
+				return live
+			}
 		}
 	}
 	next, _, err := t.Delete(cond.Field(t.ttl).Lt(now))
 	if err != nil {
 		return t
 	}
+	if sorted {
+		t.live.p.Store(&liveMemo{base: weak.Make(t), at: now, live: weak.Make(next)})
+	}
 	return next
+}
+
+// noneExpired reports whether x, the sorted index on t's TTL field, holds
+// no time before now.
+func (t *Table) noneExpired(x *idx.Index[Row], now time.Time) bool {
+	n, _ := x.CountRange(idx.Range{Lo: MinTime, LoIncl: true, Hi: now}, 0)
+	return n == 0
+}
+
+// A liveSlot remembers the last version Live built for a table with a TTL.
+// Its content is a cache, not part of any version: versions stay
+// immutable.
+type liveSlot struct{ p atomic.Pointer[liveMemo] }
+
+// A liveMemo says that live is base without the rows expired at at.
+type liveMemo struct {
+	base, live weak.Pointer[Table]
+	at         time.Time
 }
