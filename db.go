@@ -30,7 +30,9 @@ type DB struct {
 // WriteSnapshot. Every option is accepted by every one of them and applies
 // where it means something: WithLogger to the database that New, Open or
 // Load makes, AllowedDir to the path of Save and Load, PythonCompatible to
-// what a save writes, WithSync, WithCheckpointSize and ReadOnly to Open.
+// what a save writes, WithSync, WithCheckpointSize and ReadOnly to Open,
+// WithTTLSweep to the database that New, Open or Load makes, TableTTL to
+// the tables Open and Load read.
 type Option func(*options)
 
 // options holds what the Options set.
