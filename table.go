@@ -73,7 +73,7 @@ func (t *Table) write(fn func(cur *tbl.Table) (*tbl.Table, error)) error {
 		}
 		// Writes see what reads see: the rows expired now go in this
 		// commit.
-		next, err := fn(cur.Live(now()))
+		next, err := fn(live(cur))
 		if err != nil || next == cur {
 			return nil, err
 		}
@@ -188,7 +188,7 @@ func (t *Table) getRow(key any) (tbl.Row, bool) {
 		return tbl.Row{}, false
 	}
 	r, ok := v.Get(key)
-	if !ok || v.Expired(r, now()) {
+	if !ok || (v.TTL() != "" && v.Expired(r, now())) {
 		return tbl.Row{}, false
 	}
 	return r, true

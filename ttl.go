@@ -41,7 +41,16 @@ func after(d time.Duration) <-chan time.Time {
 
 // viewOf returns the View of a table version as reads see it now: without
 // the rows its TTL field expired. Every read goes through here.
-func viewOf(t *tbl.Table) *View { return &View{t: t.Live(now())} }
+func viewOf(t *tbl.Table) *View { return &View{t: live(t)} }
+
+// live returns t without the rows expired now; a table without a TTL does
+// not even read the clock.
+func live(t *tbl.Table) *tbl.Table {
+	if t.TTL() == "" {
+		return t
+	}
+	return t.Live(now())
+}
 
 // WithTTL makes the table's rows expire: a row whose field holds a
 // time.Time before now is expired. Expired rows are never returned by a
@@ -237,7 +246,7 @@ func (db *DB) sweepTable(name string, id uint64) (int, error) {
 		if !ok || cur.ID() != id {
 			return nil, nil
 		}
-		next := cur.Live(now())
+		next := live(cur)
 		if next == cur {
 			return nil, nil
 		}

@@ -518,6 +518,27 @@ func TestTTLSweeperStopsOnClose(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// TestTTLSweeperOfAnUnclosedDatabaseEnds: the sweeper holds its database
+// weakly, so a database dropped without Close is collected and its
+// sweeper ends.
+func TestTTLSweeperOfAnUnclosedDatabaseEnds(t *testing.T) {
+	clk := newFakeClock()
+	t.Cleanup(dictdb.SetTTLClock(clk))
+	base := sweepers()
+	func() {
+		db := dictdb.New(dictdb.WithTTLSweep(time.Minute))
+		_, err := db.CreateTable("a", dictdb.WithTTL("exp"))
+		require.NoError(t, err)
+	}()
+	require.Equal(t, base+1, sweepers())
+	n := sweepers()
+	for i := 0; i < 100 && n > base; i++ {
+		runtime.GC() // collects the database; its cleanup stops the sweeper
+		n = settledSweepers(base)
+	}
+	assert.Equal(t, base, n)
+}
+
 // TestTTLCloseInsideATransactionDoesNotHang: a sweep waiting for a table
 // that the transaction calling Close holds must not make Close wait.
 func TestTTLCloseInsideATransactionDoesNotHang(t *testing.T) {

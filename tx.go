@@ -216,7 +216,7 @@ func (t *TxTable) write(fn func(cur *tbl.Table) (*tbl.Table, error)) error {
 	if err != nil {
 		return err
 	}
-	next, err := fn(cur.Live(now()))
+	next, err := fn(live(cur))
 	if err != nil {
 		return err
 	}
