@@ -595,3 +595,71 @@ func TestTTLInTransactions(t *testing.T) {
 	assert.Equal(t, 1, s.Count())
 	assert.True(t, slices.Equal([]string{"s"}, db.TableNames()))
 }
+
+// TestTTLConcurrentReadsWritesAndSweeps runs writers that keep moving
+// expiry times, readers, and the sweeper while the clock only moves
+// forward: no read may return a row expired before the read began, and
+// in the end every row left is live.
+func TestTTLConcurrentReadsWritesAndSweeps(t *testing.T) {
+	db, s, clk, _ := ttlFixture(t, time.Second)
+	const keys = 50
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for w := range 2 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				k := 10 + (i*7+w)%keys
+				exp := clk.Now().Add(time.Duration(i%5) * time.Second)
+				_, _, err := s.Upsert(dictdb.Record{"id": k, "exp": exp, "g": "w"}, dictdb.OnConflictUpdate)
+				assert.NoError(t, err)
+			}
+		})
+	}
+	for range 2 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				before := clk.Now()
+				rows, err := s.Rows(dictdb.Query{Where: cond.Field("g").Eq("w")})
+				assert.NoError(t, err)
+				for _, r := range rows {
+					exp, _ := r.Get("exp")
+					assert.False(t, exp.(time.Time).Before(before), "a read returned an expired row")
+				}
+			}
+		})
+	}
+	for range 200 {
+		clk.Advance(500 * time.Millisecond)
+	}
+	close(stop)
+	wg.Wait()
+	_, err := db.Sweep()
+	require.NoError(t, err)
+	// What is stored (a file holds it all, expired or not) is live.
+	now := clk.Now()
+	var buf bytes.Buffer
+	require.NoError(t, db.SaveTo(&buf, dictdb.Binary))
+	stored, err := dictdb.LoadFrom(&buf, dictdb.Binary)
+	require.NoError(t, err)
+	v, err := stored.Snapshot().Table("s")
+	require.NoError(t, err)
+	assert.Equal(t, "", v.TTL())
+	assert.Less(t, v.Count(), keys+5)
+	for _, r := range v.All() {
+		if exp, ok := r.Get("exp"); ok {
+			if at, isTime := exp.(time.Time); isTime {
+				assert.False(t, at.Before(now))
+			}
+		}
+	}
+}
