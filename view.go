@@ -19,6 +19,10 @@ import (
 // A Snapshot keeps every row it can see alive: drop references to
 // snapshots you no longer need. A Snapshot is safe for concurrent use.
 //
+// A table with a TTL (see Table.SetTTL) is read without the rows expired
+// when Table makes its View, also if they had not expired when the
+// snapshot was taken; the View itself then never changes.
+//
 // A nil or zero Snapshot, which no DB returns, reads as an empty database
 // at sequence 0; DB.Restore rejects it.
 //

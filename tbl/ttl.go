@@ -115,9 +115,12 @@ func (t *Table) Live(now time.Time) *Table {
 // noneExpired reports whether x, the sorted index on t's TTL field, holds
 // no time before now.
 func (t *Table) noneExpired(x *idx.Index[Row], now time.Time) bool {
-	n, _ := x.CountRange(idx.Range{Lo: MinTime, LoIncl: true, Hi: now}, 0)
+	n, _ := x.CountRange(idx.Range{Lo: minTimeValue, LoIncl: true, Hi: now}, 0)
 	return n == 0
 }
+
+// minTimeValue is MinTime as an interface value, made once.
+var minTimeValue any = MinTime
 
 // A liveSlot remembers the last version Live built for a table with a TTL.
 // Its content is a cache, not part of any version: versions stay
