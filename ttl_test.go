@@ -663,3 +663,26 @@ func TestTTLConcurrentReadsWritesAndSweeps(t *testing.T) {
 		}
 	}
 }
+
+// TestTTLSweepReachesBackups: a sweep's deletions are in the next delta
+// backup, and a restore declares the TTL anew only if asked (it is not in
+// the files).
+func TestTTLSweepReachesBackups(t *testing.T) {
+	db, s, clk, t0 := ttlFixture(t, 0)
+	dir := t.TempDir()
+	m, err := dictdb.NewBackupManager(db, dir, dictdb.BackupOptions{Format: dictdb.Binary})
+	require.NoError(t, err)
+	require.NoError(t, m.BackupFull())
+	clk.Set(t0.Add(90 * time.Minute))
+	n, err := db.Sweep()
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.NoError(t, m.BackupNow())
+	restored, _, err := dictdb.RestoreBackup(dir, dictdb.RestoreOptions{})
+	require.NoError(t, err)
+	r, err := restored.Table("s")
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(2), int64(3), int64(4), int64(5)}, r.Keys())
+	assert.Equal(t, "", r.TTL())
+	assert.Equal(t, s.Keys(), r.Keys())
+}
