@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/dictdb-go/dictdb/internal/stored"
 	"github.com/dictdb-go/dictdb/internal/wal"
@@ -20,13 +21,18 @@ type DB struct {
 	hub   *hub // the change feed and the watches
 	log   *slog.Logger
 	dur   *durable // the directory and log of a database Open opened, or nil
+	sweep *sweeper // removes expired rows (see Table.SetTTL)
+
+	sweepHook func(table string) // tests only: called before a table's sweep commits
 }
 
 // An Option configures New, Open, Load, LoadFrom, Save, SaveTo and
 // WriteSnapshot. Every option is accepted by every one of them and applies
 // where it means something: WithLogger to the database that New, Open or
 // Load makes, AllowedDir to the path of Save and Load, PythonCompatible to
-// what a save writes, WithSync, WithCheckpointSize and ReadOnly to Open.
+// what a save writes, WithSync, WithCheckpointSize and ReadOnly to Open,
+// WithTTLSweep to the database that New, Open or Load makes, TableTTL to
+// the tables Open and Load read.
 type Option func(*options)
 
 // options holds what the Options set.
@@ -43,6 +49,11 @@ type options struct {
 	fs       wal.FS // the file system of the directory; nil: the real one (tests set it)
 	history  int    // WithChangeHistory
 	noFeed   bool   // tests only: no Committer
+
+	// TTL settings.
+	sweep    time.Duration     // WithTTLSweep
+	hasSweep bool              // WithTTLSweep was given
+	ttl      map[string]string // TableTTL: table name -> field
 }
 
 func collect(opts []Option) options {
@@ -73,7 +84,7 @@ func New(opts ...Option) *DB {
 
 func newDB(o options) *DB {
 	h := newHub(0, o.history)
-	db := &DB{store: mvcc.NewAt(mvcc.RootOf[*tbl.Table](0, nil), mvcc.Committer[*tbl.Table](committer{h})), hub: h, log: o.log}
+	db := &DB{store: mvcc.NewAt(mvcc.RootOf[*tbl.Table](0, nil), mvcc.Committer[*tbl.Table](committer{h})), hub: h, log: o.log, sweep: newSweeper(o)}
 	if o.noFeed {
 		db.store = mvcc.New[*tbl.Table]()
 	}
@@ -91,7 +102,8 @@ type tableConfig struct {
 	pk     string
 	schema []tbl.Column
 	hasSch bool
-	err    error // an option that could not apply, reported by newTable
+	ttl    string // WithTTL
+	err    error  // an option that could not apply, reported by newTable
 }
 
 // PrimaryKey names the primary-key field (default "id"). Its values must be
@@ -121,6 +133,9 @@ func (db *DB) CreateTable(name string, opts ...TableOption) (*Table, error) {
 	if err := db.addTable(t); err != nil {
 		return nil, err
 	}
+	if t.TTL() != "" {
+		db.sweep.ensure(db)
+	}
 	db.log.Info("Created table.", "table", name, "pk", t.PrimaryKey())
 	return &Table{db: db, name: name, id: t.ID()}, nil
 }
@@ -147,7 +162,11 @@ func newTable(name string, opts []TableOption) (*tbl.Table, error) {
 		}
 		schema = s
 	}
-	return tbl.New(name, cfg.pk, schema)
+	t, err := tbl.New(name, cfg.pk, schema)
+	if err != nil || cfg.ttl == "" {
+		return t, err
+	}
+	return t.WithTTL(cfg.ttl)
 }
 
 // restoreRecords returns t with recs added, taking the records over without
@@ -246,6 +265,7 @@ func (db *DB) Restore(snap *Snapshot) error {
 	if _, err := db.store.Replace(snap.state(), adjust); err != nil {
 		return err
 	}
+	db.sweep.ensureFor(db, snap.state())
 	db.log.Info("Restored database.", "seq", snap.Seq())
 	return nil
 }
@@ -265,6 +285,7 @@ func (db *DB) RestoreExact(snap *Snapshot) error {
 	if _, err := db.store.Replace(snap.state(), nil); err != nil {
 		return err
 	}
+	db.sweep.ensureFor(db, snap.state())
 	db.log.Info("Restored database exactly.", "seq", snap.Seq())
 	return nil
 }

@@ -16,7 +16,9 @@
 //   - DB.Update commits writes to several tables with one compare-and-swap:
 //     no reader ever sees some of them without the others.
 //   - DB.Snapshot is O(1) and consistent across all tables; a snapshot never
-//     changes afterwards.
+//     changes afterwards. (Tables with a TTL are read without the rows
+//     expired when a view of them is made, also from an older snapshot;
+//     see Table.SetTTL.)
 //   - Records are never shared with the caller: inserted maps are copied,
 //     and no read hands out memory a stored version holds, so nothing a
 //     caller does with a result can change a snapshot. Returned maps are
@@ -231,13 +233,24 @@
 // import creates no table, a cancelled checkpoint leaves the previous
 // checkpoint and the whole log.
 //
+// # Expiring rows
+//
+// A table made with WithTTL, or given Table.SetTTL, expires a row once the
+// time.Time in the named field is before now (any other value never
+// expires): no read returns it from then on, writes do not see it, and a
+// background sweeper (one per database, WithTTLSweep; DB.Sweep) deletes it
+// in an ordinary commit that the change feed, watches and the log see. The
+// setting is not stored in files: declare it again with TableTTL when
+// loading or opening.
+//
 // # Options
 //
 // A setting a call may take or leave is a functional option of the type
 // named for what it configures: Option for a database and its files (New,
 // Open, Load, Save: WithLogger, AllowedDir, PythonCompatible, WithSync,
-// WithCheckpointSize, ReadOnly), TableOption for CreateTable (PrimaryKey,
-// WithSchema, WithSchemaOf) and IndexOption for CreateIndex
+// WithCheckpointSize, ReadOnly, WithTTLSweep, TableTTL), TableOption for
+// CreateTable (PrimaryKey, WithSchema, WithSchemaOf, WithTTL) and
+// IndexOption for CreateIndex
 // (Unique). The three operations with many settings take a struct whose
 // zero value means every default: CSVOptions, BackupOptions and
 // RestoreOptions.

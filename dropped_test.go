@@ -52,6 +52,8 @@ func TestDroppedTableHandle(t *testing.T) {
 		"Explain":     func() error { return second(old.Explain(dictdb.Query{Where: cond.Field("a").Eq(1)})) },
 		"CreateIndex": func() error { return old.CreateIndex("b", dictdb.HashIndex) },
 		"DropIndex":   func() error { return old.DropIndex("a") },
+		"SetTTL":      func() error { return old.SetTTL("exp") },
+		"ClearTTL":    func() error { return old.ClearTTL() },
 		"ExportCSV":   func() error { return second(old.ExportCSV(csvPath, dictdb.CSVOptions{})) },
 		"ExportCSVContext": func() error {
 			return second(old.ExportCSVContext(context.Background(), csvPath, dictdb.CSVOptions{}))
@@ -85,6 +87,7 @@ func TestDroppedTableHandle(t *testing.T) {
 		"Indexes":       func() { assert.Nil(t, old.Indexes()) },
 		"IndexedFields": func() { assert.Nil(t, old.IndexedFields()) },
 		"HasIndex":      func() { assert.False(t, old.HasIndex("a")) },
+		"TTL":           func() { assert.Equal(t, "", old.TTL()) },
 		"All": func() {
 			for range old.All() {
 				t.Error("All yielded a row of a dropped table")

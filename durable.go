@@ -133,6 +133,7 @@ type durable struct {
 	bg       sync.WaitGroup
 	bgBusy   bool
 	bgClosed bool
+	ttl      map[string]string // TableTTL: table name -> field
 }
 
 // Open opens the durable database in directory dir, creating the directory
@@ -154,6 +155,9 @@ type durable struct {
 // Options: WithSync, WithCheckpointSize, ReadOnly and WithLogger.
 func Open(dir string, opts ...Option) (*DB, error) {
 	o := collect(opts)
+	if err := checkTTLDecls(&o); err != nil {
+		return nil, err
+	}
 	if dir == "" {
 		return nil, fmt.Errorf("dictdb: open: %w: empty directory name", ErrInvalidArgument)
 	}
@@ -181,7 +185,7 @@ func Open(dir string, opts ...Option) (*DB, error) {
 		}
 	}
 	db := newDB(o)
-	d := &durable{fsys: fsys, dir: dir, policy: o.sync.p, readOnly: o.readOnly, lock: lock, log: db.log, limit: o.ckptSize}
+	d := &durable{fsys: fsys, dir: dir, policy: o.sync.p, readOnly: o.readOnly, lock: lock, log: db.log, limit: o.ckptSize, ttl: o.ttl}
 	if !o.hasSync {
 		d.policy = wal.SyncAlways
 	}
@@ -192,6 +196,10 @@ func Open(dir string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("dictdb: open %s: %w", dir, err)
 	}
 	db.dur = d
+	if o.readOnly {
+		db.sweep.interval = 0 // it could not write
+	}
+	db.sweep.ensureFor(db, db.store.Load())
 	return db, nil
 }
 
@@ -269,6 +277,11 @@ func (d *durable) open(db *DB) error {
 	if db.hub != nil {
 		db.hub = newHub(seq, db.hub.historySize())
 		c = loggedFeed{d, db.hub}
+	}
+	for name, t := range tables {
+		if tables[name], err = applyTTL(d.ttl, t); err != nil {
+			return err
+		}
 	}
 	d.store = mvcc.NewAt(mvcc.RootOf(seq, tables), c)
 	db.store = d.store
@@ -561,8 +574,18 @@ func (d *durable) walError(err error) error {
 // ErrClosed, and reads keep working on the state as of Close. Close
 // returns the log's failure, if one stopped it (ErrStopped), and nil when
 // called again. On a database that New, Load or RestoreBackup made, which
-// holds no files, Close does nothing and returns nil.
+// holds no files, Close only stops the TTL sweeper and returns nil.
+//
+// Close first stops the database's TTL sweeper (see Table.SetTTL) for
+// good and waits for its goroutine to end, unless a sweep is running: that
+// sweep may be waiting for a table that the caller's own transaction
+// holds, so Close does not wait for it; it ends with its commit, which
+// fails with ErrClosed once the log is closed. Expired rows stay hidden
+// from reads after Close.
 func (db *DB) Close() error {
+	if done := db.sweep.halt(); done != nil {
+		<-done
+	}
 	d := db.dur
 	if d == nil || !d.closed.CompareAndSwap(false, true) {
 		return nil

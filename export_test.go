@@ -59,3 +59,22 @@ func FailWrites(m *BackupManager, err error) {
 type refusingWriter struct{ err error }
 
 func (w refusingWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// SetTTLClock makes expiry and the TTL sweepers of every database read c
+// instead of the real clock, until the returned function is called.
+func SetTTLClock(c Clock) (restore func()) {
+	ttlClock.Store(&clockBox{c})
+	return func() { ttlClock.Store(nil) }
+}
+
+// SetSweepHook makes db's sweeps call hook with a table's name after they
+// chose to sweep it and before they commit.
+func SetSweepHook(db *DB, hook func(table string)) { db.sweepHook = hook }
+
+// WaitSweeper waits until the sweeper goroutine of db, if one was started,
+// has ended; call it after Close.
+func WaitSweeper(db *DB) {
+	if db.sweep.started.Load() {
+		<-db.sweep.done
+	}
+}

@@ -344,6 +344,9 @@ func loadFrom(r io.Reader, f Format, cfg options) (*DB, error) {
 			f = Binary
 		}
 	}
+	if err := checkTTLDecls(&cfg); err != nil {
+		return nil, err
+	}
 	db := newDB(cfg)
 	l := &loader{db: db}
 	var err error
@@ -355,6 +358,10 @@ func loadFrom(r io.Reader, f Format, cfg options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := db.declareTTL(&cfg); err != nil {
+		return nil, err
+	}
+	db.sweep.ensureFor(db, db.store.Load())
 	db.log.Info("Loaded database.", "format", f.String(), "tables", len(db.TableNames()))
 	return db, nil
 }

@@ -57,7 +57,7 @@ func TestTableAndViewOfferTheSameReads(t *testing.T) {
 	// And the reads of a Table are all on View (the writes are not).
 	writes := map[string]bool{
 		"Insert": true, "InsertMany": true, "Upsert": true, "Update": true, "Delete": true,
-		"CreateIndex": true, "DropIndex": true, "View": true,
+		"CreateIndex": true, "DropIndex": true, "View": true, "SetTTL": true, "ClearTTL": true,
 		// Watches follow the live table; a View never changes.
 		"SelectWatch": true, "WatchKey": true, "WatchTable": true, "WatchWhere": true,
 	}

@@ -50,7 +50,7 @@ func (t *Table) View() (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &View{t: v}, nil
+	return viewOf(v), nil
 }
 
 // view returns a view of the current version, or nil once the table was
@@ -60,7 +60,7 @@ func (t *Table) view() *View {
 	if err != nil {
 		return nil
 	}
-	return &View{t: v}
+	return viewOf(v)
 }
 
 // write runs one single-table write: fn gets the current version and
@@ -71,7 +71,9 @@ func (t *Table) write(fn func(cur *tbl.Table) (*tbl.Table, error)) error {
 		if !ok || cur.ID() != t.id {
 			return nil, mvcc.NotFound(t.name)
 		}
-		next, err := fn(cur)
+		// Writes see what reads see: the rows expired now go in this
+		// commit.
+		next, err := fn(live(cur))
 		if err != nil || next == cur {
 			return nil, err
 		}
@@ -171,20 +173,33 @@ func (t *Table) Delete(where cond.Cond) (int, error) {
 // Get returns a deep copy of the record under key (an integer or a string).
 // It reports false if there is none, or if the table was dropped.
 func (t *Table) Get(key any) (Record, bool) {
-	if v := t.view(); v != nil {
-		return v.Get(key)
+	if r, ok := t.getRow(key); ok {
+		return r.Map(), true
 	}
 	return nil, false
+}
+
+// getRow returns the row under key in the current version unless it is
+// expired: one row's check, where a View would first leave out every
+// expired row.
+func (t *Table) getRow(key any) (tbl.Row, bool) {
+	v, err := t.version()
+	if err != nil {
+		return tbl.Row{}, false
+	}
+	r, ok := v.Get(key)
+	if !ok || (v.TTL() != "" && v.Expired(r, now())) {
+		return tbl.Row{}, false
+	}
+	return r, true
 }
 
 // GetRow returns the stored record under key as a read-only Row, without
 // copying: the zero-copy read path (see Row for what its accessors copy).
 // It reports false if there is none, or if the table was dropped.
 func (t *Table) GetRow(key any) (Row, bool) {
-	if v := t.view(); v != nil {
-		return v.GetRow(key)
-	}
-	return Row{}, false
+	r, ok := t.getRow(key)
+	return Row(r), ok
 }
 
 // Select runs q against the latest version and returns deep copies of the

@@ -26,6 +26,7 @@ type Tx struct {
 	mu     sync.Mutex // guards staged and done
 	staged map[string]*tbl.Table
 	done   bool
+	ttl    bool // a table with a TTL was created
 }
 
 // Update runs fn in a transaction over the named tables. It locks them in
@@ -88,6 +89,9 @@ func (db *DB) Update(tables []string, fn func(tx *Tx) error) error {
 		}
 		return changes, nil
 	})
+	if err == nil && tx.ttl {
+		db.sweep.ensure(db)
+	}
 	return err
 }
 
@@ -152,6 +156,7 @@ func (tx *Tx) CreateTable(name string, opts ...TableOption) (*TxTable, error) {
 		return nil, mvcc.Exists(name)
 	}
 	tx.staged[name] = t
+	tx.ttl = tx.ttl || t.TTL() != ""
 	return &TxTable{tx: tx, name: name}, nil
 }
 
@@ -211,7 +216,7 @@ func (t *TxTable) write(fn func(cur *tbl.Table) (*tbl.Table, error)) error {
 	if err != nil {
 		return err
 	}
-	next, err := fn(cur)
+	next, err := fn(live(cur))
 	if err != nil {
 		return err
 	}
@@ -227,7 +232,7 @@ func (t *TxTable) View() (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &View{t: v}, nil
+	return viewOf(v), nil
 }
 
 // view returns a view of the staged version, or nil if there is none.

@@ -19,6 +19,10 @@ import (
 // A Snapshot keeps every row it can see alive: drop references to
 // snapshots you no longer need. A Snapshot is safe for concurrent use.
 //
+// A table with a TTL (see Table.SetTTL) is read without the rows expired
+// when Table makes its View, also if they had not expired when the
+// snapshot was taken; the View itself then never changes.
+//
 // A nil or zero Snapshot, which no DB returns, reads as an empty database
 // at sequence 0; DB.Restore rejects it.
 //
@@ -55,7 +59,7 @@ func (s *Snapshot) Table(name string) (*View, error) {
 	if !ok {
 		return nil, mvcc.NotFound(name)
 	}
-	return &View{t: t}, nil
+	return viewOf(t), nil
 }
 
 // A View is the read API of one table at one version: a table of a

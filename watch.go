@@ -258,7 +258,7 @@ func (t *Table) selectWatch(q Query) ([]Record, *Watch, uint64, error) {
 		w.Cancel()
 		return nil, nil, 0, mvcc.NotFound(t.name)
 	}
-	recs, err := (&View{t: v}).Select(q)
+	recs, err := viewOf(v).Select(q)
 	if err != nil {
 		w.Cancel()
 		return nil, nil, 0, err

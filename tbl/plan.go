@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
@@ -438,6 +439,8 @@ func smallest(v any) (any, bool) {
 		return []byte{}, true
 	case []any:
 		return []any{}, true
+	case time.Time:
+		return MinTime, true
 	}
 	return nil, false
 }

@@ -26,6 +26,8 @@ type Table struct {
 	rows    *btree.Map[codec.Key, Row]
 	nextID  int64             // the next auto key; never reused
 	indexes []*idx.Index[Row] // in creation order
+	ttl     string            // the field whose time expires a row; "" for none (see WithTTL)
+	live    *liveSlot         // with ttl: the last Live result, shared by the table's versions
 	shape   *codec.Shape      // the last inserted record's shape: the first guess for the next
 	// rowsVer identifies rows: a process-unique number given to every
 	// new row tree a version gets (copies that share rows share it).
