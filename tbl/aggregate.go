@@ -339,9 +339,10 @@ func (rr *rowReader) read(rec codec.Record, vals []any) {
 // index, without Where, when the aggregations read no other field (counts
 // of rows, aggregations of the grouping field): it walks the index's runs
 // of equal values, which come in group order, so a group is found by
-// comparing a run's value with the previous group's, never by hashing, and
-// no row is read: every row of a run has the run's value. Rows are counted
-// a run at a time. (Aggregations of other fields scan the rows in
+// comparing a run's value with the previous group's, never by hashing.
+// Rows are counted a run at a time, without reading them; aggregations of
+// the grouping field read each row's value, which equals the run's but may
+// be of another kind (2.0 in a run of 2). (Aggregations of other fields scan the rows in
 // primary-key order instead: reading them in index order jumps around
 // memory, which measured slower than hashing each row's group value.)
 func (t *Table) groupRuns(p *aggPlan, x *idx.Index[Row]) (*groups, []acc, error) {
@@ -353,6 +354,7 @@ func (t *Table) groupRuns(p *aggPlan, x *idx.Index[Row]) (*groups, []acc, error)
 	g := newGroups(1)
 	var accs []acc
 	vals := make([]any, len(p.fields)) // only the grouping field is ever read
+	rr := newRowReader(p.refs)
 	var err error
 	x.EachRun(func(v any, rows []Row) bool {
 		if g.len() == 0 || !codec.Equal(v, g.keys[g.len()-1]) {
@@ -366,8 +368,10 @@ func (t *Table) groupRuns(p *aggPlan, x *idx.Index[Row]) (*groups, []acc, error)
 			}
 			return true
 		}
-		vals[0] = v
+		// Each row's own value, not the run's: equal values may be of
+		// different kinds (2 and 2.0), and a Sum of 2 and 2.0 is a float.
 		for _, r := range rows {
+			rr.read(r.rec, vals)
 			if err = p.feed(a, vals, t, r); err != nil {
 				return false
 			}
