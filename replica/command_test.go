@@ -340,6 +340,15 @@ func errString(err error) string {
 type sink struct {
 	*bytes.Buffer
 	cancelled bool
+	before    chan struct{} // if not nil, the first Write waits for it to close
+}
+
+func (s *sink) Write(p []byte) (int, error) {
+	if s.before != nil {
+		<-s.before
+		s.before = nil
+	}
+	return s.Buffer.Write(p)
 }
 
 func (s *sink) ID() string    { return "test" }

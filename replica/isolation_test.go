@@ -40,6 +40,7 @@ func TestPersistWritesTheStateOfSnapshotTime(t *testing.T) {
 			t.Fatal(err)
 		}
 		stop := make(chan struct{})
+		applied := make(chan struct{}) // closed after the first command
 		var wg sync.WaitGroup
 		wg.Add(1)
 		go func() {
@@ -51,10 +52,16 @@ func TestPersistWritesTheStateOfSnapshotTime(t *testing.T) {
 				default:
 				}
 				apply(Insert("t", dictdb.Record{"round": round, "i": i}), Update("t", dictdb.Record{"seen": true}, cond.Field("i").Eq(i)))
+				if i == 0 {
+					close(applied)
+				}
 			}
 		}()
 		var buf bytes.Buffer
-		err = snap.Persist(&sink{Buffer: &buf})
+		// Persist's first write waits for a command to be applied, so that
+		// commands are applied while it runs however the goroutines are
+		// scheduled.
+		err = snap.Persist(&sink{Buffer: &buf, before: applied})
 		close(stop)
 		wg.Wait()
 		snap.Release()
