@@ -173,9 +173,7 @@ func TestDecodeJSONMatchesOracle(t *testing.T) {
 		docs = append(docs, encode(t, formats[0], []*dumpTable{{Meta: codec.TableDump{Name: "t", PrimaryKey: "id"}, Recs: recs}}))
 	}
 	for _, dir := range []string{"FuzzDecodeJSON", "FuzzDecodeJSONOracle"} {
-		for _, data := range fuzzCorpus(t, dir) {
-			docs = append(docs, data)
-		}
+		docs = append(docs, fuzzCorpus(t, dir)...)
 	}
 	for _, d := range docs {
 		checkOracle(t, d)
