@@ -152,12 +152,14 @@ func (db *DB) Changes(ctx context.Context, from uint64) iter.Seq2[Change, error]
 		}
 		db.hub.subscribe()
 		defer db.hub.unsubscribe()
-		if held := db.hub.oldestHeld(); db.dur != nil && from+1 < held {
+		if d := db.dur; d != nil {
 			// The buffer keeps the commits from held on (the subscription
 			// is open): the earlier ones come from the log.
-			var ok bool
-			if from, ok = db.dur.feedFromLog(ctx, from, held-1, yield); !ok {
-				return
+			if held := db.hub.oldestHeld(); from+1 < held {
+				var ok bool
+				if from, ok = d.feedFromLog(ctx, from, held-1, yield); !ok {
+					return
+				}
 			}
 		}
 		db.hub.follow(ctx, from, yield)
