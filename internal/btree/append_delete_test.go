@@ -8,7 +8,7 @@ import "testing"
 // whatever its position among its siblings. Every tree is checked and
 // read back against the keys it must hold.
 func TestDeletingAnAppendedLastKey(t *testing.T) {
-	for n := maxItems + 1; n <= maxItems*maxItems+1; n += maxItems {
+	for n := maxLeaf + 1; n <= maxLeaf*maxKids+1; n += maxLeaf {
 		m := New[int, int](intCmp)
 		e := New[int, int](intCmp).Edit()
 		for i := range n {

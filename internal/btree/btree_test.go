@@ -46,7 +46,7 @@ func TestEmptyMap(t *testing.T) {
 // An ascending load through an Editor fills its leaves, and deleting the
 // last keys again empties and drops short right-most nodes.
 func TestAscendingEditsFillLeaves(t *testing.T) {
-	const n = maxItems*maxItems + 1 // one more than two full levels hold
+	const n = maxLeaf*maxKids + 1 // one more than two full levels hold
 	e := New[int, int](intCmp).Edit()
 	for i := range n {
 		e.Set(i, i)
@@ -57,7 +57,7 @@ func TestAscendingEditsFillLeaves(t *testing.T) {
 	walk = func(x *node[int, int]) {
 		if x.leaf() {
 			leaves++
-			if len(x.keys) == maxItems {
+			if len(x.keys) == maxLeaf {
 				full++
 			}
 			return
@@ -67,8 +67,8 @@ func TestAscendingEditsFillLeaves(t *testing.T) {
 		}
 	}
 	walk(e.root)
-	if leaves != maxItems+1 || full != maxItems {
-		t.Fatalf("%d leaves, %d full; want %d, %d", leaves, full, maxItems+1, maxItems)
+	if leaves != maxKids+1 || full != maxKids {
+		t.Fatalf("%d leaves, %d full; want %d, %d", leaves, full, maxKids+1, maxKids)
 	}
 	m := e.Map()
 	for i := n - 1; i >= n-3; i-- {
@@ -131,7 +131,7 @@ func TestDeletesKeepTreesBalanced(t *testing.T) {
 }
 
 func TestBuilderBalancesLastNodes(t *testing.T) {
-	for _, n := range []int{1, 2, minItems, maxItems, maxItems + 1, 2*maxItems + 1, maxItems*maxItems + 1, maxItems*maxItems + maxItems + 1, 3 * maxItems * maxItems} {
+	for _, n := range []int{1, 2, minLeaf, maxLeaf, maxLeaf + 1, 2*maxLeaf + 1, maxLeaf*maxKids + 1, maxLeaf*maxKids + maxLeaf + 1, 3 * maxLeaf * maxKids, maxLeaf*maxKids*maxKids + 1} {
 		b := NewBuilder[int, int](intCmp)
 		for i := range n {
 			if err := b.Append(2*i, i); err != nil {
@@ -145,7 +145,7 @@ func TestBuilderBalancesLastNodes(t *testing.T) {
 		// Stricter than check: no short node even on the right-most path.
 		var walk func(x *node[int, int], root bool)
 		walk = func(x *node[int, int], root bool) {
-			if !root && x.size() < minItems {
+			if !root && x.size() < x.least() {
 				t.Fatalf("n=%d: node of %d items", n, x.size())
 			}
 			for _, k := range x.kids {

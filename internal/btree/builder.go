@@ -30,8 +30,8 @@ func (b *Builder[K, V]) Append(k K, v V) error {
 			return ErrOrder
 		}
 	}
-	if last == nil || len(last.keys) == maxItems {
-		last = &node[K, V]{keys: make([]K, 0, maxItems), vals: make([]V, 0, maxItems)}
+	if last == nil || len(last.keys) == maxLeaf {
+		last = &node[K, V]{keys: make([]K, 0, maxLeaf), vals: make([]V, 0, maxLeaf)}
 		b.leaves = append(b.leaves, last)
 	}
 	last.keys = append(last.keys, k)
@@ -65,7 +65,7 @@ func (b *Builder[K, V]) Map() *Map[K, V] {
 // redistributeLeaves moves entries from full leaf l to its right
 // neighbour r if r is short.
 func redistributeLeaves[K, V any](l, r *node[K, V]) {
-	if len(r.keys) < minItems {
+	if len(r.keys) < minLeaf {
 		var sep K
 		redistribute(l, r, &sep)
 	}
@@ -75,14 +75,14 @@ func redistributeLeaves[K, V any](l, r *node[K, V]) {
 // new interior nodes, full but for the last two, and returns those with
 // their least keys.
 func parents[K, V any](level []*node[K, V], mins []K) ([]*node[K, V], []K) {
-	groups := (len(level) + maxItems - 1) / maxItems
+	groups := (len(level) + maxKids - 1) / maxKids
 	sizes := make([]int, groups)
 	for i := range sizes {
-		sizes[i] = maxItems
+		sizes[i] = maxKids
 	}
-	sizes[groups-1] = len(level) - (groups-1)*maxItems
-	if last := sizes[groups-1]; groups > 1 && last < minItems {
-		total := maxItems + last
+	sizes[groups-1] = len(level) - (groups-1)*maxKids
+	if last := sizes[groups-1]; groups > 1 && last < minKids {
+		total := maxKids + last
 		sizes[groups-2], sizes[groups-1] = total-total/2, total/2
 	}
 	up := make([]*node[K, V], 0, groups)

@@ -41,7 +41,7 @@ func TestDiffSkipsSharedSubtrees(t *testing.T) {
 		_ = b.Append(2*i, i)
 	}
 	a := b.Map()
-	leaves := (n + maxItems - 1) / maxItems
+	leaves := (n + maxLeaf - 1) / maxLeaf
 	height := 0
 	for x := a.root; !x.leaf(); x = x.kids[0] {
 		height++

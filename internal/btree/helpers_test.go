@@ -78,9 +78,9 @@ func (c *checker[K, V]) node(n *node[K, V], lo, hi *K, depth int, root, rightmos
 	switch {
 	case size == 0:
 		return fmt.Errorf("empty node at depth %d", depth)
-	case size > maxItems:
+	case size > n.most():
 		return fmt.Errorf("node of %d items at depth %d", size, depth)
-	case size < minItems && !root && !rightmost:
+	case size < n.least() && !root && !rightmost:
 		return fmt.Errorf("short node of %d items at depth %d", size, depth)
 	}
 	for i := range n.keys {

@@ -269,7 +269,7 @@ func (m *Map[K, V]) ChunksFrom(from K) iter.Seq2[[]K, []V] {
 }
 
 // maxHeight is more than the height of any tree that fits in memory: every
-// interior node off the right-most path has at least minItems children.
+// interior node off the right-most path has at least minKids children.
 const maxHeight = 16
 
 func chunks[K, V any](n *node[K, V], yield func([]K, []V) bool) bool {

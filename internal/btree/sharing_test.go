@@ -130,18 +130,18 @@ func TestFrozenMapHasNoNodeOfItsEditor(t *testing.T) {
 // untouched.
 func TestPathCopiesShareSeparators(t *testing.T) {
 	e := New[int, int](intCmp).Edit()
-	for k := range 3 * maxItems * maxItems {
+	for k := range 3 * maxLeaf * maxKids {
 		e.Set(2*k, k)
 	}
 	m := e.Map()
 	want := entries(m)
-	m2 := m.Set(2*maxItems*maxItems, -1) // replaces a value: no key changes
+	m2 := m.Set(2*maxLeaf*maxKids, -1) // replaces a value: no key changes
 	if &m2.root.keys[0] != &m.root.keys[0] {
 		t.Fatal("the root's copy does not share its separators")
 	}
 	leaf, leaf2 := m.root, m2.root
 	for !leaf.leaf() {
-		i := child(leaf, 2*maxItems*maxItems, intCmp)
+		i := child(leaf, 2*maxLeaf*maxKids, intCmp)
 		leaf, leaf2 = leaf.kids[i], leaf2.kids[i]
 	}
 	if leaf == leaf2 || &leaf.keys[0] != &leaf2.keys[0] {
@@ -149,10 +149,10 @@ func TestPathCopiesShareSeparators(t *testing.T) {
 	}
 	// Now change keys everywhere on that path through the copy.
 	e2 := m2.Edit()
-	for k := range maxItems * maxItems {
-		e2.Set(2*maxItems*maxItems+2*k+1, 0)
+	for k := range maxLeaf * maxKids {
+		e2.Set(2*maxLeaf*maxKids+2*k+1, 0)
 	}
-	for k := range maxItems {
+	for k := range maxLeaf {
 		e2.Delete(2 * k)
 	}
 	checkEditor(t, e2)
@@ -174,7 +174,7 @@ func TestAppendsKeepNodesAtFullSize(t *testing.T) {
 		m = e.Map()
 		var walk func(n *node[int, int])
 		walk = func(n *node[int, int]) {
-			if cap(n.keys) > maxItems+2 || cap(n.vals) > maxItems+1 || cap(n.kids) > maxItems+1 {
+			if m := n.most(); cap(n.keys) > m+2 || cap(n.vals) > m+1 || cap(n.kids) > m+1 {
 				t.Fatalf("round %d: a node of %d items with capacities %d keys, %d values, %d children",
 					round, n.size(), cap(n.keys), cap(n.vals), cap(n.kids))
 			}
