@@ -182,11 +182,47 @@ func TestTornTailEveryOffset(t *testing.T) {
 			t.Fatalf("second replay cut again: %+v", info.Cut)
 		}
 	}
-	// Zeros after the last frame, as a file system may leave.
-	fsys.WriteFile(name, append(bytes.Clone(full), make([]byte, 40)...))
+}
+
+// TestZeroTailIsTheEnd: zeros after the last frame, of any length, are
+// space reserved ahead (see mappedFile) or left by a file system: the
+// segment ends there, nothing is cut and the file is left as it is. Zeros
+// followed by other bytes are a torn tail; zeros followed by a good frame
+// are damage.
+func TestZeroTailIsTheEnd(t *testing.T) {
+	fsys := NewFaultFS()
+	name, full, offs := buildLog(fsys, 5)
+	for _, zeros := range []int{1, headerSize - 1, headerSize, headerSize + 1, 40, 1 << 16, 1<<16 + 3} {
+		b := append(bytes.Clone(full), make([]byte, zeros)...)
+		fsys.WriteFile(name, b)
+		seqs, info := replayAll(t, fsys, testDir)
+		if len(seqs) != 5 || info.Cut != nil || info.Last != 5 {
+			t.Fatalf("%d zeros: %d frames, last %d, cut %+v", zeros, len(seqs), info.Last, info.Cut)
+		}
+		if got, _ := fsys.ReadFile(name); !bytes.Equal(got, b) {
+			t.Fatalf("%d zeros: replay changed the file", zeros)
+		}
+		w, info, err := Open(testDir, Options{FS: fsys})
+		if err != nil || info.Cut != nil || info.Last != 5 {
+			t.Fatalf("%d zeros: Open: %+v, %v", zeros, info, err)
+		}
+		w.Close()
+	}
+	// Zeros, then garbage: a torn tail, cut at the zeros.
+	b := append(append(bytes.Clone(full), make([]byte, 2*headerSize)...), 7)
+	fsys.WriteFile(name, b)
 	seqs, info := replayAll(t, fsys, testDir)
 	if len(seqs) != 5 || info.Cut == nil || info.Cut.Offset != int64(len(full)) {
-		t.Fatalf("zero tail: %d frames, cut %+v", len(seqs), info.Cut)
+		t.Fatalf("zeros then garbage: %d frames, cut %+v", len(seqs), info.Cut)
+	}
+	// Zeros where the fourth frame was, then the fifth: damage.
+	b = bytes.Clone(full)
+	clear(b[offs[3]:offs[4]])
+	fsys.WriteFile(name, b)
+	_, err := Replay(fsys, testDir, 0, nil)
+	var ce *CorruptError
+	if !errors.As(err, &ce) || ce.Offset != offs[3] {
+		t.Fatalf("zeroed middle frame: %v, want ErrCorrupt at %d", err, offs[3])
 	}
 }
 

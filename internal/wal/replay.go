@@ -238,12 +238,24 @@ func scanSegment(fsys FS, seg segment, expect, fromSeq uint64, fn func(uint64, [
 			return s, nil
 		}
 		if s.size-off < headerSize {
+			if zero, err := zeroFrom(f, off, s.size); err != nil || zero {
+				return s, err // zero: space reserved after the last frame
+			}
 			return bad("incomplete frame header", true)
 		}
 		if _, err := io.ReadFull(r, h[:]); err != nil {
 			return s, fmt.Errorf("read log segment %s: %w", seg.path, err)
 		}
 		hd := parseHeader(h[:])
+		if hd == (header{}) {
+			// No frame has an all-zero header (sequence numbers start at
+			// 1): this is space reserved after the last frame (see
+			// mappedFile), unless more follows.
+			if zero, err := zeroFrom(f, off+headerSize, s.size); err != nil || zero {
+				return s, err
+			}
+			return bad("zeroed frame header", true)
+		}
 		if int64(hd.length) > s.size-off-headerSize {
 			return bad(fmt.Sprintf("frame length %d runs past the end of the file", hd.length), true)
 		}
@@ -270,6 +282,24 @@ func scanSegment(fsys FS, seg segment, expect, fromSeq uint64, fn func(uint64, [
 		s.end = off + headerSize + int64(hd.length)
 	}
 	return s, nil
+}
+
+// zeroFrom reports whether the bytes of f from off to size are all zero.
+func zeroFrom(f File, off, size int64) (bool, error) {
+	buf := make([]byte, min(size-off, 64<<10))
+	for off < size {
+		n := min(int64(len(buf)), size-off)
+		if _, err := f.ReadAt(buf[:n], off); err != nil && !errors.Is(err, io.EOF) {
+			return false, fmt.Errorf("read log segment %s: %w", f.Name(), err)
+		}
+		for _, b := range buf[:n] {
+			if b != 0 {
+				return false, nil
+			}
+		}
+		off += n
+	}
+	return true, nil
 }
 
 // goodFrameAfter reports whether a frame that checks out starts anywhere in

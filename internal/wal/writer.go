@@ -135,11 +135,19 @@ func Open(dir string, opts Options) (*Writer, Info, error) {
 				return nil, info, fmt.Errorf("open log: %w", err)
 			}
 		}
-		f, err := fsys.OpenFile(seg.path, os.O_WRONLY|os.O_APPEND, 0)
+		flag := os.O_WRONLY | os.O_APPEND
+		if fsys == OS {
+			flag = os.O_RDWR // appendTo positions or maps it
+		}
+		f, err := fsys.OpenFile(seg.path, flag, 0)
 		if err != nil {
 			return nil, info, fmt.Errorf("open log: %w", err)
 		}
-		w.f, w.segFirst, w.size, w.next = f, seg.first, s.end, s.next
+		af, err := appendTo(fsys, f, s.end)
+		if err != nil {
+			return nil, info, fmt.Errorf("open log: %w", errors.Join(err, f.Close()))
+		}
+		w.f, w.segFirst, w.size, w.next = af, seg.first, s.end, s.next
 		info.Last = s.next - 1
 	}
 	w.written, w.synced = w.next-1, w.next-1
@@ -161,6 +169,11 @@ func (w *Writer) createSegment(first uint64) error {
 		f.Close()
 		return err
 	}
+	af, err := appendTo(w.fsys, f, 0)
+	if err != nil {
+		return errors.Join(err, f.Close())
+	}
+	f = af
 	w.f, w.segFirst, w.size, w.next = f, first, 0, first
 	return nil
 }
