@@ -58,6 +58,17 @@
 // a checkpoint, after a directory sync. Lock takes the directory for one
 // process.
 //
+// On Linux, the segment being appended to on the real file system is
+// written through a shared memory mapping of space reserved ahead with
+// fallocate, 1 MiB at a time (see mappedFile): a write is a copy into the
+// page cache instead of a system call, with the same guarantees (a frame
+// written survives a crash of the process; fsync makes it durable; a full
+// disk fails the reservation, and so the write, never a later page
+// fault). Zeros after the last frame are that reserved space: a segment
+// ends at the first all-zero header followed only by zeros (no frame has
+// one: sequence numbers start at 1). Closing a segment cuts the space
+// off; after a crash it stays, and readers skip it.
+//
 // All file access goes through FS, so that FaultFS can inject failed
 // writes and fsyncs, short writes and ENOSPC, and simulate crashes.
 package wal
