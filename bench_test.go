@@ -23,7 +23,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -33,6 +32,7 @@ import (
 	"github.com/dictdb-go/dictdb/codec"
 	"github.com/dictdb-go/dictdb/cond"
 	"github.com/dictdb-go/dictdb/internal/btree"
+	"github.com/dictdb-go/dictdb/internal/cputime"
 )
 
 var benchSizes = []int{1_000, 100_000}
@@ -90,35 +90,27 @@ type benchCPU struct {
 	total time.Duration
 }
 
-func benchProcCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // benchStartCPU starts measuring; call it right before the b.Loop loop.
 func benchStartCPU(b *testing.B) *benchCPU {
 	b.ReportAllocs()
-	return &benchCPU{b: b, since: benchProcCPU()}
+	return &benchCPU{b: b, since: cputime.Process()}
 }
 
 // pause stops the benchmark timer and the CPU clock.
 func (c *benchCPU) pause() {
 	c.b.StopTimer()
-	c.total += benchProcCPU() - c.since
+	c.total += cputime.Process() - c.since
 }
 
 // resume restarts both.
 func (c *benchCPU) resume() {
-	c.since = benchProcCPU()
+	c.since = cputime.Process()
 	c.b.StartTimer()
 }
 
 // report reports cpu-ns/op; call it right after the b.Loop loop.
 func (c *benchCPU) report() {
-	c.total += benchProcCPU() - c.since
+	c.total += cputime.Process() - c.since
 	if c.b.N > 0 {
 		c.b.ReportMetric(float64(c.total.Nanoseconds())/float64(c.b.N), "cpu-ns/op")
 	}

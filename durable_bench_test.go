@@ -7,9 +7,10 @@ import (
 	"runtime"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dictdb-go/dictdb/internal/cputime"
 )
 
 // benchInsert inserts b.N single rows with writers goroutines, into one
@@ -34,7 +35,7 @@ func benchInsert(b *testing.B, db *DB, writers int, spread bool) {
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := procCPU()
+	cpu := cputime.Process()
 	if writers == 1 {
 		for i := range b.N {
 			if _, err := tables[0].Insert(Record{"n": i, "name": "some name"}); err != nil {
@@ -56,16 +57,7 @@ func benchInsert(b *testing.B, db *DB, writers int, spread bool) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commits/s")
-	b.ReportMetric(float64((procCPU()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
-}
-
-// procCPU returns the CPU time the process has used, user and system.
-func procCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Process()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkDurableInsert: single-row inserts into a durable database

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
+	"time"
 
 	"github.com/dictdb-go/dictdb/internal/testhang"
 )
@@ -265,7 +265,7 @@ func TestSyncEveryAndNever(t *testing.T) {
 				if _, durable := w.Seq(); durable == 3 {
 					return
 				}
-				syscall.Nanosleep(&syscall.Timespec{Nsec: 1_000_000}, nil)
+				time.Sleep(time.Millisecond)
 			}
 		})
 	})
