@@ -65,3 +65,25 @@ func TestSortHitsOrdersByKey(t *testing.T) {
 		}
 	}
 }
+
+// TestRankIntHitsRepeatedKey: the bitmap ranking refuses a key seen twice
+// (it would put two hits at one rank), and sortHits then sorts by radix
+// and keeps both.
+func TestRankIntHitsRepeatedKey(t *testing.T) {
+	var hits []idx.Hit[Row]
+	for _, k := range []int64{5, 9, 12, 3, 9, 7} {
+		hits = append(hits, idx.Hit[Row]{Key: codec.IntKey(k)})
+	}
+	var tmp []idx.Hit[Row]
+	if _, ok := rankIntHits(hits, &tmp, 3, 9); ok {
+		t.Fatal("ranking accepted a repeated key")
+	}
+	var got []int64
+	for _, h := range sortHits(slices.Clone(hits), &tmp) {
+		k, _ := h.Key.Int()
+		got = append(got, k)
+	}
+	if want := []int64{3, 5, 7, 9, 9, 12}; !slices.Equal(got, want) {
+		t.Fatalf("sorted %v, want %v", got, want)
+	}
+}
