@@ -3,6 +3,7 @@ package dictdb_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -376,4 +377,45 @@ func TestTypedIterators(t *testing.T) {
 		n++
 	}
 	assert.Equal(t, 10, n)
+}
+
+// A Scan of the rows with one value of an indexed field streams them out
+// of the index: stopped after 10 of 25,000 matches, it allocates a small
+// constant, not a copy of every match (it gathered all 25,000 entries
+// first, about 1 MB, before each was yielded).
+func TestScanOfOneIndexedValueStreams(t *testing.T) {
+	db := dictdb.New()
+	tb, err := db.CreateTable("t")
+	require.NoError(t, err)
+	recs := make([]dictdb.Record, 50000)
+	for i := range recs {
+		recs[i] = dictdb.Record{"g": int64(i % 2)}
+	}
+	_, err = tb.InsertMany(recs)
+	require.NoError(t, err)
+	for _, kind := range []dictdb.IndexKind{dictdb.SortedIndex, dictdb.HashIndex} {
+		require.NoError(t, tb.CreateIndex("g", kind))
+		q := dictdb.Query{Where: cond.Field("g").Eq(int64(1))}
+		scan := func() {
+			n := 0
+			for _, err := range tb.Scan(q) {
+				require.NoError(t, err)
+				if n++; n == 10 {
+					break
+				}
+			}
+			require.Equal(t, 10, n)
+		}
+		scan()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		const runs = 20
+		for range runs {
+			scan()
+		}
+		runtime.ReadMemStats(&after)
+		perScan := (after.TotalAlloc - before.TotalAlloc) / runs
+		assert.Less(t, perScan, uint64(64<<10), "%v index: %d bytes allocated per stopped scan", kind, perScan)
+		require.NoError(t, tb.DropIndex("g"))
+	}
 }

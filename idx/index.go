@@ -175,7 +175,9 @@ type Hit[R any] struct {
 // AppendScan appends the entries in r to dst in (value, key) order, like
 // Scan, and returns the extended slice. It stops early, with ok false, when
 // dst would grow past limit entries. It reads the tree a leaf at a time, so
-// it is the fast way to gather many entries.
+// it is the fast way to gather many entries. (It repeats EachHit's loop
+// rather than calling it: a call per entry made a 10% range query about
+// 10% slower.)
 func (x *Index[R]) AppendScan(dst []Hit[R], r Range, limit int) (_ []Hit[R], ok bool) {
 	kind := codec.KindOf(r.Lo)
 	past := r.beyond()
@@ -205,6 +207,40 @@ func (x *Index[R]) AppendScan(dst []Hit[R], r Range, limit int) (_ []Hit[R], ok 
 		}
 	}
 	return dst, true
+}
+
+// EachHit calls yield with the key and row of each entry in r, in (value,
+// key) order, reading the tree a leaf at a time and copying nothing, until
+// yield returns false; it reports whether it reached the end of r. It is
+// AppendScan for a caller that streams the entries instead of keeping them.
+func (x *Index[R]) EachHit(r Range, yield func(codec.Key, R) bool) bool {
+	kind := codec.KindOf(r.Lo)
+	past := r.beyond()
+	hi, intHi := r.Hi.(int64)
+	intHi = intHi && !r.Prefix
+	atLo := !r.LoIncl && !r.Prefix // entries equal to Lo come first: skip them
+	for ks, rows := range x.m.ChunksFrom(key{r.Lo, minKey}) {
+		for i := range ks {
+			v := ks[i].v
+			if atLo {
+				if codec.Equal(v, r.Lo) {
+					continue
+				}
+				atLo = false
+			}
+			if n, isInt := v.(int64); isInt && intHi {
+				if n > hi || (n == hi && !r.HiIncl) {
+					return true
+				}
+			} else if past(v, kind) {
+				return true
+			}
+			if !yield(ks[i].k, rows[i]) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // CountRange returns the number of entries in r, counted a leaf at a time

@@ -124,9 +124,10 @@ func TestIndexAgainstModel(t *testing.T) {
 	}
 }
 
-// checkBulkReads checks that CountRange, AppendRows and AppendScan read
-// exactly what Scan reads, in the same order, and that CountRange and
-// AppendScan give up past their limits.
+// checkBulkReads checks that CountRange, AppendRows, AppendScan and
+// EachHit read exactly what Scan reads, in the same order, that CountRange
+// and AppendScan give up past their limits, and that EachHit stops when
+// told.
 func checkBulkReads(t *testing.T, ix *Index[int], r Range) {
 	t.Helper()
 	var rows []int
@@ -153,6 +154,23 @@ func checkBulkReads(t *testing.T, ix *Index[int], r Range) {
 	if len(hits) > 0 {
 		if _, ok := ix.AppendScan(nil, r, len(hits)-1); ok {
 			t.Fatalf("AppendScan(%+v) with limit %d did not give up", r, len(hits)-1)
+		}
+	}
+	var each []Hit[int]
+	if ok := ix.EachHit(r, func(k codec.Key, row int) bool {
+		each = append(each, Hit[int]{k, row})
+		return true
+	}); !ok || !slices.EqualFunc(each, hits, sameHit) {
+		t.Fatalf("EachHit(%+v) = %v, %v; Scan gives %v", r, each, ok, hits)
+	}
+	if len(hits) > 0 {
+		stop := len(hits) / 2
+		each = each[:0]
+		if ok := ix.EachHit(r, func(k codec.Key, row int) bool {
+			each = append(each, Hit[int]{k, row})
+			return len(each) <= stop
+		}); ok || !slices.EqualFunc(each, hits[:stop+1], sameHit) {
+			t.Fatalf("EachHit(%+v) told to stop after %d: %v, %v", r, stop+1, each, ok)
 		}
 	}
 }

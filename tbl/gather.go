@@ -193,12 +193,7 @@ func gatheredValue(desc func() string, x *idx.Index[Row], r idx.Range, limit int
 	}
 	return access{desc: desc, est: n, served: served,
 		rows: func(yield func(codec.Key, Row) bool) {
-			hs, _ := x.AppendScan(nil, r, math.MaxInt)
-			for i := range hs {
-				if !yield(hs[i].Key, hs[i].Row) {
-					return
-				}
-			}
+			x.EachHit(r, yield) // streamed: nothing gathered
 		},
 		appendRows: func(dst []Row) []Row {
 			return x.AppendRows(slices.Grow(dst, n), r)
