@@ -352,11 +352,24 @@ func (t *Table) pkScan(r idx.Range) iter.Seq2[codec.Key, Row] {
 		return func(func(codec.Key, Row) bool) {}
 	}
 	kind := codec.KindOf(r.Lo)
+	// Integer keys against an integer or open upper bound are compared as
+	// int64s: k.Value() would box every key of the range.
+	hi, hiInt := r.Hi.(int64)
+	intFast := kind == codec.Number && !r.Prefix && (r.Hi == nil || hiInt)
 	return func(yield func(codec.Key, Row) bool) {
 		it := t.rows.Iterator()
 		it.Seek(start)
 		for !it.Done() {
 			k, row, _ := it.Next()
+			if n, isInt := k.Int(); isInt && intFast {
+				if hiInt && (n > hi || (n == hi && !r.HiIncl)) {
+					return
+				}
+				if !yield(k, row) {
+					return
+				}
+				continue
+			}
 			v := k.Value()
 			if codec.KindOf(v) != kind {
 				return
