@@ -43,11 +43,13 @@ func (v *View) All() iter.Seq2[any, Row] {
 //
 // Scan yields the rows of a Query in its order as it finds them, without
 // building the result first, when the plan reads rows in that order: with
-// no OrderBy (primary-key order), or with an OrderBy that the primary key
-// or a sorted index serves when the table is read whole anyway or the
-// query has a Limit (Explain's order line says "primary-key order" or
-// "streamed"). Stopping early then costs nothing more than the rows read so
-// far. A sort that cannot stream (Explain says "sort by" or "top-k
+// no OrderBy (primary-key order), with an OrderBy that the primary key or a
+// sorted index serves when the table is read whole anyway or the query has
+// a Limit, or with an OrderBy on the field of the index the candidates come
+// from (Explain's order line says "primary-key order", "streamed" or
+// "index order of the candidates"). Stopping early then costs nothing more
+// than the rows read so far. (Candidates from an index range in
+// primary-key order are gathered and put in key order first.) A sort that cannot stream (Explain says "sort by" or "top-k
 // selection": an OrderBy on an unindexed field, say) collects and sorts
 // every match before the first row is yielded, and Distinct keeps the rows
 // it yielded to drop later duplicates.

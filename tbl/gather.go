@@ -85,7 +85,8 @@ func gathered(desc func() string, x *idx.Index[Row], ranges []idx.Range, limit i
 		g := &gatheredHits{x: x, ranges: ranges, n: n}
 		return access{desc: desc, est: n, served: served,
 			rows: g.all, appendRows: g.appendRows, release: g.release,
-			inIndexOrder: g.appendIndexOrder, indexField: x.Def().Field}, true
+			inIndexOrder: g.appendIndexOrder, eachInIndexOrder: eachInIndexOrder(x, ranges),
+			indexField: x.Def().Field}, true
 	}
 	s := getScratch()
 	for _, r := range ranges {
@@ -165,6 +166,19 @@ func (g *gatheredHits) appendIndexOrder(dst []Row) []Row {
 	return dst
 }
 
+// eachInIndexOrder returns the streamed form of appendIndexOrder: the rows
+// of the entries of x in ranges, in index order, read from the index as
+// they are yielded.
+func eachInIndexOrder(x *idx.Index[Row], ranges []idx.Range) func(yield func(Row) bool) {
+	return func(yield func(Row) bool) {
+		for _, r := range ranges {
+			if !x.EachHit(r, func(_ codec.Key, row Row) bool { return yield(row) }) {
+				return
+			}
+		}
+	}
+}
+
 func (g *gatheredHits) appendRows(dst []Row) []Row {
 	hs := g.inOrder()
 	dst = slices.Grow(dst, len(hs))
@@ -202,5 +216,6 @@ func gatheredValue(desc func() string, x *idx.Index[Row], r idx.Range, limit int
 		inIndexOrder: func(dst []Row) []Row {
 			return x.AppendRows(slices.Grow(dst, n), r)
 		},
-		indexField: x.Def().Field}, true
+		eachInIndexOrder: eachInIndexOrder(x, []idx.Range{r}),
+		indexField:       x.Def().Field}, true
 }

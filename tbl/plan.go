@@ -39,7 +39,11 @@ type access struct {
 	// values in primary-key order, which is OrderBy indexField's order.
 	// It saves putting them into primary-key order and sorting them back.
 	inIndexOrder func(dst []Row) []Row
-	indexField   string
+	// eachInIndexOrder, set with inIndexOrder, yields the candidates in
+	// the same order one by one, straight from the index, until yield
+	// returns false: a streamed Scan's form, which gathers nothing.
+	eachInIndexOrder func(yield func(Row) bool)
+	indexField       string
 }
 
 func fullScan() string { return "full scan" }

@@ -371,11 +371,9 @@ func (t *Table) run(p *plan, where cond.Cond, collect *[]Row, emit func(Row) boo
 			*collect = a.inIndexOrder(*collect)
 			return
 		}
-		for _, r := range a.inIndexOrder(nil) {
-			if (match == nil || match(r.rec)) && !out.push(r) {
-				return
-			}
-		}
+		a.eachInIndexOrder(func(r Row) bool {
+			return (match != nil && !match(r.rec)) || out.push(r)
+		})
 		return
 	}
 	if method == streamed {
