@@ -29,6 +29,16 @@ func benchPeople(n int) []benchPerson {
 	return out
 }
 
+// benchPeopleAndRecords returns n people and the same people as records.
+func benchPeopleAndRecords(n int) ([]benchPerson, []dictdb.Record) {
+	people := benchPeople(n)
+	recs := make([]dictdb.Record, n)
+	for i, p := range people {
+		recs[i] = benchPersonRecord(p)
+	}
+	return people, recs
+}
+
 func benchPersonRecord(p benchPerson) dictdb.Record {
 	return dictdb.Record{"id": p.ID, "name": p.Name, "email": p.Email, "age": int64(p.Age), "score": p.Score, "admin": p.Admin}
 }
@@ -37,11 +47,7 @@ func benchPersonRecord(p benchPerson) dictdb.Record {
 // records: Insert, Get, and a Select of 2,000 rows.
 func BenchmarkTypedVsMap(b *testing.B) {
 	const n = 10000
-	people := benchPeople(n)
-	recs := make([]dictdb.Record, n)
-	for i, p := range people {
-		recs[i] = benchPersonRecord(p)
-	}
+	people, recs := benchPeopleAndRecords(n)
 	b.Run("Insert/map", func(b *testing.B) {
 		b.ReportAllocs()
 		tb, _ := dictdb.New().CreateTable("p")
@@ -159,11 +165,7 @@ func BenchmarkScanEarlyBreak(b *testing.B) {
 // built beforehand, as in Insert/map.
 func BenchmarkTypedInsertRatio(b *testing.B) {
 	const n = 10000
-	people := benchPeople(n)
-	recs := make([]dictdb.Record, n)
-	for i, p := range people {
-		recs[i] = benchPersonRecord(p)
-	}
+	people, recs := benchPeopleAndRecords(n)
 	db := dictdb.New()
 	tt, _ := dictdb.CreateTableOf[benchPerson](db, "typed")
 	tb, _ := db.CreateTable("map")
