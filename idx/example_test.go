@@ -34,3 +34,22 @@ func ExampleIndex_Edit() {
 	// 3 row3
 	// 4 row4
 }
+
+// EachHit streams the (key, row) entries of a range out of the index a
+// leaf at a time, copying nothing, and stops when told.
+func ExampleIndex_EachHit() {
+	b := idx.New[string](idx.Def{Field: "age", Kind: idx.Sorted}).Edit()
+	for i, age := range []int64{31, 25, 31, 40} {
+		b.Put(nil, false, age, codec.IntKey(int64(i+1)), fmt.Sprint("row", i+1))
+	}
+	ages := b.Index()
+	done := ages.EachHit(idx.Range{Lo: int64(30), LoIncl: true}, func(k codec.Key, row string) bool {
+		fmt.Println(k, row)
+		return row != "row3" // stop after row3
+	})
+	fmt.Println("reached the end:", done)
+	// Output:
+	// 1 row1
+	// 3 row3
+	// reached the end: false
+}
