@@ -173,8 +173,7 @@ func (w *Writer) createSegment(first uint64) error {
 	if err != nil {
 		return errors.Join(err, f.Close())
 	}
-	f = af
-	w.f, w.segFirst, w.size, w.next = f, first, 0, first
+	w.f, w.segFirst, w.size, w.next = af, first, 0, first
 	return nil
 }
 
