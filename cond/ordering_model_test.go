@@ -2,6 +2,7 @@ package cond_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -11,13 +12,15 @@ import (
 
 // TestOrderingAgainstCompare checks <, <=, >, >= and BETWEEN over every
 // pair of values of a domain of all kinds, bounds equal to values
-// included, against their definition: true exactly when the field holds a
+// included (the extreme integers too, where an interval's bounds would
+// overflow), against their definition: true exactly when the field holds a
 // value of the bound's kind that codec.Compare places as the operator
 // says; null, a missing field and another kind are never in order.
 func TestOrderingAgainstCompare(t *testing.T) {
 	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	domain := []any{
-		nil, false, true, int64(-1), int64(1), int64(2), 1.0, 1.5, 2.0, "", "a", "ab", "b", "B",
+		nil, false, true, int64(math.MinInt64), int64(math.MinInt64 + 1), int64(-1), int64(1), int64(2),
+		int64(math.MaxInt64 - 1), int64(math.MaxInt64), 1.0, 1.5, 2.0, "", "a", "ab", "b", "B",
 		[]byte("a"), []byte("b"), t0, t0.Add(time.Hour), []any{int64(1)}, []any{int64(1), int64(2)}, []any{2.0},
 	}
 	ops := []struct {

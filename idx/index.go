@@ -225,6 +225,38 @@ func (x *Index[R]) AppendRows(dst []R, r Range) []R {
 	return dst
 }
 
+// AppendIntKeys appends the primary keys of the entries in r, in (value,
+// key) order, to dst as integers, reading the tree a leaf at a time, and
+// returns the extended slice. It stops, with ok false, at the first key
+// that is not an integer. With ScatterRows it puts a range's rows in any
+// order computed from their keys without copying an entry: the keys go
+// into memory free of pointers, which the garbage collector never scans.
+func (x *Index[R]) AppendIntKeys(dst []int64, r Range) (_ []int64, ok bool) {
+	for ks := range x.runs(r) {
+		for i := range ks {
+			k, isInt := ks[i].k.Int()
+			if !isInt {
+				return dst, false
+			}
+			dst = append(dst, k)
+		}
+	}
+	return dst, true
+}
+
+// ScatterRows writes the row of the i-th entry in r, in (value, key)
+// order, to dst[at[i]], for every entry in r; at must hold a position in
+// dst for each of them (it panics otherwise, as an index out of range).
+func (x *Index[R]) ScatterRows(dst []R, r Range, at []int64) {
+	n := 0
+	for _, rows := range x.runs(r) {
+		for i, pos := range at[n : n+len(rows)] {
+			dst[pos] = rows[i]
+		}
+		n += len(rows)
+	}
+}
+
 // runs yields the entries in r, in (value, key) order, a leaf's worth at
 // a time: their keys and rows as sub-slices of the index's own storage,
 // which must never reach a caller.

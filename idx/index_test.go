@@ -124,8 +124,9 @@ func TestIndexAgainstModel(t *testing.T) {
 	}
 }
 
-// checkBulkReads checks that CountRange, AppendRows, AppendScan and
-// EachHit read exactly what Scan reads, in the same order, that CountRange
+// checkBulkReads checks that CountRange, AppendRows, AppendScan,
+// AppendIntKeys (when the keys are integers), ScatterRows and EachHit read
+// exactly what Scan reads, in the same order, that CountRange
 // and AppendScan give up past their limits, and that EachHit stops when
 // told.
 func checkBulkReads(t *testing.T, ix *Index[int], r Range) {
@@ -154,6 +155,29 @@ func checkBulkReads(t *testing.T, ix *Index[int], r Range) {
 	if len(hits) > 0 {
 		if _, ok := ix.AppendScan(nil, r, len(hits)-1); ok {
 			t.Fatalf("AppendScan(%+v) with limit %d did not give up", r, len(hits)-1)
+		}
+	}
+	keys, ok := ix.AppendIntKeys([]int64{-1}, r)
+	allInt := true
+	for i, h := range hits {
+		k, isInt := h.Key.Int()
+		if allInt = allInt && isInt; allInt && (len(keys) < i+2 || keys[i+1] != k) {
+			t.Fatalf("AppendIntKeys(%+v) = %v; Scan gives %v", r, keys, hits)
+		}
+	}
+	if ok != allInt || keys[0] != -1 || (ok && len(keys) != len(hits)+1) {
+		t.Fatalf("AppendIntKeys(%+v) = %v, %v; Scan gives %v", r, keys, ok, hits)
+	}
+	at := make([]int64, len(rows)) // reversed, after one slot left alone
+	for i := range at {
+		at[i] = int64(len(rows) - i)
+	}
+	scattered := make([]int, len(rows)+1)
+	scattered[0] = -7
+	ix.ScatterRows(scattered, r, at)
+	for i, row := range rows {
+		if scattered[len(rows)-i] != row || scattered[0] != -7 {
+			t.Fatalf("ScatterRows(%+v) reversed = %v; Scan gives %v", r, scattered, rows)
 		}
 	}
 	var each []Hit[int]
@@ -248,5 +272,23 @@ func TestGrowKeepsEntries(t *testing.T) {
 		if len(got) != start+1000 || !reflect.DeepEqual(got, want) {
 			t.Fatalf("start %d: %d entries after Grow, want %d equal to the plain builder's", start, len(got), len(want))
 		}
+	}
+}
+
+// TestAppendIntKeysStopsAtStringKey: a range holding a string key is not
+// one AppendIntKeys can give; it reports so after the integer keys before.
+func TestAppendIntKeysStopsAtStringKey(t *testing.T) {
+	b := NewBuilder[int](Def{Field: "v", Kind: Sorted})
+	b.Put(nil, false, int64(1), codec.IntKey(5), 0)
+	b.Put(nil, false, int64(1), codec.StringKey("x"), 1)
+	b.Put(nil, false, int64(2), codec.IntKey(3), 2)
+	ix := b.Index()
+	keys, ok := ix.AppendIntKeys(nil, Range{Lo: int64(1), LoIncl: true})
+	if ok || !slices.Equal(keys, []int64{5}) {
+		t.Fatalf("AppendIntKeys = %v, %v; want [5], false", keys, ok)
+	}
+	keys, ok = ix.AppendIntKeys(nil, Range{Lo: int64(2), LoIncl: true})
+	if !ok || !slices.Equal(keys, []int64{3}) {
+		t.Fatalf("AppendIntKeys from 2 = %v, %v; want [3], true", keys, ok)
 	}
 }

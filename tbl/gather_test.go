@@ -1,6 +1,8 @@
 package tbl
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -124,4 +126,115 @@ func TestConcurrentGatheredQueries(t *testing.T) {
 	for e := range errs {
 		t.Errorf("concurrent query %s disagreed with the same query run alone", e)
 	}
+}
+
+// TestAppendRankedPutsRowsInKeyOrder reads ranges of a sorted index whose
+// rows have dense integer keys (ranked straight into place), sparse or
+// extreme integer keys and string keys (gathered and sorted instead), and
+// checks each returns every row of the range once, in key order, after
+// what dst held before.
+func TestAppendRankedPutsRowsInKeyOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(testSeed(t), 11))
+	rankedRounds := 0
+	for round := range 60 {
+		n := 2 + rng.IntN(400)
+		var keys []any
+		seen := map[any]bool{}
+		kind := round % 4
+		for len(keys) < n {
+			var k any
+			switch kind {
+			case 0: // dense: ranked
+				k = int64(rng.IntN(2*n)) - int64(n)
+			case 1: // sparse: over 64 keys of span per key
+				k = rng.Int64N(1 << 40)
+			case 2: // the extremes, whose span overflows
+				k = []int64{math.MinInt64, math.MaxInt64}[rng.IntN(2)] + int64(rng.IntN(2*n)) - int64(n)
+			default:
+				k = fmt.Sprint(rng.IntN(10 * n))
+			}
+			if kind == 2 && len(keys) == 0 {
+				k = int64(math.MinInt64) // both extremes present
+			}
+			if kind == 2 && len(keys) == 1 {
+				k = int64(math.MaxInt64)
+			}
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+		tb, err := New("t", "id", nil)
+		require.NoError(t, err)
+		tb, err = tb.CreateIndex(idx.Def{Field: "s", Kind: idx.Sorted})
+		require.NoError(t, err)
+		vals := map[any]int64{}
+		for _, k := range keys {
+			vals[k] = rng.Int64N(20)
+			tb, _, err = tb.Insert(map[string]any{"id": k, "s": vals[k]})
+			require.NoError(t, err)
+		}
+		lo := rng.Int64N(20)
+		hi := lo + rng.Int64N(20-lo)
+		where := cond.Field("s").Between(lo, hi)
+		var want []codec.Key
+		for _, k := range keys {
+			if v := vals[k]; v >= lo && v <= hi {
+				want = append(want, keyOf(k))
+			}
+		}
+		slices.SortFunc(want, codec.CompareKeys)
+		r := idx.Range{Lo: lo, Hi: hi, LoIncl: true, HiIncl: true}
+		prefix := Row{rec: codec.RecordOf(map[string]any{"id": "before"})}
+		rows, ranked := appendRanked([]Row{prefix}, tb.indexes[0], r, len(want))
+		require.Equal(t, dense(want), ranked, "round %d (kind %d): ranked", round, kind)
+		if ranked {
+			require.Equal(t, prefix, rows[0], "round %d: dst's rows stay first", round)
+			requireKeys(t, want, rows[1:], "round %d: ranked", round)
+		}
+		// Through the planner, ranked or not.
+		a := tb.choose(where)
+		if a.appendRows != nil {
+			requireKeys(t, want, a.appendRows(nil), "round %d: appendRows", round)
+		}
+		a.close()
+		if ranked {
+			rankedRounds++
+		}
+	}
+	require.Greater(t, rankedRounds, 10, "rounds read by rank")
+}
+
+func requireKeys(t *testing.T, want []codec.Key, rows []Row, msg string, args ...any) {
+	t.Helper()
+	var got []codec.Key
+	for _, r := range rows {
+		v, _ := r.Get("id")
+		got = append(got, keyOf(v))
+	}
+	if !slices.EqualFunc(got, want, codec.Key.Equal) {
+		t.Fatalf("%s: rows %v, want %v", fmt.Sprintf(msg, args...), got, want)
+	}
+}
+
+// dense tells whether keys are at least two integers whose span is under
+// 64 times their number: the keys appendRanked ranks.
+func dense(keys []codec.Key) bool {
+	if len(keys) < 2 {
+		return false
+	}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, k := range keys {
+		i, ok := k.Int()
+		if !ok {
+			return false
+		}
+		lo, hi = min(lo, i), max(hi, i)
+	}
+	return uint64(hi)-uint64(lo) < 64*uint64(len(keys))
+}
+
+func keyOf(v any) codec.Key {
+	k, _ := codec.KeyOf(v)
+	return k
 }

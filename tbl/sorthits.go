@@ -79,26 +79,50 @@ func sortIntHits(entries []idx.Hit[Row], tmp *[]idx.Hit[Row]) []idx.Hit[Row] {
 }
 
 // rankIntHits sorts hits whose integer keys lie in [lo, lo+span], a span
-// dense enough that a bitmap of it has no more words than there are hits,
-// into *tmp without comparing or moving keys: it sets each key's bit, sums
-// the bits of the words before each word, and puts every hit straight at
-// its rank, the number of keys below its own. A 10% range of a table of
+// dense enough for rankInts, into *tmp without comparing or moving keys:
+// it puts every hit straight at its rank. A 10% range of a table of
 // consecutive keys sorts this way in about a third of the radix sort's
 // time. It reports false, having changed nothing but scratch memory, if
 // a key repeats (an index never yields one twice).
 func rankIntHits(entries []idx.Hit[Row], tmp *[]idx.Hit[Row], lo int64, span uint64) ([]idx.Hit[Row], bool) {
+	ks := getKeys()
+	defer putKeys(ks)
+	keys := slices.Grow((*ks)[:0], len(entries))
+	for i := range entries {
+		k, _ := entries[i].Key.Int()
+		keys = append(keys, k)
+	}
+	*ks = keys
+	if !rankInts(keys, lo, span) {
+		return nil, false
+	}
+	out := slices.Grow((*tmp)[:0], len(entries))[:len(entries)]
+	for i, at := range keys {
+		out[at] = entries[i]
+	}
+	*tmp = out
+	return out, true
+}
+
+// rankInts replaces each of keys, distinct integers in [lo, lo+span], by
+// its rank among them: the number of keys below it. The span must be dense
+// enough that a bitmap of it has no more words than there are keys (span
+// < 64*len(keys)): it sets each key's bit, sums the bits of the words
+// before each word, and a key's rank is its word's sum plus the bits below
+// it in its word. It reports false, with keys in no useful state, if a key
+// repeats.
+func rankInts(keys []int64, lo int64, span uint64) bool {
 	n := int(span>>6) + 1
 	p := getPacked()
 	defer p.release()
 	set := slices.Grow((*p.words)[:0], n)[:n]
 	*p.words = set
 	clear(set)
-	for i := range entries {
-		k, _ := entries[i].Key.Int()
+	for _, k := range keys {
 		off := uint64(k) - uint64(lo)
 		bit := uint64(1) << (off & 63)
 		if set[off>>6]&bit != 0 {
-			return nil, false
+			return false
 		}
 		set[off>>6] |= bit
 	}
@@ -109,16 +133,21 @@ func rankIntHits(entries []idx.Hit[Row], tmp *[]idx.Hit[Row], lo int64, span uin
 		below[w] = sum
 		sum += uint64(bits.OnesCount64(x))
 	}
-	out := slices.Grow((*tmp)[:0], len(entries))[:len(entries)]
-	for i := range entries {
-		k, _ := entries[i].Key.Int()
+	for i, k := range keys {
 		off := uint64(k) - uint64(lo)
 		w := off >> 6
-		out[below[w]+uint64(bits.OnesCount64(set[w]&(1<<(off&63)-1)))] = entries[i]
+		keys[i] = int64(below[w] + uint64(bits.OnesCount64(set[w]&(1<<(off&63)-1))))
 	}
-	*tmp = out
-	return out, true
+	return true
 }
+
+// keyBuffers pools the integer keys rankIntHits and appendRanked rank:
+// memory free of pointers, so the pool keeps no rows alive.
+var keyBuffers = sync.Pool{New: func() any { return new([]int64) }}
+
+func getKeys() *[]int64 { return keyBuffers.Get().(*[]int64) }
+
+func putKeys(ks *[]int64) { keyBuffers.Put(ks) }
 
 // packed is sortIntHits' pooled memory: the packed sort words and room to
 // radix-sort them, pooled one by one as scratch's buffers are. Take one
