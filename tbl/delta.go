@@ -45,7 +45,7 @@ func (t *Table) ApplyDelta(upserts []codec.Record, deletes []any) (*Table, error
 	for i, m := range own {
 		k, auto, err := t.recordKey(m)
 		if err == nil && auto {
-			k, err = t.autoKey(e)
+			k, err = t.autoKey(&e)
 		}
 		if err != nil {
 			return t, fmt.Errorf("upsert %d: %w", i, err)

@@ -17,7 +17,7 @@ func (t *Table) InsertRecords(recs []codec.Record) (*Table, []codec.Key, error) 
 	e := t.edit()
 	keys := make([]codec.Key, 0, len(recs))
 	for i, m := range recs {
-		k, err := t.insertRecord(e, m)
+		k, err := t.insertRecord(&e, m)
 		if err != nil {
 			if len(recs) > 1 {
 				err = fmt.Errorf("record %d: %w", i, err)
@@ -32,7 +32,7 @@ func (t *Table) InsertRecords(recs []codec.Record) (*Table, []codec.Key, error) 
 // InsertRecord is InsertRecords for one record, without the slices.
 func (t *Table) InsertRecord(m codec.Record) (*Table, codec.Key, error) {
 	e := t.edit()
-	k, err := t.insertRecord(e, m)
+	k, err := t.insertRecord(&e, m)
 	if err != nil {
 		return t, k, err
 	}

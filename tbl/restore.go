@@ -45,7 +45,7 @@ func (t *Table) restoreRecords(recs []codec.Record) (*Table, error) {
 		if s.Slot(t.pk) < 0 {
 			r = r.With(t.pk, nil)
 		}
-		k, rec, err := t.prepareRecord(e, r)
+		k, rec, err := t.prepareRecord(&e, r)
 		if err == nil {
 			err = e.put(k, Row{rec})
 		}
@@ -73,7 +73,7 @@ func (t *Table) restoreRecords(recs []codec.Record) (*Table, error) {
 func (t *Table) restore(recs []map[string]any) (*Table, error) {
 	e := t.edit()
 	for i, m := range recs {
-		if err := t.restoreOne(e, m); err != nil {
+		if err := t.restoreOne(&e, m); err != nil {
 			if e, ok := err.(*Error); ok && e.Key != nil {
 				return t, err // names the record by its key already
 			}

@@ -233,7 +233,7 @@ func (t *Table) prepareRecord(e *edit, m codec.Record) (codec.Key, codec.Record,
 // copied, never retained or modified.
 func (t *Table) Insert(rec map[string]any) (*Table, codec.Key, error) {
 	e := t.edit()
-	k, m, err := t.prepareInsert(e, rec)
+	k, m, err := t.prepareInsert(&e, rec)
 	if err != nil {
 		return t, k, err
 	}
@@ -253,7 +253,7 @@ func (t *Table) InsertMany(recs []map[string]any) (*Table, []codec.Key, error) {
 	}
 	keys := make([]codec.Key, 0, len(recs))
 	for i, rec := range recs {
-		k, m, err := t.prepareInsert(e, rec)
+		k, m, err := t.prepareInsert(&e, rec)
 		if err != nil {
 			return t, nil, fmt.Errorf("record %d: %w", i, err)
 		}
@@ -316,7 +316,7 @@ func (t *Table) Upsert(rec map[string]any, on Conflict) (*Table, codec.Key, Acti
 	}
 	old, exists := t.rows.Get(k)
 	if auto || !exists {
-		k, m, err := t.prepareRecord(e, m)
+		k, m, err := t.prepareRecord(&e, m)
 		if err == nil {
 			err = e.store(k, Row{m}, Row{}, false) // prepareRecord found no row under k
 		}
@@ -432,8 +432,11 @@ type edit struct {
 	norm    codec.Normalizer // remembers the shapes of this edit's records
 }
 
-func (t *Table) edit() *edit {
-	e := &edit{base: t, rows: *t.rows.Edit(), indexes: make([]idx.Builder[Row], len(t.indexes)), nextID: t.nextID}
+// edit starts an edit of t. It is a value, not a pointer, so that an edit
+// used and finished within one call (a single-row write) lives on the
+// stack: 224 bytes of garbage fewer per commit.
+func (t *Table) edit() edit {
+	e := edit{base: t, rows: *t.rows.Edit(), indexes: make([]idx.Builder[Row], len(t.indexes)), nextID: t.nextID}
 	for i, x := range t.indexes {
 		e.indexes[i] = *x.Edit()
 	}
