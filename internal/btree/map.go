@@ -69,6 +69,13 @@ type Editor[K, V any] struct {
 	// takes a new owner tag first. Taking it lazily saves an allocation
 	// for an Editor that ends with Map, as a single-row commit does.
 	frozen bool
+	// last is the tree's right-most leaf, or nil when unknown: a key above
+	// its last key is above every key, so Get answers it without a
+	// descent, and Set appends it in place when e owns the leaf and it has
+	// room. Ascending loads (automatic keys, saved files, logs) then cost
+	// no search. Every Set that descends finds the leaf again; Delete
+	// forgets it.
+	last *node[K, V]
 }
 
 // thaw gives e a new owner tag if Map froze its nodes.
@@ -83,15 +90,41 @@ func (e *Editor[K, V]) thaw() {
 func (e *Editor[K, V]) Len() int { return e.n }
 
 // Get returns the value of key k, and whether k is present.
-func (e *Editor[K, V]) Get(k K) (V, bool) { return get(e.root, k, e.w.cmp) }
+func (e *Editor[K, V]) Get(k K) (V, bool) {
+	if e.above(k) {
+		var zero V
+		return zero, false
+	}
+	return get(e.root, k, e.w.cmp)
+}
+
+// above tells whether k is known to be above every key.
+func (e *Editor[K, V]) above(k K) bool {
+	l := e.last
+	return l != nil && len(l.keys) > 0 && e.w.cmp(k, l.keys[len(l.keys)-1]) > 0
+}
 
 // Set maps k to v.
 func (e *Editor[K, V]) Set(k K, v V) {
 	e.thaw()
+	if l := e.last; l != nil && l.owner == e.w.owner && len(l.keys) < maxLeaf && e.above(k) {
+		// An append to the right-most leaf, which e owns: no separator
+		// above it changes, as every key at or above the last one goes
+		// to the right-most child.
+		e.w.room(l)
+		l.keys = append(l.keys, k)
+		l.vals = append(l.vals, v)
+		e.n++
+		return
+	}
 	root, added := e.w.set(e.root, k, v)
 	e.root = root
 	if added {
 		e.n++
+	}
+	e.last = root
+	for !e.last.leaf() {
+		e.last = e.last.kids[len(e.last.kids)-1]
 	}
 }
 
@@ -105,7 +138,7 @@ func (e *Editor[K, V]) Delete(k K) bool {
 	}
 	e.thaw()
 	root, found := e.w.delete(e.root, k)
-	e.root = root
+	e.root, e.last = root, nil
 	if found {
 		e.n--
 	}
