@@ -217,7 +217,12 @@ func (t *Table) prepareRecord(e *edit, m codec.Record) (codec.Key, codec.Record,
 			return k, codec.Record{}, err
 		}
 	}
-	m.Values()[m.Shape().Slot(t.pk)] = k.Value()
+	// The record holds the key's own value. An integer or string it was
+	// given already is that value: keeping its box saves one per row.
+	slot := m.Shape().Slot(t.pk)
+	if auto || !isKeyValue(m.Values()[slot]) { // an automatic key, or a whole float64 such as 7.0
+		m.Values()[slot] = k.Value()
+	}
 	if _, exists := e.get(k); exists {
 		return k, codec.Record{}, duplicateKey(t.name, k.Value())
 	}
@@ -227,6 +232,15 @@ func (t *Table) prepareRecord(e *edit, m codec.Record) (codec.Key, codec.Record,
 		}
 	}
 	return k, m, nil
+}
+
+// isKeyValue tells whether v is a key's own value: an int64 or a string.
+func isKeyValue(v any) bool {
+	switch v.(type) {
+	case int64, string:
+		return true
+	}
+	return false
 }
 
 // Insert returns a version with rec added, and rec's key. The caller's map is
