@@ -393,3 +393,143 @@ func redistribute[K, V any](l, r *node[K, V], sep *K) {
 		r.kids = slices.Delete(r.kids, 0, m)
 	}
 }
+
+// The tail. A map keeps its last entries, all above every key of its tree,
+// in a leaf outside the tree: its tail. A key above every other (automatic
+// keys, loads, logs: ascending keys) goes into the tail, a copy of at most
+// maxLeaf entries, instead of a copy of the tree's right-most leaf and of
+// every interior node above it; a full tail joins the tree as its new
+// right-most leaf (appendLeaf), one path copy per maxLeaf appends. The
+// invariant: tail is nil, or it holds 1 to maxLeaf entries, the tree is
+// not empty, and every key of the tree is below tail.keys[0].
+
+// inTail tells whether k belongs to tail (a nil tail holds nothing).
+func (w *writer[K, V]) inTail(tail *node[K, V], k K) bool {
+	return tail != nil && w.cmp(k, tail.keys[0]) >= 0
+}
+
+// lastKey returns the largest key of the non-empty tree at n.
+func lastKey[K, V any](n *node[K, V]) K {
+	for !n.leaf() {
+		n = n.kids[len(n.kids)-1]
+	}
+	return n.keys[len(n.keys)-1]
+}
+
+// setTail stores k -> v in the map of tree root and tail, and returns its
+// new tree and tail and whether k is a new key.
+func (w *writer[K, V]) setTail(root, tail *node[K, V], k K, v V) (*node[K, V], *node[K, V], bool) {
+	if w.inTail(tail, k) {
+		i, found := search(tail.keys, k, w.cmp)
+		if found {
+			tail = w.mutable(tail)
+			tail.vals[i] = v
+			return root, tail, false
+		}
+		if len(tail.keys) < maxLeaf {
+			tail = w.mutable(tail)
+			w.room(tail)
+			tail.keys = slices.Insert(tail.keys, i, k)
+			tail.vals = slices.Insert(tail.vals, i, v)
+			return root, tail, true
+		}
+		// A full tail joins the tree; k goes where it belongs now.
+		root, tail = w.appendLeaf(root, tail), nil
+	}
+	// A tail starts once the tree has outgrown one leaf, so that ascending
+	// keys fill every leaf.
+	if tail == nil && root != nil && (!root.leaf() || len(root.keys) == maxLeaf) && w.cmp(k, lastKey(root)) > 0 {
+		return root, w.newLeaf([]K{k}, []V{v}), true
+	}
+	root, added := w.set(root, k, v)
+	return root, tail, added
+}
+
+// deleteTail removes k from the map of tree root and tail, and returns its
+// new tree and tail and whether k was there.
+func (w *writer[K, V]) deleteTail(root, tail *node[K, V], k K) (*node[K, V], *node[K, V], bool) {
+	if w.inTail(tail, k) {
+		i, found := search(tail.keys, k, w.cmp)
+		switch {
+		case !found:
+			return root, tail, false
+		case len(tail.keys) == 1:
+			return root, nil, true
+		}
+		tail = w.mutable(tail)
+		tail.ownKeys()
+		tail.keys = slices.Delete(tail.keys, i, i+1)
+		tail.vals = slices.Delete(tail.vals, i, i+1)
+		return root, tail, true
+	}
+	if root == nil {
+		return nil, tail, false
+	}
+	root, found := w.delete(root, k)
+	if root == nil {
+		root, tail = tail, nil // the tail is all that is left: it becomes the tree
+	}
+	return root, tail, found
+}
+
+// appendLeaf returns the non-empty tree at root with leaf, whose keys are
+// all above root's, as its right-most leaf.
+func (w *writer[K, V]) appendLeaf(root, leaf *node[K, V]) *node[K, V] {
+	leaf = w.mutable(leaf)
+	root = w.mutable(root)
+	if root.leaf() {
+		if sep, apart := w.joinLeaves(root, leaf); apart {
+			return w.newInterior([]K{sep}, []*node[K, V]{root, leaf})
+		}
+		return root
+	}
+	w.pushRight(root, leaf)
+	if root.size() > root.most() {
+		sep, right := w.split(root, true)
+		root = w.newInterior([]K{sep}, []*node[K, V]{root, right})
+	}
+	return root
+}
+
+// pushRight adds leaf as the right-most leaf under n, an interior node w
+// may change, splitting the nodes on the right-most path that overflow (n
+// itself may overflow by one, for its parent to split).
+func (w *writer[K, V]) pushRight(n, leaf *node[K, V]) {
+	i := len(n.kids) - 1
+	c := w.mutable(n.kids[i])
+	n.kids[i] = c
+	if c.leaf() {
+		sep, apart := w.joinLeaves(c, leaf)
+		if apart {
+			w.room(n)
+			n.keys = append(n.keys, sep)
+			n.kids = append(n.kids, leaf)
+		}
+		return
+	}
+	w.pushRight(c, leaf)
+	if c.size() > c.most() {
+		sep, right := w.split(c, true)
+		w.room(n)
+		n.keys = append(n.keys, sep)
+		n.kids = append(n.kids, right)
+	}
+}
+
+// joinLeaves readies l, the right-most leaf of a tree, and r, whose keys
+// are all above l's, both of which w may change, to be neighbours: if r's
+// entries fit into l they move there (apart false: r is to be dropped);
+// otherwise, as l stops being the right-most leaf, it gets at least
+// minLeaf entries, and sep is r's least key.
+func (w *writer[K, V]) joinLeaves(l, r *node[K, V]) (sep K, apart bool) {
+	if len(l.keys)+len(r.keys) <= maxLeaf {
+		l.ownKeys()
+		l.keys = append(l.keys, r.keys...)
+		l.vals = append(l.vals, r.vals...)
+		return sep, false
+	}
+	if len(l.keys) < minLeaf {
+		redistribute(l, r, &sep)
+	}
+	return r.keys[0], true
+}

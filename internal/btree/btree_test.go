@@ -43,7 +43,8 @@ func TestEmptyMap(t *testing.T) {
 	}
 }
 
-// An ascending load through an Editor fills its leaves, and deleting the
+// An ascending load through an Editor fills its leaves (the tail
+// included), and deleting the
 // last keys again empties and drops short right-most nodes.
 func TestAscendingEditsFillLeaves(t *testing.T) {
 	const n = maxLeaf*maxKids + 1 // one more than two full levels hold
@@ -67,6 +68,9 @@ func TestAscendingEditsFillLeaves(t *testing.T) {
 		}
 	}
 	walk(e.root)
+	if e.tail != nil {
+		walk(e.tail) // the last leaf, outside the tree until it fills
+	}
 	if leaves != maxKids+1 || full != maxKids {
 		t.Fatalf("%d leaves, %d full; want %d, %d", leaves, full, maxKids+1, maxKids)
 	}

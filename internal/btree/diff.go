@@ -16,10 +16,10 @@ type visits struct{ nodes, leaves int }
 
 // diff is Diff, and returns the nodes it entered in a and in b.
 func diff[K, V any](a, b *Map[K, V], same func(x, y V) bool, fn func(k K, av V, aok bool, bv V, bok bool) bool) (seen [2]visits) {
-	if a.root == b.root {
+	if a.root == b.root && a.tail == b.tail {
 		return seen
 	}
-	ca, cb := newCursor(a.root), newCursor(b.root)
+	ca, cb := newCursor(a.joined()), newCursor(b.joined())
 	defer func() { seen = [2]visits{ca.visits, cb.visits} }()
 	var zero V
 	for !ca.done() || !cb.done() {
@@ -217,4 +217,16 @@ func shared[K, V any](a, b *cursor[K, V]) int {
 		}
 	}
 	return -1
+}
+
+// joined returns m's entries as one tree: its tree with its tail as the
+// right-most leaf, made by copying the tree's right-most path (m is
+// unchanged). Two maps that share all but their right-most paths still
+// share every other subtree.
+func (m *Map[K, V]) joined() *node[K, V] {
+	if m.tail == nil {
+		return m.root
+	}
+	w := writer[K, V]{cmp: m.cmp}
+	return w.appendLeaf(m.root, m.tail)
 }

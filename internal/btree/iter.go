@@ -10,6 +10,12 @@ type Iterator[K, V any] struct {
 	cmp   func(a, b K) int
 	stack []frame[K, V] // root to leaf; empty when done
 	buf   [8]frame[K, V]
+	// top is the root of a map with a tail: an interior node over the
+	// tree and the tail, which the iterator walks as any other (it does
+	// not need the leaves at one depth).
+	top     node[K, V]
+	topKeys [1]K
+	topKids [2]*node[K, V]
 }
 
 // A frame is a node on an iterator's path and the index of the child or
@@ -19,14 +25,20 @@ type frame[K, V any] struct {
 	i int
 }
 
-func newIterator[K, V any](root *node[K, V], cmp func(a, b K) int) *Iterator[K, V] {
+func newIterator[K, V any](root, tail *node[K, V], cmp func(a, b K) int) *Iterator[K, V] {
 	it := &Iterator[K, V]{root: root, cmp: cmp}
+	if tail != nil {
+		it.topKeys[0] = tail.keys[0]
+		it.topKids = [2]*node[K, V]{root, tail}
+		it.top = node[K, V]{keys: it.topKeys[:], kids: it.topKids[:]}
+		it.root = &it.top
+	}
 	it.First()
 	return it
 }
 
 // Iterator returns an iterator positioned at the first entry.
-func (m *Map[K, V]) Iterator() *Iterator[K, V] { return newIterator(m.root, m.cmp) }
+func (m *Map[K, V]) Iterator() *Iterator[K, V] { return newIterator(m.root, m.tail, m.cmp) }
 
 // Done reports whether the iterator has moved past either end.
 func (it *Iterator[K, V]) Done() bool { return len(it.stack) == 0 }
@@ -142,8 +154,8 @@ func (it *Iterator[K, V]) prev() {
 // All returns the entries in ascending key order.
 func (m *Map[K, V]) All() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		if m.root != nil {
-			ascend(m.root, yield)
+		if m.root != nil && ascend(m.root, yield) && m.tail != nil {
+			ascend(m.tail, yield)
 		}
 	}
 }
@@ -151,8 +163,11 @@ func (m *Map[K, V]) All() iter.Seq2[K, V] {
 // Ascend returns the entries with keys >= from in ascending order.
 func (m *Map[K, V]) Ascend(from K) iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		if m.root != nil {
-			ascendFrom(m.root, from, m.cmp, yield)
+		switch {
+		case m.tail != nil && m.cmp(from, m.tail.keys[0]) >= 0:
+			ascendFrom(m.tail, from, m.cmp, yield)
+		case m.root != nil && ascendFrom(m.root, from, m.cmp, yield) && m.tail != nil:
+			ascend(m.tail, yield)
 		}
 	}
 }
@@ -160,7 +175,7 @@ func (m *Map[K, V]) Ascend(from K) iter.Seq2[K, V] {
 // Descend returns the entries in descending key order.
 func (m *Map[K, V]) Descend() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		if m.root != nil {
+		if (m.tail == nil || descend(m.tail, yield)) && m.root != nil {
 			descend(m.root, yield)
 		}
 	}
@@ -228,8 +243,8 @@ func descend[K, V any](n *node[K, V], yield func(K, V) bool) bool {
 // storage: callers must not change them or keep them past the step.
 func (m *Map[K, V]) Chunks() iter.Seq2[[]K, []V] {
 	return func(yield func([]K, []V) bool) {
-		if m.root != nil {
-			chunks(m.root, yield)
+		if m.root != nil && chunks(m.root, yield) && m.tail != nil {
+			yield(m.tail.keys, m.tail.vals)
 		}
 	}
 }
@@ -238,6 +253,12 @@ func (m *Map[K, V]) Chunks() iter.Seq2[[]K, []V] {
 // starts at the first such key.
 func (m *Map[K, V]) ChunksFrom(from K) iter.Seq2[[]K, []V] {
 	return func(yield func([]K, []V) bool) {
+		if t := m.tail; t != nil && m.cmp(from, t.keys[0]) >= 0 {
+			if i, _ := search(t.keys, from, m.cmp); i < len(t.keys) {
+				yield(t.keys[i:], t.vals[i:])
+			}
+			return
+		}
 		n := m.root
 		if n == nil {
 			return
@@ -264,6 +285,9 @@ func (m *Map[K, V]) ChunksFrom(from K) iter.Seq2[[]K, []V] {
 					return
 				}
 			}
+		}
+		if m.tail != nil {
+			yield(m.tail.keys, m.tail.vals)
 		}
 	}
 }

@@ -4,6 +4,7 @@ package btree
 // function. The zero value is not usable; use New.
 type Map[K, V any] struct {
 	root *node[K, V] // nil when empty
+	tail *node[K, V] // the last entries, outside the tree (see setTail), or nil
 	n    int
 	cmp  func(a, b K) int
 }
@@ -18,17 +19,25 @@ func New[K, V any](cmp func(a, b K) int) *Map[K, V] {
 func (m *Map[K, V]) Len() int { return m.n }
 
 // Get returns the value of key k, and whether k is present.
-func (m *Map[K, V]) Get(k K) (V, bool) { return get(m.root, k, m.cmp) }
+func (m *Map[K, V]) Get(k K) (V, bool) { return getTail(m.root, m.tail, k, m.cmp) }
+
+// getTail is get for the map of tree root and tail.
+func getTail[K, V any](root, tail *node[K, V], k K, cmp func(a, b K) int) (V, bool) {
+	if tail != nil && cmp(k, tail.keys[0]) >= 0 {
+		return get(tail, k, cmp)
+	}
+	return get(root, k, cmp)
+}
 
 // Set returns a map with k mapped to v. m is unchanged.
 func (m *Map[K, V]) Set(k K, v V) *Map[K, V] {
 	w := writer[K, V]{cmp: m.cmp}
-	root, added := w.set(m.root, k, v)
+	root, tail, added := w.setTail(m.root, m.tail, k, v)
 	n := m.n
 	if added {
 		n++
 	}
-	return &Map[K, V]{root: root, n: n, cmp: m.cmp}
+	return &Map[K, V]{root: root, tail: tail, n: n, cmp: m.cmp}
 }
 
 // Delete returns a map without key k: m itself if k is absent. m is
@@ -38,14 +47,15 @@ func (m *Map[K, V]) Delete(k K) *Map[K, V] {
 		return m
 	}
 	w := writer[K, V]{cmp: m.cmp}
-	root, _ := w.delete(m.root, k)
-	return &Map[K, V]{root: root, n: m.n - 1, cmp: m.cmp}
+	root, tail, _ := w.deleteTail(m.root, m.tail, k)
+	return &Map[K, V]{root: root, tail: tail, n: m.n - 1, cmp: m.cmp}
 }
 
 // Edit returns an Editor that starts from m's entries, in O(1).
 func (m *Map[K, V]) Edit() *Editor[K, V] {
 	return &Editor[K, V]{
 		root: m.root,
+		tail: m.tail,
 		n:    m.n,
 		w:    writer[K, V]{cmp: m.cmp},
 		// Frozen until the first edit: an Editor that never edits
@@ -63,19 +73,13 @@ func (m *Map[K, V]) Edit() *Editor[K, V] {
 // saves an allocation per batch; it must not be copied once it has edited.
 type Editor[K, V any] struct {
 	root *node[K, V]
+	tail *node[K, V]
 	n    int
 	w    writer[K, V]
 	// frozen tells that Map handed out the current nodes: the next edit
 	// takes a new owner tag first. Taking it lazily saves an allocation
 	// for an Editor that ends with Map, as a single-row commit does.
 	frozen bool
-	// last is the tree's right-most leaf, or nil when unknown: a key above
-	// its last key is above every key, so Get answers it without a
-	// descent, and Set appends it in place when e owns the leaf and it has
-	// room. Ascending loads (automatic keys, saved files, logs) then cost
-	// no search. Every Set that descends finds the leaf again; Delete
-	// forgets it.
-	last *node[K, V]
 }
 
 // thaw gives e a new owner tag if Map froze its nodes.
@@ -90,41 +94,16 @@ func (e *Editor[K, V]) thaw() {
 func (e *Editor[K, V]) Len() int { return e.n }
 
 // Get returns the value of key k, and whether k is present.
-func (e *Editor[K, V]) Get(k K) (V, bool) {
-	if e.above(k) {
-		var zero V
-		return zero, false
-	}
-	return get(e.root, k, e.w.cmp)
-}
+func (e *Editor[K, V]) Get(k K) (V, bool) { return getTail(e.root, e.tail, k, e.w.cmp) }
 
-// above tells whether k is known to be above every key.
-func (e *Editor[K, V]) above(k K) bool {
-	l := e.last
-	return l != nil && len(l.keys) > 0 && e.w.cmp(k, l.keys[len(l.keys)-1]) > 0
-}
-
-// Set maps k to v.
+// Set maps k to v. Ascending keys fill the tail in place, and each full
+// tail joins the tree with one descent (see setTail).
 func (e *Editor[K, V]) Set(k K, v V) {
 	e.thaw()
-	if l := e.last; l != nil && l.owner == e.w.owner && len(l.keys) < maxLeaf && e.above(k) {
-		// An append to the right-most leaf, which e owns: no separator
-		// above it changes, as every key at or above the last one goes
-		// to the right-most child.
-		e.w.room(l)
-		l.keys = append(l.keys, k)
-		l.vals = append(l.vals, v)
-		e.n++
-		return
-	}
-	root, added := e.w.set(e.root, k, v)
-	e.root = root
+	root, tail, added := e.w.setTail(e.root, e.tail, k, v)
+	e.root, e.tail = root, tail
 	if added {
 		e.n++
-	}
-	e.last = root
-	for !e.last.leaf() {
-		e.last = e.last.kids[len(e.last.kids)-1]
 	}
 }
 
@@ -137,8 +116,8 @@ func (e *Editor[K, V]) Delete(k K) bool {
 		return false
 	}
 	e.thaw()
-	root, found := e.w.delete(e.root, k)
-	e.root, e.last = root, nil
+	root, tail, found := e.w.deleteTail(e.root, e.tail, k)
+	e.root, e.tail = root, tail
 	if found {
 		e.n--
 	}
@@ -148,7 +127,7 @@ func (e *Editor[K, V]) Delete(k K) bool {
 // Iterator returns an iterator over the current entries, positioned at the
 // first one. It is valid until the next Set or Delete on e.
 func (e *Editor[K, V]) Iterator() *Iterator[K, V] {
-	return newIterator(e.root, e.w.cmp)
+	return newIterator(e.root, e.tail, e.w.cmp)
 }
 
 // Map returns the current entries as a Map, in O(1). The Editor stays
@@ -156,5 +135,5 @@ func (e *Editor[K, V]) Iterator() *Iterator[K, V] {
 // edits copy the nodes they touch and never change the returned Map.
 func (e *Editor[K, V]) Map() *Map[K, V] {
 	e.frozen = true
-	return &Map[K, V]{root: e.root, n: e.n, cmp: e.w.cmp}
+	return &Map[K, V]{root: e.root, tail: e.tail, n: e.n, cmp: e.w.cmp}
 }

@@ -162,7 +162,20 @@ func (h *harness) verify() {
 	t := h.t
 	t.Helper()
 	checkMap(t, h.m)
-	equalEntries(t, "map", entries(h.m), modelEntries(h.mm))
+	want := modelEntries(h.mm)
+	equalEntries(t, "map", entries(h.m), want)
+	var desc, chunked []kv
+	for k, v := range h.m.Descend() {
+		desc = append(desc, kv{k, v})
+	}
+	slices.Reverse(desc)
+	equalEntries(t, "Descend, reversed", desc, want)
+	for ks, vs := range h.m.Chunks() {
+		for i := range ks {
+			chunked = append(chunked, kv{ks[i], vs[i]})
+		}
+	}
+	equalEntries(t, "Chunks", chunked, want)
 	if h.m.Len() != len(h.mm) {
 		t.Fatalf("Len %d, want %d", h.m.Len(), len(h.mm))
 	}
