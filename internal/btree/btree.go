@@ -420,7 +420,10 @@ func lastKey[K, V any](n *node[K, V]) K {
 // new tree and tail and whether k is a new key.
 func (w *writer[K, V]) setTail(root, tail *node[K, V], k K, v V) (*node[K, V], *node[K, V], bool) {
 	if w.inTail(tail, k) {
-		i, found := search(tail.keys, k, w.cmp)
+		i, found := len(tail.keys), false
+		if w.cmp(k, tail.keys[i-1]) <= 0 { // not an append: search
+			i, found = search(tail.keys, k, w.cmp)
+		}
 		if found {
 			tail = w.mutable(tail)
 			tail.vals[i] = v

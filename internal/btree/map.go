@@ -24,6 +24,10 @@ func (m *Map[K, V]) Get(k K) (V, bool) { return getTail(m.root, m.tail, k, m.cmp
 // getTail is get for the map of tree root and tail.
 func getTail[K, V any](root, tail *node[K, V], k K, cmp func(a, b K) int) (V, bool) {
 	if tail != nil && cmp(k, tail.keys[0]) >= 0 {
+		if cmp(k, tail.keys[len(tail.keys)-1]) > 0 {
+			var zero V
+			return zero, false // above every key: the next key of an ascending load
+		}
 		return get(tail, k, cmp)
 	}
 	return get(root, k, cmp)
