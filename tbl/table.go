@@ -262,8 +262,8 @@ func (t *Table) Insert(rec map[string]any) (*Table, codec.Key, error) {
 // returns t unchanged and an error naming the failing record's position.
 func (t *Table) InsertMany(recs []map[string]any) (*Table, []codec.Key, error) {
 	e := t.edit()
-	for i := range e.indexes {
-		e.indexes[i].Grow(len(recs))
+	for i := range e.nIndexes {
+		e.index(i).Grow(len(recs))
 	}
 	keys := make([]codec.Key, 0, len(recs))
 	for i, rec := range recs {
@@ -441,7 +441,12 @@ type edit struct {
 	base    *Table
 	touched []codec.Key                  // the keys changed, up to maxTouched+1
 	rows    btree.Editor[codec.Key, Row] // values, not pointers: fewer allocations per commit
-	indexes []idx.Builder[Row]
+	// The index builders, one per index in creation order (see index):
+	// the first apart, so that the common one-index table's edit, which
+	// lives on the stack, allocates none.
+	first    idx.Builder[Row]
+	rest     []idx.Builder[Row]
+	nIndexes int
 	nextID  int64
 	norm    codec.Normalizer // remembers the shapes of this edit's records
 }
@@ -450,12 +455,23 @@ type edit struct {
 // used and finished within one call (a single-row write) lives on the
 // stack: 224 bytes of garbage fewer per commit.
 func (t *Table) edit() edit {
-	e := edit{base: t, rows: *t.rows.Edit(), indexes: make([]idx.Builder[Row], len(t.indexes)), nextID: t.nextID}
+	e := edit{base: t, rows: *t.rows.Edit(), nIndexes: len(t.indexes), nextID: t.nextID}
+	if len(t.indexes) > 1 {
+		e.rest = make([]idx.Builder[Row], len(t.indexes)-1)
+	}
 	for i, x := range t.indexes {
-		e.indexes[i] = *x.Edit()
+		*e.index(i) = *x.Edit()
 	}
 	e.norm = *codec.NewNormalizer(t.shape)
 	return e
+}
+
+// index returns the builder of the edit's i-th index.
+func (e *edit) index(i int) *idx.Builder[Row] {
+	if i == 0 {
+		return &e.first
+	}
+	return &e.rest[i-1]
 }
 
 // merge returns a new record: old with the fields of changes set, and the
@@ -479,8 +495,8 @@ func (e *edit) put(k codec.Key, r Row) error {
 // store is put for a caller that already knows k's current row in the
 // edit (old, if hadOld), which saves looking it up again.
 func (e *edit) store(k codec.Key, r Row, old Row, hadOld bool) error {
-	for i := range e.indexes {
-		x := &e.indexes[i]
+	for i := range e.nIndexes {
+		x := e.index(i)
 		def := x.Def()
 		if !def.Unique {
 			continue
@@ -491,8 +507,8 @@ func (e *edit) store(k codec.Key, r Row, old Row, hadOld bool) error {
 				"duplicate key: unique index value %s is held by record %s", valueText(v), valueText(other.Value()))
 		}
 	}
-	for i := range e.indexes {
-		x := &e.indexes[i]
+	for i := range e.nIndexes {
+		x := e.index(i)
 		f := x.Def().Field
 		ov, _ := old.rec.Get(f)
 		v, _ := r.rec.Get(f)
@@ -516,8 +532,8 @@ func (e *edit) remove(k codec.Key) {
 	if !ok {
 		return
 	}
-	for i := range e.indexes {
-		x := &e.indexes[i]
+	for i := range e.nIndexes {
+		x := e.index(i)
 		v, _ := old.rec.Get(x.Def().Field)
 		x.Remove(v, k)
 	}
@@ -537,9 +553,9 @@ func (e *edit) touch(k codec.Key) {
 func (e *edit) done() *Table {
 	n := *e.base
 	n.rows, n.nextID = e.rows.Map(), e.nextID
-	n.indexes = make([]*idx.Index[Row], len(e.indexes))
-	for i := range e.indexes {
-		n.indexes[i] = e.indexes[i].Index()
+	n.indexes = make([]*idx.Index[Row], e.nIndexes)
+	for i := range e.nIndexes {
+		n.indexes[i] = e.index(i).Index()
 	}
 	if s := e.norm.Last(); s != nil {
 		n.shape = s
