@@ -19,15 +19,10 @@ import (
 // version and leaves the receiver untouched, so a published *Table can be
 // read by any number of goroutines without locks.
 type Table struct {
-	id      uint64
-	name    string
-	pk      string
-	schema  *Schema
+	*meta
 	rows    *btree.Map[codec.Key, Row]
 	nextID  int64             // the next auto key; never reused
 	indexes []*idx.Index[Row] // in creation order
-	ttl     string            // the field whose time expires a row; "" for none (see WithTTL)
-	live    *liveSlot         // with ttl: the last Live result, shared by the table's versions
 	shape   *codec.Shape      // the last inserted record's shape: the first guess for the next
 	// rowsVer identifies rows: a process-unique number given to every
 	// new row tree a version gets (copies that share rows share it).
@@ -39,6 +34,18 @@ type Table struct {
 	touchedFrom uint64
 	touched     []codec.Key
 	touched1    [1]codec.Key
+}
+
+// meta is what a table's versions share, never changed once made: a
+// version that changes it (WithTTL) gets a new one. Keeping it apart makes
+// the version every commit allocates 112 bytes instead of 176.
+type meta struct {
+	id     uint64
+	name   string
+	pk     string
+	schema *Schema
+	ttl    string    // the field whose time expires a row; "" for none (see WithTTL)
+	live   *liveSlot // with ttl: the last Live result, shared by the table's versions
 }
 
 // rowsVers numbers row trees, for ChangedKeys.
@@ -74,10 +81,7 @@ func New(name, pk string, schema *Schema) (*Table, error) {
 		return nil, errorf(ErrInvalidArgument, name, "", nil, "empty primary-key field name")
 	}
 	return &Table{
-		id:      tableIDs.Add(1),
-		name:    name,
-		pk:      pk,
-		schema:  schema,
+		meta:    &meta{id: tableIDs.Add(1), name: name, pk: pk, schema: schema},
 		rows:    btree.New[codec.Key, Row](codec.CompareKeys),
 		nextID:  1,
 		rowsVer: rowsVers.Add(1),
@@ -447,8 +451,8 @@ type edit struct {
 	first    idx.Builder[Row]
 	rest     []idx.Builder[Row]
 	nIndexes int
-	nextID  int64
-	norm    codec.Normalizer // remembers the shapes of this edit's records
+	nextID   int64
+	norm     codec.Normalizer // remembers the shapes of this edit's records
 }
 
 // edit starts an edit of t. It is a value, not a pointer, so that an edit

@@ -42,8 +42,9 @@ func (t *Table) WithTTL(field string) (*Table, error) {
 	case field == t.ttl:
 		return t, nil
 	case field == "":
-		c := *t
-		c.ttl, c.live = "", nil
+		c, m := *t, *t.meta
+		m.ttl, m.live = "", nil
+		c.meta = &m
 		return &c, nil
 	case field == t.pk:
 		return t, errorf(ErrInvalidArgument, t.name, field, nil,
@@ -59,8 +60,9 @@ func (t *Table) WithTTL(field string) (*Table, error) {
 			return t, err
 		}
 	}
-	c := *next
-	c.ttl, c.live = field, new(liveSlot)
+	c, m := *next, *next.meta
+	m.ttl, m.live = field, new(liveSlot)
+	c.meta = &m
 	checkInvariants(&c)
 	return &c, nil
 }
