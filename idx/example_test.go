@@ -53,3 +53,31 @@ func ExampleIndex_EachHit() {
 	// 3 row3
 	// reached the end: false
 }
+
+// AppendIntKeys and ScatterRows put the rows of a range in an order computed
+// from their keys, here descending key order, without copying an entry:
+// the keys go into a plain []int64, the rows straight to their places.
+func ExampleIndex_ScatterRows() {
+	b := idx.New[string](idx.Def{Field: "age", Kind: idx.Sorted}).Edit()
+	for i, age := range []int64{31, 25, 33, 40} {
+		b.Put(nil, false, age, codec.IntKey(int64(i+1)), fmt.Sprint("row", i+1))
+	}
+	ages := b.Index()
+	r := idx.Range{Lo: int64(30), LoIncl: true}
+	keys, ok := ages.AppendIntKeys(nil, r) // in (age, key) order: 1 3 4
+	fmt.Println(keys, ok)
+	at := make([]int64, len(keys)) // each row's place: the number of larger keys
+	for i, k := range keys {
+		for _, other := range keys {
+			if other > k {
+				at[i]++
+			}
+		}
+	}
+	rows := make([]string, len(keys))
+	ages.ScatterRows(rows, r, at)
+	fmt.Println(rows)
+	// Output:
+	// [1 3 4] true
+	// [row4 row3 row1]
+}
